@@ -1,0 +1,12 @@
+//! Kabinet's persistence: SeaORM entities and migrations that give the same schema on SQLite and
+//! PostgreSQL, and the repositories the service uses.
+//!
+//! The account event log is append-only: nothing here updates or deletes an event. Every
+//! connection is configured for durability before it is handed out (see [`connect`]).
+
+pub mod connect;
+pub mod entity;
+pub mod event_log;
+pub mod migration;
+
+pub use connect::{Backend, Store, StoreError};

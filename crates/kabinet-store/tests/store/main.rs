@@ -1,0 +1,8 @@
+//! The store suite: every test runs on SQLite, and on PostgreSQL when
+//! `KABINET_TEST_POSTGRES_URL` is set (with `CI=true` it must be), each in a fresh database.
+
+mod support;
+
+mod connect;
+mod event_log;
+mod migrations;

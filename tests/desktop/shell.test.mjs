@@ -1,0 +1,38 @@
+// The real Kabinet window (tauri-driver + WebKitWebDriver under Xvfb): it opens on the Russian
+// shell with «Войти» and «Зарегистрироваться», and switches to English.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { launchApp } from "../support/tauri-driver.mjs";
+import { artifactDir } from "../support/paths.mjs";
+
+let app;
+const shots = artifactDir("desktop");
+
+before(async () => {
+  app = await launchApp();
+});
+
+after(async () => {
+  await app?.close();
+});
+
+test("the window opens on the Russian home screen", async () => {
+  const { browser } = app;
+  const heading = await browser.$("h1");
+  await heading.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await heading.getText(), "Вход в личный кабинет");
+  assert.equal(await browser.$('[data-testid="sign-in"]').getText(), "Войти");
+  assert.equal(await browser.$('[data-testid="register"]').getText(), "Зарегистрироваться");
+  assert.equal(await browser.getTitle(), "Кабинет");
+  await browser.saveScreenshot(join(shots, "home-ru.png"));
+});
+
+test("the language switch shows the English shell", async () => {
+  const { browser } = app;
+  await browser.$('[data-testid="language"]').selectByAttribute("value", "en");
+  await browser.$("h1=Sign in to your account").waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await browser.$('[data-testid="register"]').getText(), "Create an account");
+  await browser.saveScreenshot(join(shots, "home-en.png"));
+  await browser.$('[data-testid="language"]').selectByAttribute("value", "ru");
+});

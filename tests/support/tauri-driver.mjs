@@ -1,0 +1,83 @@
+// Starts tauri-driver (which starts WebKitWebDriver, which starts the app) and opens a WebDriver
+// session on the real Kabinet window. The caller runs inside Xvfb and a D-Bus session.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { remote } from "webdriverio";
+import { appBinary } from "./paths.mjs";
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForStatus(port, deadlineMs) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      const body = await res.json();
+      if (res.ok && body?.value?.ready !== false) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`tauri-driver did not answer /status on ${port}`);
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
+/** Launches the app under tauri-driver with its own data and config folders. */
+export async function launchApp({ dataHome } = {}) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const home = dataHome ?? mkdtempSync(join(tmpdir(), "kabinet-desktop-"));
+  const driver = spawn(
+    process.env.TAURI_DRIVER ?? "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        XDG_DATA_HOME: join(home, "data"),
+        XDG_CONFIG_HOME: join(home, "config"),
+        XDG_CACHE_HOME: join(home, "cache"),
+        NO_AT_BRIDGE: "1",
+        WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+      },
+    },
+  );
+  const exited = new Promise((ok) => driver.once("exit", ok));
+  try {
+    await waitForStatus(port, 20_000);
+    const browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      connectionRetryCount: 0,
+      capabilities: {
+        "tauri:options": { application: appBinary() },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+    return {
+      browser,
+      home,
+      async close() {
+        await browser.deleteSession().catch(() => {});
+        driver.kill("SIGTERM");
+        await exited;
+      },
+    };
+  } catch (error) {
+    driver.kill("SIGKILL");
+    throw error;
+  }
+}

@@ -1,0 +1,149 @@
+//! `cargo xtask <task>`: the project's tasks as plain Rust, so they run the same on every OS.
+//!
+//! - `run`   — build the web UI and start the desktop app (embedded SQLite, simulators);
+//! - `test`  — the whole suite: UI checks and unit tests, every crate's tests (PostgreSQL too when
+//!   `KABINET_TEST_POSTGRES_URL` is set; with `CI=true` it must be), the browser end-to-end tests
+//!   in headless Chromium and the desktop end-to-end tests in the real window under Xvfb;
+//! - `ci`    — `cargo fmt --check`, `test`, then clippy with warnings denied.
+//!
+//! Installing system packages is the job of the `./x` script that calls this; xtask only checks
+//! that what it needs is there and says what is missing.
+
+use std::env;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("ci") => ci(),
+        _ => Err("usage: cargo xtask <run|test|ci>".to_owned()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(app_args: &[String]) -> Result {
+    build_ui()?;
+    let mut cmd = cargo();
+    cmd.args(["run", "-p", "kabinet", "--"]).args(app_args);
+    exec("start the app", &mut cmd)
+}
+
+fn test() -> Result {
+    require_postgres_in_ci()?;
+    build_ui()?;
+    step("UI type check", npm(&["run", "check:ui"]))?;
+    step("UI unit tests (Vitest)", npm(&["run", "test:unit"]))?;
+    step(
+        "Rust tests",
+        cargo_with(&["test", "--workspace", "--locked"]),
+    )?;
+    step(
+        "browser end-to-end (Chromium)",
+        npm(&["run", "test:browser"]),
+    )?;
+    step(
+        "desktop build",
+        cargo_with(&["build", "-p", "kabinet", "--locked"]),
+    )?;
+    step("desktop end-to-end (tauri-driver, Xvfb)", desktop_e2e())
+}
+
+fn ci() -> Result {
+    step("rustfmt", cargo_with(&["fmt", "--all", "--check"]))?;
+    test()?;
+    step(
+        "clippy",
+        cargo_with(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )
+}
+
+/// With `CI=true` the PostgreSQL half of the suite must run: a missing URL is a failure.
+fn require_postgres_in_ci() -> Result {
+    let in_ci = env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let has_url = env::var("KABINET_TEST_POSTGRES_URL").is_ok_and(|v| !v.is_empty());
+    match (in_ci, has_url) {
+        (true, false) => Err("CI=true but KABINET_TEST_POSTGRES_URL is not set".to_owned()),
+        (false, false) => {
+            eprintln!("xtask: KABINET_TEST_POSTGRES_URL is not set: PostgreSQL tests will skip");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn build_ui() -> Result {
+    step("web UI build (Vite)", npm(&["run", "build:ui"]))
+}
+
+/// The real window needs a display and a session bus: Xvfb inside `dbus-run-session`.
+fn desktop_e2e() -> Command {
+    let mut cmd = Command::new("dbus-run-session");
+    cmd.args([
+        "--",
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1280x1024x24",
+        "npm",
+        "run",
+        "test:desktop",
+    ]);
+    cmd.env("NO_AT_BRIDGE", "1")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    cmd
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn cargo_with(args: &[&str]) -> Command {
+    let mut cmd = cargo();
+    cmd.args(args);
+    cmd
+}
+
+fn npm(args: &[&str]) -> Command {
+    let mut cmd = Command::new("npm");
+    cmd.args(["--silent"]).args(args);
+    cmd
+}
+
+/// Runs one named step, printing its duration, and fails on a non-zero exit.
+fn step(name: &str, mut cmd: Command) -> Result {
+    eprintln!("\n==> {name}");
+    let started = Instant::now();
+    let outcome = exec(name, &mut cmd);
+    eprintln!("<== {name}: {:.1} s", started.elapsed().as_secs_f64());
+    outcome
+}
+
+fn exec(name: &str, cmd: &mut Command) -> Result {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{name}: could not start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed ({status})"))
+    }
+}
