@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { launchApp } from "../support/tauri-driver.mjs";
+import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
 import { artifactDir } from "../support/paths.mjs";
 
 let app;
@@ -25,7 +25,7 @@ test("the window opens on the Russian home screen", async () => {
   assert.equal(await browser.$('[data-testid="sign-in"]').getText(), "Войти");
   assert.equal(await browser.$('[data-testid="register"]').getText(), "Зарегистрироваться");
   assert.equal(await browser.getTitle(), "Кабинет");
-  await browser.saveScreenshot(join(shots, "home-ru.png"));
+  await screenshotDisplay(join(shots, "home-ru.png"));
 });
 
 test("the language switch shows the English shell", async () => {
@@ -33,6 +33,6 @@ test("the language switch shows the English shell", async () => {
   await browser.$('[data-testid="language"]').selectByAttribute("value", "en");
   await browser.$("h1=Sign in to your account").waitForDisplayed({ timeout: 10_000 });
   assert.equal(await browser.$('[data-testid="register"]').getText(), "Create an account");
-  await browser.saveScreenshot(join(shots, "home-en.png"));
+  await screenshotDisplay(join(shots, "home-en.png"));
   await browser.$('[data-testid="language"]').selectByAttribute("value", "ru");
 });

@@ -1,6 +1,7 @@
 // Starts tauri-driver (which starts WebKitWebDriver, which starts the app) and opens a WebDriver
 // session on the real Kabinet window. The caller runs inside Xvfb and a D-Bus session.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -80,4 +81,13 @@ export async function launchApp({ dataHome } = {}) {
     driver.kill("SIGKILL");
     throw error;
   }
+}
+
+/**
+ * Saves what the X display shows (the whole Xvfb screen with the window) as a PNG.
+ * WebKitWebDriver's own screenshot command hangs under Xvfb without GL, so the picture is taken
+ * from the X server with ImageMagick's `import`.
+ */
+export async function screenshotDisplay(path) {
+  await promisify(execFile)("import", ["-window", "root", path], { timeout: 30_000 });
 }
