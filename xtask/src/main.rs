@@ -4,7 +4,9 @@
 //! - `test`  — the whole suite: UI checks and unit tests, every crate's tests (PostgreSQL too when
 //!   `KABINET_TEST_POSTGRES_URL` is set; with `CI=true` it must be), the browser end-to-end tests
 //!   in headless Chromium and the desktop end-to-end tests in the real window under Xvfb;
-//! - `ci`    — `cargo fmt --check`, `test`, then clippy with warnings denied.
+//! - `ci`    — `cargo fmt --check`, `test`, then clippy with warnings denied;
+//! - `bench` — every benchmark (release build), printed as ratios against the baseline of its
+//!   group measured in the same run.
 //!
 //! Installing system packages is the job of the `./x` script that calls this; xtask only checks
 //! that what it needs is there and says what is missing.
@@ -21,7 +23,8 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("ci") => ci(),
-        _ => Err("usage: cargo xtask <run|test|ci>".to_owned()),
+        Some("bench") => bench(),
+        _ => Err("usage: cargo xtask <run|test|ci|bench>".to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -74,6 +77,69 @@ fn ci() -> Result {
             "warnings",
         ]),
     )
+}
+
+/// Criterion benchmarks: (package, bench target, groups). Each group has a `baseline` member.
+const BENCHES: &[(&str, &str, &[&str])] = &[("kabinet-core", "core", &["parsers", "argon2id"])];
+
+fn bench() -> Result {
+    for (package, target, groups) in BENCHES {
+        step(
+            &format!("benchmarks of {package}"),
+            cargo_with(&[
+                "bench", "-p", package, "--bench", target, "--locked", "--", "--noplot",
+            ]),
+        )?;
+        for group in *groups {
+            print_ratios(group)?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints each member of a criterion group next to the group's `baseline`, from criterion's
+/// `estimates.json` files of this run.
+fn print_ratios(group: &str) -> Result {
+    let dir = target_dir().join("criterion").join(group);
+    let mean = |name: &str| -> Result<f64> {
+        let path = dir.join(name).join("new").join("estimates.json");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        json["mean"]["point_estimate"]
+            .as_f64()
+            .ok_or_else(|| format!("{}: no mean", path.display()))
+    };
+    let baseline = mean("baseline")?;
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name != "report" && name != "baseline")
+        .collect();
+    names.sort();
+    println!(
+        "\n{group}: mean time per operation, operations per second on one core, ratio to baseline"
+    );
+    println!(
+        "  {:<18} {:>14} {:>14} {:>10}",
+        "benchmark", "mean", "ops/s", "× baseline"
+    );
+    for name in std::iter::once("baseline".to_owned()).chain(names) {
+        let ns = mean(&name)?;
+        println!(
+            "  {:<18} {:>11.1} ns {:>14.0} {:>10.2}",
+            name,
+            ns,
+            1e9 / ns,
+            ns / baseline
+        );
+    }
+    Ok(())
+}
+
+fn target_dir() -> std::path::PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| std::path::PathBuf::from("target"), Into::into)
 }
 
 /// With `CI=true` the PostgreSQL half of the suite must run: a missing URL is a failure.

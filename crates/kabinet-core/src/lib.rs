@@ -2,4 +2,27 @@
 //! one-time codes and the account state machine.
 //!
 //! This crate does no IO, reads no clock (time is an argument) and draws randomness only from a
-//! source the caller passes in. It knows nothing of databases, HTTP, Tauri or async runtimes.
+//! [`RandomSource`] the caller passes in. It knows nothing of databases, HTTP, Tauri or async
+//! runtimes. Every parser returns the value in canonical form or *every* rule the input broke, as
+//! [`Violation`]s: a rule code plus parameters, never a sentence, so each UI says it in its own
+//! language.
+
+pub mod account;
+pub mod address;
+pub mod codes;
+pub mod date;
+pub mod email;
+pub mod inn;
+pub mod name;
+pub mod passport;
+pub mod password;
+pub mod phone;
+pub mod random;
+pub mod scan;
+pub mod secret;
+pub mod snils;
+pub mod totp;
+pub mod violation;
+
+pub use random::RandomSource;
+pub use violation::{FieldError, FieldErrors, Violation};

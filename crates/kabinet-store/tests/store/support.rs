@@ -55,14 +55,14 @@ impl TestDb {
     /// Closes the store and drops a PostgreSQL test database.
     pub async fn finish(self) {
         self.store.close().await.ok();
-        if let Some((admin_url, name)) = self.drop_pg {
-            if let Ok(admin) = Database::connect(&admin_url).await {
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok();
-                admin.close().await.ok();
-            }
+        if let Some((admin_url, name)) = self.drop_pg
+            && let Ok(admin) = Database::connect(&admin_url).await
+        {
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .ok();
+            admin.close().await.ok();
         }
     }
 }

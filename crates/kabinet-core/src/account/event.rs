@@ -1,0 +1,203 @@
+//! What happened to an account: events and who caused them.
+
+use chrono::{DateTime, Utc};
+
+use super::state::{Check, ConfirmationMethod, ContactKind, Level};
+
+/// Who caused an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The account's citizen.
+    Citizen,
+    /// An operator at a service centre.
+    Operator {
+        /// The operator's id.
+        operator: String,
+        /// The centre's id.
+        centre: String,
+    },
+    /// An administrator.
+    Administrator {
+        /// The administrator's id.
+        id: String,
+    },
+    /// Kabinet itself (jobs, registries, banks).
+    System,
+}
+
+impl Actor {
+    /// Operators and administrators.
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Self::Operator { .. } | Self::Administrator { .. })
+    }
+}
+
+/// Why a level changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelReason {
+    /// Both registry checks passed.
+    RegistryChecksPassed,
+    /// Identity confirmed.
+    IdentityConfirmed,
+    /// Re-verified data with an identity confirmation kept (same SNILS).
+    ReverifiedWithConfirmation,
+    /// The citizen edited verified data; it is being checked again.
+    VerifiedDataEdited,
+}
+
+impl LevelReason {
+    /// The stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RegistryChecksPassed => "registry_checks_passed",
+            Self::IdentityConfirmed => "identity_confirmed",
+            Self::ReverifiedWithConfirmation => "reverified_with_confirmation",
+            Self::VerifiedDataEdited => "verified_data_edited",
+        }
+    }
+}
+
+/// A state change of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The registration form was sent with consent.
+    RegistrationStarted {
+        /// Phone or e-mail.
+        contact: ContactKind,
+        /// The consent's document version.
+        consent_version: String,
+    },
+    /// An operator registered the citizen in person.
+    RegisteredInPerson {
+        /// The centre.
+        centre: String,
+    },
+    /// The contact was confirmed.
+    ContactConfirmed,
+    /// A password was set (first, changed, recovered or issued by an operator).
+    PasswordSet {
+        /// Issued by an operator: must be changed at the next sign-in.
+        temporary: bool,
+    },
+    /// The account became usable.
+    Activated,
+    /// The profile was submitted for verification.
+    ProfileSubmitted,
+    /// A registry check is waiting for its job.
+    CheckQueued {
+        /// Which.
+        check: Check,
+    },
+    /// A registry was asked.
+    CheckStarted {
+        /// Which.
+        check: Check,
+    },
+    /// A registry confirmed.
+    CheckPassed {
+        /// Which.
+        check: Check,
+    },
+    /// A registry disagreed.
+    CheckMismatch {
+        /// Which.
+        check: Check,
+        /// The fields to correct.
+        fields: Vec<String>,
+    },
+    /// A registry did not answer.
+    CheckUnavailable {
+        /// Which.
+        check: Check,
+        /// The next attempt.
+        retry_at: DateTime<Utc>,
+    },
+    /// Verified data was edited and goes back to verification.
+    VerifiedDataEdited {
+        /// The SNILS changed too (the identity confirmation is withdrawn).
+        snils_changed: bool,
+    },
+    /// The identity was confirmed.
+    IdentityConfirmed {
+        /// How.
+        method: ConfirmationMethod,
+    },
+    /// An identity confirmation stopped applying.
+    ConfirmationWithdrawn,
+    /// The level changed. The only event that changes it.
+    LevelChanged {
+        /// Before.
+        from: Level,
+        /// After.
+        to: Level,
+        /// Why.
+        reason: LevelReason,
+    },
+    /// A successful sign-in.
+    SignedIn,
+    /// A failed sign-in (a security event).
+    SignInFailed,
+    /// Locked after repeated failures.
+    Locked {
+        /// Until.
+        until: DateTime<Utc>,
+    },
+    /// The lock ended.
+    Unlocked,
+    /// Blocked by staff.
+    Blocked {
+        /// Why.
+        reason: String,
+    },
+    /// The block was lifted.
+    Unblocked {
+        /// Why.
+        reason: String,
+    },
+    /// Deleted.
+    Deleted {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Event {
+    /// The stable type name stored in the event log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::RegistrationStarted { .. } => "registration_started",
+            Self::RegisteredInPerson { .. } => "registered_in_person",
+            Self::ContactConfirmed => "contact_confirmed",
+            Self::PasswordSet { .. } => "password_set",
+            Self::Activated => "activated",
+            Self::ProfileSubmitted => "profile_submitted",
+            Self::CheckQueued { .. } => "check_queued",
+            Self::CheckStarted { .. } => "check_started",
+            Self::CheckPassed { .. } => "check_passed",
+            Self::CheckMismatch { .. } => "check_mismatch",
+            Self::CheckUnavailable { .. } => "check_unavailable",
+            Self::VerifiedDataEdited { .. } => "verified_data_edited",
+            Self::IdentityConfirmed { .. } => "identity_confirmed",
+            Self::ConfirmationWithdrawn => "confirmation_withdrawn",
+            Self::LevelChanged { .. } => "level_changed",
+            Self::SignedIn => "signed_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::Locked { .. } => "locked",
+            Self::Unlocked => "unlocked",
+            Self::Blocked { .. } => "blocked",
+            Self::Unblocked { .. } => "unblocked",
+            Self::Deleted { .. } => "deleted",
+        }
+    }
+}
+
+/// An event with who caused it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// What happened.
+    pub event: Event,
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+}

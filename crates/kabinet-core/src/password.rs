@@ -1,0 +1,185 @@
+//! The password policy: data, so a deployment can choose its rules. The default is the portal's
+//! (DOMAIN §3); [`PasswordPolicy::nist`] is the NIST SP 800-63B alternative (long, no
+//! composition rules). Every unmet rule is returned, by code.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::violation::Violation;
+
+/// The longest password accepted (hashing cost stays bounded).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/common-passwords.txt")
+        .lines()
+        .filter(|l| !l.starts_with("# ") && !l.is_empty())
+        .collect()
+});
+
+/// How many entries the shipped common-password list has.
+pub fn common_password_count() -> usize {
+    COMMON.len()
+}
+
+/// Which rules apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    /// Minimum length in characters.
+    pub min_length: usize,
+    /// At least one Latin upper-case letter.
+    pub require_upper: bool,
+    /// At least one Latin lower-case letter.
+    pub require_lower: bool,
+    /// At least one digit.
+    pub require_digit: bool,
+    /// At least one punctuation mark.
+    pub require_punctuation: bool,
+    /// Letters must be Latin; only printable ASCII is allowed.
+    pub ascii_only: bool,
+    /// No two identical characters next to each other.
+    pub forbid_repeats: bool,
+    /// Characters that may not appear at all.
+    pub forbidden_chars: Vec<char>,
+    /// Not in the shipped list of common passwords.
+    pub forbid_common: bool,
+    /// Not equal to, and not containing, any of the account's logins.
+    pub forbid_login: bool,
+}
+
+impl Default for PasswordPolicy {
+    /// The portal's rules (DOMAIN §3).
+    fn default() -> Self {
+        Self {
+            min_length: 8,
+            require_upper: true,
+            require_lower: true,
+            require_digit: true,
+            require_punctuation: true,
+            ascii_only: true,
+            forbid_repeats: true,
+            forbidden_chars: vec!['*', '#'],
+            forbid_common: true,
+            forbid_login: true,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// NIST SP 800-63B style: at least 15 characters, no composition rules, still not common and
+    /// not the login.
+    pub fn nist() -> Self {
+        Self {
+            min_length: 15,
+            require_upper: false,
+            require_lower: false,
+            require_digit: false,
+            require_punctuation: false,
+            ascii_only: false,
+            forbid_repeats: false,
+            forbidden_chars: Vec::new(),
+            forbid_common: true,
+            forbid_login: true,
+        }
+    }
+
+    /// Every rule `password` breaks. `logins` are the account's identifiers (phone, e-mail,
+    /// SNILS, INN) in any form; each is compared case-insensitively.
+    pub fn check(&self, password: &str, logins: &[&str]) -> Result<(), Vec<Violation>> {
+        let chars: Vec<char> = password.chars().collect();
+        let mut v = Vec::new();
+        if chars.len() < self.min_length {
+            v.push(Violation::new("password_too_short").with("min", self.min_length));
+        }
+        if chars.len() > MAX_PASSWORD_CHARS {
+            v.push(Violation::new("password_too_long").with("max", MAX_PASSWORD_CHARS));
+        }
+        if self.require_upper && !chars.iter().any(char::is_ascii_uppercase) {
+            v.push(Violation::new("password_needs_upper"));
+        }
+        if self.require_lower && !chars.iter().any(char::is_ascii_lowercase) {
+            v.push(Violation::new("password_needs_lower"));
+        }
+        if self.require_digit && !chars.iter().any(char::is_ascii_digit) {
+            v.push(Violation::new("password_needs_digit"));
+        }
+        if self.require_punctuation
+            && !chars
+                .iter()
+                .any(|c| c.is_ascii_punctuation() && !self.forbidden_chars.contains(c))
+        {
+            v.push(Violation::new("password_needs_punctuation"));
+        }
+        if self.ascii_only && chars.iter().any(|c| !c.is_ascii_graphic()) {
+            v.push(Violation::new("password_invalid_characters"));
+        }
+        if self.forbid_repeats && chars.windows(2).any(|w| w[0] == w[1]) {
+            v.push(Violation::new("password_repeated_characters"));
+        }
+        let forbidden: String = self
+            .forbidden_chars
+            .iter()
+            .filter(|c| chars.contains(c))
+            .collect();
+        if !forbidden.is_empty() {
+            v.push(Violation::new("password_forbidden_characters").with("chars", forbidden));
+        }
+        let lower = password.to_lowercase();
+        if self.forbid_common && COMMON.contains(lower.as_str()) {
+            v.push(Violation::new("password_common"));
+        }
+        if self.forbid_login && contains_login(&lower, logins) {
+            v.push(Violation::new("password_contains_login"));
+        }
+        if v.is_empty() { Ok(()) } else { Err(v) }
+    }
+}
+
+/// Whether the (lower-cased) password is or contains a login, or the meaningful part of one:
+/// the national digits of a phone, the part of an e-mail before `@`, the digits of a SNILS.
+fn contains_login(lower_password: &str, logins: &[&str]) -> bool {
+    let password_digits: String = lower_password
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    logins.iter().any(|login| {
+        let login = login.trim().to_lowercase();
+        let local = login.split('@').next().unwrap_or_default();
+        let digits: String = login.chars().filter(char::is_ascii_digit).collect();
+        let digits = if digits.len() == 11
+            && (digits.starts_with('7') || digits.starts_with('8'))
+            && !login.contains('-')
+        {
+            digits[1..].to_owned() // a phone: compare the ten national digits
+        } else {
+            digits
+        };
+        (!login.is_empty() && lower_password.contains(&login))
+            || (local.chars().count() >= 4 && lower_password.contains(local))
+            || (digits.len() >= 9 && password_digits.contains(&digits))
+    })
+}
+
+/// The strength meter's reading.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Strength {
+    /// 0 (too guessable) … 4 (very unguessable), zxcvbn's score.
+    pub score: u8,
+    /// log10 of the estimated guesses needed.
+    pub guesses_log10: f64,
+}
+
+/// Estimates how hard the password is to guess (zxcvbn), counting the user's own data.
+pub fn strength(password: &str, user_inputs: &[&str]) -> Strength {
+    if password.is_empty() {
+        return Strength {
+            score: 0,
+            guesses_log10: 0.0,
+        };
+    }
+    let estimate = zxcvbn::zxcvbn(password, user_inputs);
+    Strength {
+        score: u8::from(estimate.score()),
+        guesses_log10: estimate.guesses_log10(),
+    }
+}

@@ -1,0 +1,111 @@
+//! Secrets: argon2id password hashing with the parameters in the PHC string, and a wrapper that
+//! keeps secret text out of `Debug` output and logs.
+
+use std::fmt;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::random::RandomSource;
+
+/// Text that must not be printed: `Debug` shows `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted<T>(pub T);
+
+impl<T> fmt::Debug for Redacted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl<T> Redacted<T> {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+/// argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl Default for HashParams {
+    /// m = 19 MiB, t = 2, p = 1 (OWASP's recommendation for argon2id).
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+/// Why hashing failed: only for parameters out of argon2's range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashError(pub String);
+
+impl fmt::Display for HashError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "argon2: {}", self.0)
+    }
+}
+
+impl std::error::Error for HashError {}
+
+impl HashParams {
+    fn argon2(&self) -> Result<Argon2<'static>, HashError> {
+        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| HashError(e.to_string()))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// Hashes a password (or a secret answer) into a PHC string with a fresh 16-byte salt.
+pub fn hash_password(
+    secret: &str,
+    params: HashParams,
+    random: &mut impl RandomSource,
+) -> Result<String, HashError> {
+    let mut salt = [0u8; 16];
+    random.fill(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
+    let hash = params
+        .argon2()?
+        .hash_password(secret.as_bytes(), &salt)
+        .map_err(|e| HashError(e.to_string()))?;
+    Ok(hash.to_string())
+}
+
+/// Whether `secret` matches the PHC string. A malformed PHC string never matches.
+pub fn verify_password(phc: &str, secret: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return false;
+    };
+    // Verification uses the parameters stored in the PHC string, not the current defaults.
+    Argon2::default()
+        .verify_password(secret.as_bytes(), &hash)
+        .is_ok()
+}
+
+/// Whether a stored hash was made with other parameters (or another algorithm) than `params`,
+/// so it should be re-hashed at the next successful sign-in.
+pub fn needs_rehash(phc: &str, params: HashParams) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let Ok(stored) = Params::try_from(&hash) else {
+        return true;
+    };
+    hash.algorithm.as_str() != "argon2id"
+        || hash.version != Some(0x13)
+        || stored.m_cost() != params.memory_kib
+        || stored.t_cost() != params.iterations
+        || stored.p_cost() != params.parallelism
+}

@@ -1,0 +1,128 @@
+//! The password policy and the strength meter.
+
+use kabinet_core::password::{PasswordPolicy, common_password_count, strength};
+
+fn broken(policy: &PasswordPolicy, password: &str, logins: &[&str]) -> Vec<&'static str> {
+    policy
+        .check(password, logins)
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(|v| v.rule)
+        .collect()
+}
+
+#[test]
+fn the_portal_policy_accepts_a_good_password() {
+    assert!(
+        PasswordPolicy::default()
+            .check("Kabinet-2026!", &["+79123456789"])
+            .is_ok()
+    );
+}
+
+#[test]
+fn each_rule_is_reported_by_name() {
+    let p = PasswordPolicy::default();
+    assert_eq!(broken(&p, "Ab1!xyz", &[]), ["password_too_short"]);
+    assert_eq!(broken(&p, "kabinet-2026!", &[]), ["password_needs_upper"]);
+    assert_eq!(broken(&p, "KABINET-2026!", &[]), ["password_needs_lower"]);
+    assert_eq!(broken(&p, "Kabinet-twenty!", &[]), ["password_needs_digit"]);
+    assert_eq!(
+        broken(&p, "Kabinet2026x", &[]),
+        ["password_needs_punctuation"]
+    );
+    assert_eq!(
+        broken(&p, "Kabinett-2026!", &[]),
+        ["password_repeated_characters"]
+    );
+    assert_eq!(
+        broken(&p, "Kabinet-2026*", &[]),
+        ["password_forbidden_characters"]
+    );
+    assert_eq!(
+        broken(&p, "Кабинет-2026!Ab", &[]),
+        ["password_invalid_characters"]
+    );
+    assert_eq!(
+        broken(&p, "Kabinet 2026!", &[]),
+        ["password_invalid_characters"]
+    );
+    // Only forbidden punctuation does not count as punctuation.
+    assert_eq!(
+        broken(&p, "Kabinet2026#", &[]),
+        [
+            "password_needs_punctuation",
+            "password_forbidden_characters"
+        ]
+    );
+    let too_long = format!("Ab1!{}", "xy".repeat(70));
+    assert_eq!(broken(&p, &too_long, &[]), ["password_too_long"]);
+}
+
+#[test]
+fn every_unmet_rule_is_returned_at_once() {
+    assert_eq!(
+        broken(&PasswordPolicy::default(), "aa#", &[]),
+        [
+            "password_too_short",
+            "password_needs_upper",
+            "password_needs_digit",
+            "password_needs_punctuation",
+            "password_repeated_characters",
+            "password_forbidden_characters"
+        ]
+    );
+}
+
+#[test]
+fn common_passwords_are_refused_whatever_their_case() {
+    assert!(
+        common_password_count() >= 10_000,
+        "{}",
+        common_password_count()
+    );
+    let p = PasswordPolicy::nist();
+    assert_eq!(broken(&p, "1QAZ2WSX3EDC4RFV", &[]), ["password_common"]);
+    assert!(broken(&PasswordPolicy::default(), "PASSWORD", &[]).contains(&"password_common"));
+}
+
+#[test]
+fn the_login_may_not_be_or_be_inside_the_password() {
+    let p = PasswordPolicy::default();
+    let phone = ["+79123456789"];
+    assert_eq!(
+        broken(&p, "Xy-9123456789", &phone),
+        ["password_contains_login"]
+    );
+    assert_eq!(
+        broken(&p, "Ab-8(912)345-67-89", &phone),
+        ["password_contains_login"]
+    );
+    assert_eq!(
+        broken(&p, "Petrov-2026!", &["petrov@mail.ru"]),
+        ["password_contains_login"]
+    );
+    // A SNILS typed without its dashes (its doubled digits also break the repeat rule).
+    assert!(broken(&p, "Ab!11223344595", &["112-233-445 95"]).contains(&"password_contains_login"));
+    assert!(
+        p.check("Kabinet-2026!", &["petrov@mail.ru", "+79123456789"])
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_nist_policy_is_long_without_composition_rules() {
+    let p = PasswordPolicy::nist();
+    assert!(p.check("correct horse battery staple", &[]).is_ok());
+    assert_eq!(broken(&p, "Short-1!", &[]), ["password_too_short"]);
+}
+
+#[test]
+fn the_strength_meter_grows_with_guessability() {
+    let weak = strength("Password1!", &[]);
+    let strong = strength("Tr0ub4dor&3-Kabinet-Vesna", &[]);
+    assert!(weak.score < strong.score, "{weak:?} {strong:?}");
+    assert_eq!(strength("", &[]).score, 0);
+    assert!(strength("Ivanova-1990!", &["Ivanova"]).score <= strength("Gxq-7vTp!mLw", &[]).score);
+}
