@@ -7,6 +7,10 @@
 pub mod connect;
 pub mod entity;
 pub mod event_log;
+pub mod jobs;
 pub mod migration;
+pub mod seal;
+pub mod write;
 
 pub use connect::{Backend, Store, StoreError};
+pub use write::{AccountWrite, WriteError};

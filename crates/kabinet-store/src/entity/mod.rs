@@ -1,3 +1,17 @@
-//! SeaORM entities, one module per table.
+//! SeaORM entities, one module per table. Enums are stored as strings (the same on SQLite and
+//! PostgreSQL); times as UTC timestamps; secrets only as hashes or sealed bytes.
 
+pub mod account;
 pub mod account_event;
+pub mod credential;
+pub mod document_scan;
+pub mod job;
+pub mod login;
+pub mod notification;
+pub mod notification_preference;
+pub mod one_time_code;
+pub mod operator;
+pub mod profile;
+pub mod security_event;
+pub mod service_centre;
+pub mod session;

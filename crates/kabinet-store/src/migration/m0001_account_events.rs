@@ -20,6 +20,11 @@ enum AccountEvents {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing, on SQLite too: a crash mid-migration must not leave half a schema.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(

@@ -1,0 +1,44 @@
+//! `accounts`: the projection of each account's event log, one row per account.
+
+use sea_orm::entity::prelude::*;
+
+/// The current state of an account, as its events made it.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "accounts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// `pending`, `active`, `locked`, `blocked`, `deleted`.
+    pub status: String,
+    /// `simplified`, `standard`, `confirmed`.
+    pub level: String,
+    pub surname: String,
+    pub first_name: String,
+    /// `phone` or `email`: how the citizen registered.
+    pub contact_kind: String,
+    pub consent_version: String,
+    pub consent_at: DateTimeUtc,
+    pub contact_confirmed: bool,
+    pub password_set: bool,
+    pub temporary_password: bool,
+    pub profile_submitted: bool,
+    /// `not_started`, `queued`, `checking`, `passed`, `mismatch`, `unavailable`.
+    pub snils_check: String,
+    pub passport_check: String,
+    /// The confirmation method in force, if any.
+    pub confirmation: Option<String>,
+    pub mailed_code_restriction: bool,
+    pub locked_until: Option<DateTimeUtc>,
+    pub block_reason: Option<String>,
+    /// The sequence number of the last event folded in: the optimistic-concurrency version.
+    pub last_seq: i64,
+    /// Which installation created the account.
+    pub origin: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

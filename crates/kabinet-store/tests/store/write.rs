@@ -1,0 +1,164 @@
+//! One transaction per command: events, projection and logins together or not at all.
+
+use crate::fixtures::{change, register};
+use crate::support::db_test;
+use kabinet_store::WriteError;
+use kabinet_store::event_log;
+use kabinet_store::write::{find_account, find_login};
+use uuid::Uuid;
+
+db_test!(
+    a_registration_writes_events_row_and_login_together,
+    |store| {
+        let id = Uuid::now_v7();
+        assert_eq!(
+            store
+                .write_account(register(id, "+79123456789"))
+                .await
+                .unwrap(),
+            1
+        );
+        let conn = store.connection();
+        assert_eq!(
+            find_login(conn, "phone", "+79123456789").await.unwrap(),
+            Some(id)
+        );
+        let row = find_account(conn, id).await.unwrap().unwrap();
+        assert_eq!((row.last_seq, row.surname.as_str()), (1, "Иванова"));
+        let seq = store
+            .write_account(change(
+                id,
+                1,
+                "active",
+                &["contact_confirmed", "password_set"],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(seq, 3);
+        let row = find_account(conn, id).await.unwrap().unwrap();
+        assert_eq!((row.status.as_str(), row.last_seq), ("active", 3));
+        assert_eq!(event_log::read(conn, id).await.unwrap().len(), 3);
+    }
+);
+
+db_test!(
+    a_login_clash_rolls_everything_back_and_names_the_kind,
+    |store| {
+        let first = Uuid::now_v7();
+        store
+            .write_account(register(first, "+79123456789"))
+            .await
+            .unwrap();
+        let second = Uuid::now_v7();
+        let clash = store.write_account(register(second, "+79123456789")).await;
+        assert!(
+            matches!(&clash, Err(WriteError::LoginTaken { kind }) if kind == "phone"),
+            "{clash:?}"
+        );
+        let conn = store.connection();
+        assert_eq!(find_account(conn, second).await.unwrap(), None);
+        assert!(event_log::read(conn, second).await.unwrap().is_empty());
+        assert_eq!(
+            find_login(conn, "phone", "+79123456789").await.unwrap(),
+            Some(first)
+        );
+    }
+);
+
+db_test!(a_stale_version_is_a_conflict_and_changes_nothing, |store| {
+    let id = Uuid::now_v7();
+    store
+        .write_account(register(id, "+79123456780"))
+        .await
+        .unwrap();
+    store
+        .write_account(change(id, 1, "active", &["contact_confirmed"]))
+        .await
+        .unwrap();
+    let stale = store
+        .write_account(change(id, 1, "blocked", &["blocked"]))
+        .await;
+    assert!(matches!(stale, Err(WriteError::Conflict)), "{stale:?}");
+    let conn = store.connection();
+    let row = find_account(conn, id).await.unwrap().unwrap();
+    assert_eq!((row.status.as_str(), row.last_seq), ("active", 2));
+    assert_eq!(event_log::read(conn, id).await.unwrap().len(), 2);
+});
+
+db_test!(creating_an_account_twice_is_a_conflict, |store| {
+    let id = Uuid::now_v7();
+    store
+        .write_account(register(id, "+79123456781"))
+        .await
+        .unwrap();
+    let mut again = register(id, "+79123456782");
+    again.claim_logins.clear();
+    assert!(matches!(
+        store.write_account(again).await,
+        Err(WriteError::Conflict)
+    ));
+});
+
+db_test!(logins_move_between_kinds_and_are_released, |store| {
+    let id = Uuid::now_v7();
+    store
+        .write_account(register(id, "+79123456783"))
+        .await
+        .unwrap();
+    let mut add = change(id, 1, "active", &["snils_became_login"]);
+    add.claim_logins = vec![("snils".into(), "11223344595".into())];
+    add.release_logins = vec![("phone".into(), "+79123456783".into())];
+    store.write_account(add).await.unwrap();
+    let conn = store.connection();
+    assert_eq!(
+        find_login(conn, "snils", "11223344595").await.unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        find_login(conn, "phone", "+79123456783").await.unwrap(),
+        None
+    );
+    // The same value under another kind is another login.
+    assert_eq!(find_login(conn, "inn", "11223344595").await.unwrap(), None);
+});
+
+db_test!(
+    concurrent_writers_on_one_account_get_one_winner_per_version,
+    |store| {
+        let id = Uuid::now_v7();
+        store
+            .write_account(register(id, "+79123456784"))
+            .await
+            .unwrap();
+        for round in 1..=3i64 {
+            let writers: Vec<_> = (0..6)
+                .map(|w| {
+                    let store = store.clone();
+                    let kind = format!("writer_{w}");
+                    tokio::spawn(async move {
+                        store
+                            .write_account(change(id, round, "active", &[kind.as_str()]))
+                            .await
+                    })
+                })
+                .collect();
+            let mut won = 0;
+            for writer in writers {
+                match writer.await.unwrap() {
+                    Ok(seq) => {
+                        won += 1;
+                        assert_eq!(seq, round + 1);
+                    }
+                    Err(WriteError::Conflict) => {}
+                    Err(other) => panic!("unexpected {other:?}"),
+                }
+            }
+            assert_eq!(won, 1, "round {round}");
+        }
+        let events = event_log::read(store.connection(), id).await.unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+    }
+);
