@@ -33,7 +33,7 @@ setup_build_packages() {
 # What the end-to-end tests need: Xvfb and a D-Bus session for the real window, WebKitWebDriver,
 # Debian's Chromium for Playwright, keyutils for the kernel keyring, the PostgreSQL client.
 setup_test_packages() {
-  apt_install xvfb xauth dbus dbus-x11 webkit2gtk-driver chromium imagemagick keyutils postgresql-client
+  apt_install xvfb xauth dbus dbus-x11 webkit2gtk-driver chromium imagemagick keyutils procps postgresql-client
 }
 
 setup_rust() {

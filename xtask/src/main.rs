@@ -82,7 +82,16 @@ fn ci() -> Result {
 /// Criterion benchmarks: (package, bench target, groups). Each group has a `baseline` member.
 const BENCHES: &[(&str, &str, &[&str])] = &[("kabinet-core", "core", &["parsers", "argon2id"])];
 
+/// Benchmarks that measure their own baseline and print their own ratios: (package, target).
+const SELF_REPORTING: &[(&str, &str)] = &[("kabinet-store", "store")];
+
 fn bench() -> Result {
+    for (package, target) in SELF_REPORTING {
+        step(
+            &format!("benchmarks of {package}"),
+            cargo_with(&["bench", "-p", package, "--bench", target, "--locked"]),
+        )?;
+    }
     for (package, target, groups) in BENCHES {
         step(
             &format!("benchmarks of {package}"),

@@ -12,6 +12,9 @@ use crate::migration::Migrator;
 /// How long a writer waits for SQLite's write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Connections to one SQLite file: WAL lets readers work beside the one writer.
+const SQLITE_POOL_SIZE: u32 = 4;
+
 /// The two databases Kabinet runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -57,10 +60,19 @@ impl Store {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
             });
             // An in-memory database lives in one connection; a pool of several would see
-            // several empty databases.
+            // several empty databases. A file in WAL mode serves readers beside the writer.
             if url.contains(":memory:") {
                 options.max_connections(1).min_connections(1);
+            } else {
+                options.max_connections(SQLITE_POOL_SIZE);
             }
+        }
+        if backend == Backend::Sqlite
+            && let Some(parent) = sqlite_file(url).and_then(|p| p.parent().map(ToOwned::to_owned))
+        {
+            // The app-data folder may not exist on a fresh install.
+            std::fs::create_dir_all(&parent)
+                .map_err(|e| DbErr::Custom(format!("{}: {e}", parent.display())))?;
         }
         let db = Database::connect(options).await?;
         Migrator::up(&db, None).await?;
@@ -83,6 +95,22 @@ impl Store {
     }
 }
 
+/// The embedded database's default file: `kabinet.db` in the OS app-data folder of the app
+/// `identifier` (the same folder Tauri's `app_data_dir` gives: `~/.local/share/<identifier>` on
+/// Linux, `~/Library/Application Support/<identifier>` on macOS, `%APPDATA%\\<identifier>` on
+/// Windows). Returns the `sqlite:` URL, or `None` when the OS has no such folder.
+pub fn default_sqlite_url(identifier: &str) -> Option<String> {
+    Some(sqlite_url_in(&dirs::data_dir()?, identifier))
+}
+
+/// The `sqlite:` URL of `kabinet.db` in `<data_dir>/<identifier>/`.
+pub fn sqlite_url_in(data_dir: &std::path::Path, identifier: &str) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join(identifier).join("kabinet.db").display()
+    )
+}
+
 fn backend_of(url: &str) -> Result<Backend, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Backend::Sqlite)
@@ -91,6 +119,15 @@ fn backend_of(url: &str) -> Result<Backend, StoreError> {
     } else {
         Err(StoreError::UnsupportedUrl)
     }
+}
+
+/// The file of a `sqlite://path?…` URL (none for in-memory databases).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && !path.starts_with(':')).then(|| std::path::PathBuf::from(path))
 }
 
 impl From<Backend> for DbBackend {

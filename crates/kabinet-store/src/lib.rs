@@ -12,5 +12,5 @@ pub mod migration;
 pub mod seal;
 pub mod write;
 
-pub use connect::{Backend, Store, StoreError};
+pub use connect::{Backend, Store, StoreError, default_sqlite_url, sqlite_url_in};
 pub use write::{AccountWrite, WriteError};

@@ -41,3 +41,27 @@ async fn unknown_url_schemes_are_refused() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn the_default_file_lives_in_the_app_data_folder_which_is_created() {
+    let os_default = kabinet_store::default_sqlite_url("ru.kabinet.desktop").unwrap();
+    let data_dir = dirs_data_dir();
+    assert_eq!(
+        os_default,
+        kabinet_store::sqlite_url_in(&data_dir, "ru.kabinet.desktop")
+    );
+    let dir = TempDir::new();
+    let url = kabinet_store::sqlite_url_in(&dir.path, "ru.kabinet.test");
+    let expected = dir.path.join("ru.kabinet.test").join("kabinet.db");
+    assert_eq!(url, format!("sqlite://{}?mode=rwc", expected.display()));
+    Store::connect(&url).await.unwrap().close().await.unwrap();
+    assert!(expected.is_file(), "the folder is created on first start");
+}
+
+/// The OS data folder as the XDG rules give it on Linux.
+fn dirs_data_dir() -> std::path::PathBuf {
+    match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => dir.into(),
+        None => std::path::PathBuf::from(std::env::var_os("HOME").unwrap()).join(".local/share"),
+    }
+}
