@@ -127,7 +127,7 @@ pub async fn lease<C: ConnectionTrait>(
             .exec(conn)
             .await?;
         if taken.rows_affected == 1 {
-            return Ok(Job::find_by_id(candidate.id).one(conn).await?);
+            return Job::find_by_id(candidate.id).one(conn).await;
         }
     }
     Ok(None)

@@ -173,7 +173,6 @@ pub async fn find_login<C: ConnectionTrait>(
         .await?
         .map(|row| row.try_get_by_index::<Uuid>(0))
         .transpose()
-        .map_err(Into::into)
 }
 
 /// One account's projection row.
