@@ -364,11 +364,9 @@ pub fn apply(account: Option<Account>, event: &Event) -> Account {
     };
     account.version += 1;
     match event {
-        Event::RegistrationStarted { .. }
-        | Event::RegisteredInPerson { .. }
-        | Event::ProfileSubmitted => {
-            account.profile_submitted |= matches!(event, Event::ProfileSubmitted);
-        }
+        // The account itself was made above from the first event.
+        Event::RegistrationStarted { .. } | Event::RegisteredInPerson { .. } => {}
+        Event::ProfileSubmitted => account.profile_submitted = true,
         Event::ContactConfirmed => account.contact_confirmed = true,
         Event::PasswordSet { temporary } => {
             account.password_set = true;
