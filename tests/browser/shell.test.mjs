@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serveStatic } from "../support/static-server.mjs";
+import { axeViolations } from "../support/axe.mjs";
 import { artifactDir, CHROMIUM, UI_DIST } from "../support/paths.mjs";
 
 let server;
@@ -62,5 +63,18 @@ test("the two actions lead to their screens and back", async () => {
   await page.getByRole("link", { name: "Назад на главную" }).click();
   await page.getByRole("link", { name: "Войти", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "Вход" }).waitFor();
+  await page.close();
+});
+
+test("every screen of the shell has no axe-core violations, in both languages", async () => {
+  const page = await browser.newPage();
+  for (const language of ["ru", "en"]) {
+    for (const route of ["#/", "#/sign-in", "#/register"]) {
+      await page.goto(server.url + route);
+      await page.getByTestId("language").selectOption(language);
+      await page.locator("h1").waitFor();
+      assert.deepEqual(await axeViolations(page), [], `${language} ${route}`);
+    }
+  }
   await page.close();
 });
