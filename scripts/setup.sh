@@ -53,7 +53,7 @@ setup_node() {
     say "Node.js $(node --version) is too old: Vite needs 20.19 or newer (see README)"; return 1
   fi
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing node modules from package-lock.json (npm ci: Svelte, Vite, Tauri CLI, playwright-core, webdriverio)"
+    say "installing node modules from package-lock.json (npm ci: Svelte, Vite, Tauri CLI, playwright-core, webdriverio, axe-core)"
     npm ci --no-fund --no-audit --loglevel=error
   fi
 }
