@@ -5,6 +5,7 @@
 //!   `KABINET_TEST_POSTGRES_URL` is set; with `CI=true` it must be), the browser end-to-end tests
 //!   in headless Chromium and the desktop end-to-end tests in the real window under Xvfb;
 //! - `ci`    — `cargo fmt --check`, `test`, then clippy with warnings denied;
+//! - `codegen` — rewrite the generated TypeScript API bindings (`ui/src/api/generated.ts`);
 //! - `bench` — every benchmark (release build), printed as ratios against the baseline of its
 //!   group measured in the same run.
 //!
@@ -24,7 +25,8 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("ci") => ci(),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask <run|test|ci|bench>".to_owned()),
+        Some("codegen") => codegen(),
+        _ => Err("usage: cargo xtask <run|test|ci|bench|codegen>".to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -33,6 +35,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the TypeScript bindings of the API boundary where the UI imports them.
+fn codegen() -> Result {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = root.join(kabinet_api::typescript::GENERATED_PATH);
+    std::fs::create_dir_all(path.parent().unwrap_or(&root)).map_err(|e| e.to_string())?;
+    std::fs::write(&path, kabinet_api::typescript::generate()).map_err(|e| e.to_string())?;
+    println!("wrote {}", path.display());
+    Ok(())
 }
 
 fn run(app_args: &[String]) -> Result {

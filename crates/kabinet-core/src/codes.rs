@@ -27,6 +27,10 @@ pub enum CodePurpose {
     Letter,
     /// A session token.
     Session,
+    /// The ticket of a multi-step flow (registration, sign-in challenge, recovery).
+    Ticket,
+    /// A device id (known devices are stored only as keyed hashes).
+    Device,
 }
 
 impl CodePurpose {
@@ -40,6 +44,8 @@ impl CodePurpose {
             Self::Activation => "activation",
             Self::Letter => "letter",
             Self::Session => "session",
+            Self::Ticket => "ticket",
+            Self::Device => "device",
         }
     }
 }

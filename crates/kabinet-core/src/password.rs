@@ -83,6 +83,36 @@ impl PasswordPolicy {
         }
     }
 
+    /// Every rule this policy applies, in the order of the checklist under the field, with its
+    /// parameters; [`check`](Self::check) reports broken ones under the same codes.
+    pub fn rules(&self) -> Vec<Violation> {
+        let forbidden: String = self.forbidden_chars.iter().collect();
+        [
+            Some(Violation::new("password_too_short").with("min", self.min_length)),
+            self.require_upper
+                .then(|| Violation::new("password_needs_upper")),
+            self.require_lower
+                .then(|| Violation::new("password_needs_lower")),
+            self.require_digit
+                .then(|| Violation::new("password_needs_digit")),
+            self.require_punctuation
+                .then(|| Violation::new("password_needs_punctuation")),
+            self.ascii_only
+                .then(|| Violation::new("password_invalid_characters")),
+            self.forbid_repeats
+                .then(|| Violation::new("password_repeated_characters")),
+            (!forbidden.is_empty())
+                .then(|| Violation::new("password_forbidden_characters").with("chars", forbidden)),
+            self.forbid_common
+                .then(|| Violation::new("password_common")),
+            self.forbid_login
+                .then(|| Violation::new("password_contains_login")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// Every rule `password` breaks. `logins` are the account's identifiers (phone, e-mail,
     /// SNILS, INN) in any form; each is compared case-insensitively.
     pub fn check(&self, password: &str, logins: &[&str]) -> Result<(), Vec<Violation>> {

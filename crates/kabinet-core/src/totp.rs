@@ -53,6 +53,16 @@ impl TotpSecret {
         self.totp(account, issuer).and_then(|t| t.to_url().ok())
     }
 
+    /// The secret in base32, for typing into an app by hand.
+    pub fn base32(&self) -> Option<String> {
+        let url = self.otpauth_url("k", "k")?;
+        let query = url.split_once('?')?.1;
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("secret="))
+            .map(str::to_owned)
+    }
+
     /// The code for a moment (for tests and the simulator's "authenticator").
     pub fn code_at(&self, unix_seconds: u64) -> Option<String> {
         self.totp("k", "k")

@@ -57,6 +57,50 @@ impl LevelReason {
     }
 }
 
+/// A change of how an account is protected that leaves its level and status as they are: it is
+/// recorded so the citizen sees it among the security events, with who and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecurityAction {
+    /// SMS codes at sign-in turned on.
+    SmsSecondFactorOn,
+    /// SMS codes at sign-in turned off.
+    SmsSecondFactorOff,
+    /// An authenticator app turned on.
+    TotpOn,
+    /// The authenticator app turned off.
+    TotpOff,
+    /// A secret question set or replaced.
+    SecretQuestionSet,
+    /// The secret question removed.
+    SecretQuestionRemoved,
+    /// Every session ended at once.
+    SessionsEnded,
+    /// A recovery began.
+    RecoveryStarted,
+    /// A new device proved itself with a code.
+    NewDeviceConfirmed,
+    /// The citizen reported an event as not theirs.
+    NotMeReported,
+}
+
+impl SecurityAction {
+    /// The stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SmsSecondFactorOn => "sms_second_factor_on",
+            Self::SmsSecondFactorOff => "sms_second_factor_off",
+            Self::TotpOn => "totp_on",
+            Self::TotpOff => "totp_off",
+            Self::SecretQuestionSet => "secret_question_set",
+            Self::SecretQuestionRemoved => "secret_question_removed",
+            Self::SessionsEnded => "sessions_ended",
+            Self::RecoveryStarted => "recovery_started",
+            Self::NewDeviceConfirmed => "new_device_confirmed",
+            Self::NotMeReported => "not_me_reported",
+        }
+    }
+}
+
 /// A state change of an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -159,6 +203,11 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// A protection of the account changed.
+    Security {
+        /// What.
+        action: SecurityAction,
+    },
 }
 
 impl Event {
@@ -187,6 +236,7 @@ impl Event {
             Self::Blocked { .. } => "blocked",
             Self::Unblocked { .. } => "unblocked",
             Self::Deleted { .. } => "deleted",
+            Self::Security { .. } => "security_action",
         }
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::DomainError;
-use super::event::{Actor, Event, LevelReason, Recorded};
+use super::event::{Actor, Event, LevelReason, Recorded, SecurityAction};
 use super::state::{
     Account, Check, CheckOutcome, CheckStatus, ConfirmationMethod, Consent, ContactKind, Level,
     Status,
@@ -80,6 +80,13 @@ pub enum Command {
     Delete {
         /// Why.
         reason: String,
+    },
+    /// Record a change of the account's protections (second factors, secret question, sessions,
+    /// recovery). Allowed while locked — a lockout never blocks recovery — but not on pending,
+    /// blocked or deleted accounts.
+    RecordSecurity {
+        /// What changed.
+        action: SecurityAction,
     },
 }
 
@@ -229,6 +236,11 @@ pub fn decide(
                 _ => Err(DomainError::NotBlocked),
             }
         }
+        Command::RecordSecurity { action } => match account.status {
+            Status::Pending => Err(DomainError::RegistrationIncomplete),
+            Status::Blocked { .. } => Err(DomainError::Blocked),
+            _ => Ok(vec![Event::Security { action: *action }]),
+        },
         Command::Delete { reason } => {
             if !matches!(actor, Actor::Citizen | Actor::Administrator { .. }) {
                 return Err(DomainError::CitizenRequired);
@@ -396,7 +408,7 @@ pub fn apply(account: Option<Account>, event: &Event) -> Account {
             account.mailed_code_restriction = false;
         }
         Event::LevelChanged { to, .. } => account.level = *to,
-        Event::SignedIn | Event::SignInFailed => {}
+        Event::SignedIn | Event::SignInFailed | Event::Security { .. } => {}
         Event::Locked { until } => account.status = Status::Locked { until: *until },
         Event::Unlocked => account.status = Status::Active,
         Event::Blocked { reason } => {

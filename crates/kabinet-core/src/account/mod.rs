@@ -11,7 +11,7 @@ mod machine;
 mod state;
 
 pub use error::DomainError;
-pub use event::{Actor, Event, LevelReason, Recorded};
+pub use event::{Actor, Event, LevelReason, Recorded, SecurityAction};
 pub use machine::{Command, apply, decide, replay};
 pub use state::{
     Account, Check, CheckOutcome, CheckStatus, ConfirmationMethod, Consent, ContactKind, Level,

@@ -19,6 +19,8 @@ pub struct Model {
     /// argon2id PHC string of the normalised answer.
     pub secret_answer_phc: Option<String>,
     pub updated_at: DateTimeUtc,
+    /// SMS codes as the second factor (opt-in).
+    pub sms_second_factor: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,9 +3,12 @@
 
 pub mod account;
 pub mod account_event;
+pub mod auth_flow;
+pub mod code_send;
 pub mod credential;
 pub mod document_scan;
 pub mod job;
+pub mod known_device;
 pub mod login;
 pub mod notification;
 pub mod notification_preference;
@@ -15,3 +18,4 @@ pub mod profile;
 pub mod security_event;
 pub mod service_centre;
 pub mod session;
+pub mod throttle;

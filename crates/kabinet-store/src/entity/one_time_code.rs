@@ -19,6 +19,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub consumed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The flow the code was issued in, if any.
+    pub flow_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,47 +6,51 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn col(name: &str) -> ColumnDef {
+pub(super) fn col(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name))
 }
-fn uuid(name: &str) -> ColumnDef {
+pub(super) fn uuid(name: &str) -> ColumnDef {
     col(name).uuid().not_null().to_owned()
 }
-fn text(name: &str) -> ColumnDef {
+pub(super) fn text(name: &str) -> ColumnDef {
     col(name).string().not_null().to_owned()
 }
-fn text_null(name: &str) -> ColumnDef {
+pub(super) fn text_null(name: &str) -> ColumnDef {
     col(name).string().null().to_owned()
 }
-fn long_text(name: &str) -> ColumnDef {
+pub(super) fn long_text(name: &str) -> ColumnDef {
     col(name).text().not_null().to_owned()
 }
-fn flag(name: &str) -> ColumnDef {
+pub(super) fn flag(name: &str) -> ColumnDef {
     col(name).boolean().not_null().to_owned()
 }
-fn time(name: &str) -> ColumnDef {
+pub(super) fn time(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().not_null().to_owned()
 }
-fn time_null(name: &str) -> ColumnDef {
+pub(super) fn time_null(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().null().to_owned()
 }
-fn int(name: &str) -> ColumnDef {
+pub(super) fn int(name: &str) -> ColumnDef {
     col(name).integer().not_null().to_owned()
 }
-fn big(name: &str) -> ColumnDef {
+pub(super) fn big(name: &str) -> ColumnDef {
     col(name).big_integer().not_null().to_owned()
 }
-fn bytes(name: &str) -> ColumnDef {
+pub(super) fn bytes(name: &str) -> ColumnDef {
     col(name).binary().not_null().to_owned()
 }
-fn json(name: &str) -> ColumnDef {
+pub(super) fn json(name: &str) -> ColumnDef {
     col(name).json_binary().not_null().to_owned()
 }
-fn json_null(name: &str) -> ColumnDef {
+pub(super) fn json_null(name: &str) -> ColumnDef {
     col(name).json_binary().null().to_owned()
 }
 
-fn table(name: &str, columns: Vec<ColumnDef>, primary_key: &[&str]) -> TableCreateStatement {
+pub(super) fn table(
+    name: &str,
+    columns: Vec<ColumnDef>,
+    primary_key: &[&str],
+) -> TableCreateStatement {
     let mut t = Table::create();
     t.table(Alias::new(name)).if_not_exists();
     for mut c in columns {
@@ -60,7 +64,12 @@ fn table(name: &str, columns: Vec<ColumnDef>, primary_key: &[&str]) -> TableCrea
     t.to_owned()
 }
 
-fn index(name: &str, table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
+pub(super) fn index(
+    name: &str,
+    table: &str,
+    columns: &[&str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(Alias::new(table)).if_not_exists();
     for c in columns {

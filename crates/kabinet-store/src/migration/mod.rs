@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_account_events;
 mod m0002_accounts_and_friends;
+mod m0003_flows_and_throttles;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_account_events::Migration),
             Box::new(m0002_accounts_and_friends::Migration),
+            Box::new(m0003_flows_and_throttles::Migration),
         ]
     }
 }

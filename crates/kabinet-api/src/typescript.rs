@@ -1,0 +1,69 @@
+//! The TypeScript bindings the UI codes against: every type of the boundary, the operation
+//! list and the `Api` interface, as one file (`ui/src/api/generated.ts`). A test compares the
+//! committed file with this output, so a stale copy fails CI; `cargo xtask codegen` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::error::*;
+use crate::operations::{Access, OPERATIONS};
+use crate::types::*;
+
+/// Where the generated file lives, from the workspace root.
+pub const GENERATED_PATH: &str = "ui/src/api/generated.ts";
+
+macro_rules! declarations {
+    ($cfg:expr; $($t:ty),* $(,)?) => {
+        vec![$(format!("export {}", <$t as TS>::decl($cfg))),*]
+    };
+}
+
+/// The whole generated file.
+pub fn generate() -> String {
+    let cfg = Config::new();
+    let mut out = String::from(
+        "// Generated from crates/kabinet-api by `cargo xtask codegen`. Do not edit by hand:\n\
+         // a test fails when this file differs from what the Rust types produce.\n\n",
+    );
+    let decls = declarations!(&cfg;
+        ErrorCode, RuleViolation, FieldError, ApiError,
+        Empty, ContactKind, Level, AccountStatus, SecondFactor,
+        AppInfo, PasswordCheckRequest, PasswordCheck, PasswordRule,
+        RegistrationStart, RegistrationStep, Registration, Ticket, CodeEntry, LinkToken, NewPassword,
+        SignInRequest, SignInOutcome, SecondFactorChallenge, SecondFactorEntry, SignedIn,
+        AccountSummary, SessionInfo, Sessions, ById,
+        RecoveryStart, RecoveryStep, Recovery, SecretAnswer,
+        PasswordChange, Reauth, SecuritySettings, TotpSetup, SecondFactorOff, SecretQuestionSet,
+        Page, SecurityEvent, SecurityEvents, NotificationCategory, Channel,
+        NotificationPreference, NotificationPreferences, NotificationRecord, NotificationHistory,
+        InboxMessage, Inbox,
+    );
+    for decl in decls {
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.push_str(
+        "/** Every operation: its name, who may call it, and whether a retry is safe. */\n",
+    );
+    out.push_str("export const operations = {\n");
+    for op in OPERATIONS {
+        let access = match op.access {
+            Access::Public => "public",
+            Access::Session => "session",
+        };
+        out.push_str(&format!(
+            "  {}: {{ access: \"{access}\", idempotent: {} }},\n",
+            op.name, op.idempotent
+        ));
+    }
+    out.push_str("} as const;\n\n");
+    out.push_str("/** The backend the UI talks to, over Tauri `invoke` or HTTP `fetch`. */\n");
+    out.push_str("export interface Api {\n");
+    for op in OPERATIONS {
+        out.push_str(&format!(
+            "  {}(request: {}): Promise<{}>;\n",
+            op.name, op.request, op.response
+        ));
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,142 @@
+//! The service's settings, with the defaults of DOMAIN §3–§4.
+
+use chrono::Duration;
+use kabinet_core::codes::CodePolicy;
+use kabinet_core::password::PasswordPolicy;
+use kabinet_core::secret::HashParams;
+
+/// Progressive delay after failed sign-ins (per account, or per unknown login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    /// Failures allowed before the first delay.
+    pub free_failures: u32,
+    /// The first delay; each further failure doubles it.
+    pub first_delay: Duration,
+    /// The longest delay.
+    pub max_delay: Duration,
+    /// The counter starts again this long after the last failure.
+    pub reset_after: Duration,
+    /// After this many consecutive failures only a recovery unlocks the account.
+    pub hard_limit: u32,
+}
+
+impl Default for LockoutPolicy {
+    /// 3 free failures, then 1 min, 2, 4 … capped at 1 h; reset 12 h after the last failure;
+    /// never more than 100 consecutive failures.
+    fn default() -> Self {
+        Self {
+            free_failures: 3,
+            first_delay: Duration::minutes(1),
+            max_delay: Duration::hours(1),
+            reset_after: Duration::hours(12),
+            hard_limit: 100,
+        }
+    }
+}
+
+impl LockoutPolicy {
+    /// How long sign-in waits after the `failures`-th consecutive failure (`None`: until a
+    /// recovery).
+    pub fn delay_after(&self, failures: u32) -> Option<Duration> {
+        if failures >= self.hard_limit {
+            return None;
+        }
+        if failures < self.free_failures {
+            return Some(Duration::zero());
+        }
+        let doublings = (failures - self.free_failures).min(20);
+        let delay = self.first_delay * 2i32.pow(doublings);
+        Some(delay.min(self.max_delay))
+    }
+}
+
+/// Throttling by client address, across accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientPolicy {
+    /// The counting window.
+    pub window: Duration,
+    /// Failures allowed from one address per window.
+    pub max_failures: u32,
+}
+
+impl Default for ClientPolicy {
+    /// 30 failures per address per 15 minutes.
+    fn default() -> Self {
+        Self {
+            window: Duration::minutes(15),
+            max_failures: 30,
+        }
+    }
+}
+
+/// Everything the service is configured with.
+#[derive(Clone)]
+pub struct ServiceConfig {
+    /// The version of the user agreement shown on the registration form.
+    pub consent_version: String,
+    /// This installation's name, stamped on every event it writes.
+    pub origin: String,
+    /// Where links in e-mails point (`https://kabinet.example`).
+    pub public_url: String,
+    /// argon2id parameters for new password hashes.
+    pub hash_params: HashParams,
+    /// The password policy.
+    pub password_policy: PasswordPolicy,
+    /// SMS codes.
+    pub sms_codes: CodePolicy,
+    /// E-mail codes and links.
+    pub email_codes: CodePolicy,
+    /// Session idle timeout.
+    pub session_idle: Duration,
+    /// Session absolute lifetime.
+    pub session_absolute: Duration,
+    /// Sign-in lockout.
+    pub lockout: LockoutPolicy,
+    /// Per-client throttling.
+    pub client: ClientPolicy,
+    /// Wrong answers to the secret question before the recovery must start again.
+    pub secret_answer_attempts: u32,
+    /// The key of code, ticket and token hashes (the deployment's pepper).
+    pub pepper: [u8; 32],
+    /// The key that seals TOTP secrets.
+    pub seal_key: [u8; 32],
+}
+
+impl std::fmt::Debug for ServiceConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceConfig")
+            .field("consent_version", &self.consent_version)
+            .field("origin", &self.origin)
+            .field("public_url", &self.public_url)
+            .field("hash_params", &self.hash_params)
+            .field("session_idle", &self.session_idle)
+            .field("session_absolute", &self.session_absolute)
+            .field("lockout", &self.lockout)
+            .field("client", &self.client)
+            .field("pepper", &"[redacted]")
+            .field("seal_key", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServiceConfig {
+    /// The defaults, with the two keys the deployment supplies.
+    pub fn new(pepper: [u8; 32], seal_key: [u8; 32]) -> Self {
+        Self {
+            consent_version: "2026-01".to_owned(),
+            origin: "kabinet".to_owned(),
+            public_url: "http://localhost".to_owned(),
+            hash_params: HashParams::default(),
+            password_policy: PasswordPolicy::default(),
+            sms_codes: CodePolicy::sms(),
+            email_codes: CodePolicy::email(),
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(12),
+            lockout: LockoutPolicy::default(),
+            client: ClientPolicy::default(),
+            secret_answer_attempts: 3,
+            pepper,
+            seal_key,
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Kabinet's use cases — registration, sign-in, sessions, recovery, second factors, security
+//! events and notifications — as one async API ([`kabinet_api::Api`]) over the domain core and
+//! the store. The Tauri commands, the HTTP server and the tests all call this and nothing else.
+//!
+//! Every account change goes through the core's state machine and commits with its projections
+//! in one transaction. The outside world (clock, randomness, SMS, mail) comes in through
+//! [`ports`], each with a real adapter and a simulator.
+
+pub mod config;
+pub mod error;
+pub mod ports;
+
+mod api;
+mod flow;
+mod login;
+mod messages;
+mod notify;
+mod ops;
+mod otp;
+mod repo;
+mod sessions;
+mod throttle;
+mod tls;
+
+use std::sync::Arc;
+
+use kabinet_core::codes::CodeHasher;
+use kabinet_core::secret::hash_password;
+use kabinet_store::Store;
+use kabinet_store::seal::Sealer;
+
+pub use config::{ClientPolicy, LockoutPolicy, ServiceConfig};
+use ports::clock::Clock;
+use ports::entropy::{Entropy, Random};
+use ports::inbox::DevInbox;
+use ports::mail::Mailer;
+use ports::sms::SmsGateway;
+
+/// The adapters the service talks to the world through.
+#[derive(Clone)]
+pub struct Ports {
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Randomness.
+    pub entropy: Arc<dyn Entropy>,
+    /// SMS.
+    pub sms: Arc<dyn SmsGateway>,
+    /// E-mail.
+    pub mail: Arc<dyn Mailer>,
+    /// The dev inbox, when the messages go to simulators.
+    pub inbox: Option<DevInbox>,
+}
+
+impl Ports {
+    /// Simulated SMS and mail into one dev inbox, the OS random generator, and `clock`.
+    pub fn simulated(clock: Arc<dyn Clock>) -> Self {
+        let inbox = DevInbox::new();
+        Self {
+            sms: Arc::new(ports::sms::SmsSimulator::new(inbox.clone(), clock.clone())),
+            mail: Arc::new(ports::mail::MailSimulator::new(
+                inbox.clone(),
+                clock.clone(),
+            )),
+            entropy: Arc::new(ports::entropy::OsEntropy),
+            inbox: Some(inbox),
+            clock,
+        }
+    }
+}
+
+/// The account service. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: ServiceConfig,
+    ports: Ports,
+    hasher: CodeHasher,
+    sealer: Sealer,
+    /// A hash of nothing, verified for unknown logins so they take as long as known ones.
+    decoy_phc: String,
+    deliveries: notify::Deliveries,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("the service could not start: {0}")]
+pub struct StartError(String);
+
+impl Service {
+    /// A service over `store` with `config` and `ports`.
+    pub fn new(store: Store, config: ServiceConfig, ports: Ports) -> Result<Self, StartError> {
+        let decoy_phc = hash_password(
+            "decoy password for unknown logins",
+            config.hash_params,
+            &mut Random(ports.entropy.as_ref()),
+        )
+        .map_err(|e| StartError(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                hasher: CodeHasher::new(config.pepper),
+                sealer: Sealer::new(&config.seal_key),
+                store,
+                config,
+                ports,
+                decoy_phc,
+                deliveries: notify::Deliveries::default(),
+            }),
+        })
+    }
+
+    /// The store (for the job runner and tests).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The dev inbox, if simulators are on.
+    pub fn inbox(&self) -> Option<&DevInbox> {
+        self.inner.ports.inbox.as_ref()
+    }
+
+    /// Waits until every message handed to a gateway so far has been sent or has failed.
+    pub async fn settle(&self) {
+        self.inner.deliveries.settle().await
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.ports.clock.now()
+    }
+}

@@ -1,0 +1,107 @@
+//! What Kabinet tells citizens by SMS and e-mail, in Russian (the portal's language). Codes are
+//! masked in the copy the notification history keeps.
+
+/// A message before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// E-mail subject (empty for SMS).
+    pub subject: String,
+    /// The text sent.
+    pub body: String,
+    /// The text kept in the history (codes and links masked).
+    pub kept: String,
+}
+
+const MASK: &str = "••••••";
+
+fn with_code(subject: &str, template: &str, code: &str) -> Text {
+    Text {
+        subject: subject.to_owned(),
+        body: template.replace("{code}", code),
+        kept: template.replace("{code}", MASK),
+    }
+}
+
+/// The registration code by SMS.
+pub fn registration_sms(code: &str) -> Text {
+    with_code(
+        "",
+        "Код подтверждения регистрации: {code}. Никому не сообщайте его. Код действует 5 минут.",
+        code,
+    )
+}
+
+/// The registration letter: a link and the same code for the desktop app.
+pub fn registration_email(code: &str, link: &str) -> Text {
+    let template = "Здравствуйте!\n\nВы начали регистрацию в личном кабинете. Чтобы подтвердить \
+                    адрес электронной почты, перейдите по ссылке:\n{link}\n\nИли введите код: \
+                    {code}\n\nСсылка и код действуют 24 часа. Если вы не регистрировались, просто \
+                    удалите это письмо.";
+    Text {
+        subject: "Подтвердите адрес электронной почты".to_owned(),
+        body: template.replace("{link}", link).replace("{code}", code),
+        kept: template.replace("{link}", MASK).replace("{code}", MASK),
+    }
+}
+
+/// A sign-in code (second factor or a new device).
+pub fn sign_in_code(code: &str, email: bool) -> Text {
+    with_code(
+        if email {
+            "Код для входа"
+        } else {
+            ""
+        },
+        "Код для входа в личный кабинет: {code}. Если это не вы, смените пароль.",
+        code,
+    )
+}
+
+/// A recovery code.
+pub fn recovery_code(code: &str, email: bool) -> Text {
+    with_code(
+        if email {
+            "Восстановление доступа"
+        } else {
+            ""
+        },
+        "Код для восстановления доступа: {code}. Никому не сообщайте его.",
+        code,
+    )
+}
+
+/// A notice without secrets.
+fn notice(subject: &str, body: String) -> Text {
+    Text {
+        subject: subject.to_owned(),
+        kept: body.clone(),
+        body,
+    }
+}
+
+/// A sign-in from a new device.
+pub fn new_device_notice(device: &str, address: &str) -> Text {
+    notice(
+        "Вход с нового устройства",
+        format!(
+            "Выполнен вход в личный кабинет с нового устройства ({device}, адрес {address}). \
+             Если это были не вы, откройте «События безопасности» и нажмите «Это был не я»."
+        ),
+    )
+}
+
+/// The password changed.
+pub fn password_changed_notice() -> Text {
+    notice(
+        "Пароль изменён",
+        "Пароль от личного кабинета изменён. Если это были не вы, восстановите доступ.".to_owned(),
+    )
+}
+
+/// Protections changed.
+pub fn security_changed_notice(what: &str) -> Text {
+    notice(
+        "Изменены настройки безопасности",
+        format!("В настройках безопасности личного кабинета: {what}."),
+    )
+}

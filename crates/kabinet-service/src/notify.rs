@@ -1,0 +1,218 @@
+//! Notifications: every message is written to the history (`notifications`, codes masked) and
+//! then handed to its gateway in the background, so a slow gateway neither holds a request nor
+//! tells an observer whether an account exists. Security notices follow the citizen's
+//! preferences; codes always go.
+
+use kabinet_api::{Channel, NotificationCategory};
+use kabinet_store::entity::{login, notification, notification_preference};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use tokio::sync::Mutex;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::messages::Text;
+
+/// Messages in flight.
+#[derive(Default)]
+pub struct Deliveries(Mutex<JoinSet<()>>);
+
+impl Deliveries {
+    /// Waits for every message in flight.
+    pub async fn settle(&self) {
+        let mut set = self.0.lock().await;
+        while set.join_next().await.is_some() {}
+    }
+}
+
+/// A message to send.
+pub struct Outgoing {
+    /// Whose history it goes to.
+    pub account_id: Option<Uuid>,
+    /// Its category.
+    pub category: NotificationCategory,
+    /// SMS or e-mail.
+    pub channel: Channel,
+    /// Phone (E.164) or address.
+    pub to: String,
+    /// The text.
+    pub text: Text,
+}
+
+pub fn category_str(category: NotificationCategory) -> &'static str {
+    match category {
+        NotificationCategory::Applications => "applications",
+        NotificationCategory::Payments => "payments",
+        NotificationCategory::Events => "events",
+    }
+}
+
+pub fn channel_str(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Sms => "sms",
+        Channel::Email => "email",
+        Channel::Push => "push",
+    }
+}
+
+/// Masks a phone or e-mail for lists.
+pub fn mask(recipient: &str) -> String {
+    if let Ok(email) = kabinet_core::email::Email::parse(recipient) {
+        return email.masked();
+    }
+    if let Ok(phone) = kabinet_core::phone::Phone::parse(recipient) {
+        return phone.masked();
+    }
+    "***".to_owned()
+}
+
+impl Service {
+    /// Records and sends messages. Call after the transaction that caused them committed.
+    pub(crate) async fn deliver(&self, messages: Vec<Outgoing>) {
+        for message in messages {
+            let now = self.now();
+            let id = Uuid::now_v7();
+            let row = notification::Model {
+                id,
+                account_id: message.account_id,
+                category: category_str(message.category).to_owned(),
+                channel: channel_str(message.channel).to_owned(),
+                recipient: message.to.clone(),
+                subject: message.text.subject.clone(),
+                body: message.text.kept.clone(),
+                status: "queued".to_owned(),
+                created_at: now,
+                sent_at: None,
+            };
+            let recorded = row
+                .into_active_model()
+                .reset_all()
+                .insert(self.inner.store.connection())
+                .await;
+            if let Err(error) = recorded {
+                tracing::error!(%error, "could not record a notification; not sending it");
+                continue;
+            }
+            let service = self.clone();
+            self.inner
+                .deliveries
+                .0
+                .lock()
+                .await
+                .spawn(async move { service.send_now(id, message).await });
+        }
+    }
+
+    async fn send_now(&self, id: Uuid, message: Outgoing) {
+        let ports = &self.inner.ports;
+        let sent = match message.channel {
+            Channel::Sms => ports.sms.send(id, &message.to, &message.text.body).await,
+            Channel::Email => {
+                ports
+                    .mail
+                    .send(&message.to, &message.text.subject, &message.text.body)
+                    .await
+            }
+            Channel::Push => Ok(()), // shown in the app's history; there is no push gateway yet
+        };
+        let status = match &sent {
+            Ok(()) => "sent",
+            Err(error) => {
+                tracing::warn!(%id, %error, "a notification was not delivered");
+                "failed"
+            }
+        };
+        let update = notification::ActiveModel {
+            id: Set(id),
+            status: Set(status.to_owned()),
+            sent_at: Set(sent.is_ok().then(|| self.now())),
+            ..Default::default()
+        };
+        if let Err(error) = update.update(self.inner.store.connection()).await {
+            tracing::error!(%error, %id, "could not record a notification's outcome");
+        }
+    }
+
+    /// The account's phone and e-mail, if it has them.
+    pub(crate) async fn contacts(
+        &self,
+        account_id: Uuid,
+    ) -> crate::error::Outcome<(Option<String>, Option<String>)> {
+        let logins = login::Entity::find()
+            .filter(login::Column::AccountId.eq(account_id))
+            .all(self.inner.store.connection())
+            .await
+            .map_err(crate::error::db)?;
+        let find = |kind: &str| {
+            logins
+                .iter()
+                .find(|l| l.kind == kind)
+                .map(|l| l.value.clone())
+        };
+        Ok((find("phone"), find("email")))
+    }
+
+    /// Whether a category × channel switch is on (on unless turned off).
+    pub(crate) async fn preference(
+        &self,
+        account_id: Uuid,
+        category: NotificationCategory,
+        channel: Channel,
+    ) -> crate::error::Outcome<bool> {
+        let row = notification_preference::Entity::find_by_id((
+            account_id,
+            category_str(category).to_owned(),
+            channel_str(channel).to_owned(),
+        ))
+        .one(self.inner.store.connection())
+        .await
+        .map_err(crate::error::db)?;
+        Ok(row.is_none_or(|r| r.enabled))
+    }
+
+    /// Sends a security notice through every channel the citizen keeps on for events.
+    pub(crate) async fn notify_event(&self, account_id: Uuid, text: Text) {
+        let result: crate::error::Outcome<Vec<Outgoing>> = async {
+            let (phone, email) = self.contacts(account_id).await?;
+            let mut out = Vec::new();
+            for (channel, to) in [
+                (Channel::Sms, phone),
+                (Channel::Email, email),
+                (Channel::Push, Some("app".to_owned())),
+            ] {
+                let Some(to) = to else { continue };
+                if self
+                    .preference(account_id, NotificationCategory::Events, channel)
+                    .await?
+                {
+                    out.push(Outgoing {
+                        account_id: Some(account_id),
+                        category: NotificationCategory::Events,
+                        channel,
+                        to,
+                        text: text.clone(),
+                    });
+                }
+            }
+            Ok(out)
+        }
+        .await;
+        match result {
+            Ok(messages) => self.deliver(messages).await,
+            Err(error) => tracing::error!(%error, "could not prepare a security notice"),
+        }
+    }
+}
+
+/// A code message to one recipient (codes ignore preferences: they are the point).
+pub fn code_message(account_id: Option<Uuid>, channel: Channel, to: &str, text: Text) -> Outgoing {
+    Outgoing {
+        account_id,
+        category: NotificationCategory::Events,
+        channel,
+        to: to.to_owned(),
+        text,
+    }
+}

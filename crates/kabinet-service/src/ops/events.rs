@@ -1,0 +1,102 @@
+//! The citizen's security events — read from the account's event log, newest first — and
+//! "this wasn't me", which ends every session and starts a recovery.
+
+use kabinet_api::{ById, Context, Page, Recovery, SecurityEvent, SecurityEvents};
+use kabinet_core::account::{Actor, Command, SecurityAction};
+use kabinet_store::entity::account_event;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::repo::{self, Extras};
+use crate::sessions::{self, Which};
+
+/// Events that are progress of a background check rather than something the citizen did or
+/// should know about as security.
+const NOT_SECURITY: &[&str] = &["check_queued", "check_started"];
+
+impl Service {
+    pub(crate) async fn security_events(
+        &self,
+        context: &Context,
+        request: Page,
+    ) -> Outcome<SecurityEvents> {
+        let citizen = self.citizen(context).await?;
+        let per_page = match request.per_page {
+            0 => 20,
+            n => n.min(100),
+        };
+        let rows = account_event::Entity::find()
+            .filter(account_event::Column::AccountId.eq(citizen.account.row.id))
+            .filter(account_event::Column::Kind.is_not_in(NOT_SECURITY.iter().copied()))
+            .order_by_desc(account_event::Column::Seq)
+            .offset(u64::from(request.page) * u64::from(per_page))
+            .limit(u64::from(per_page) + 1)
+            .all(self.conn())
+            .await
+            .map_err(error::db)?;
+        let has_more = rows.len() > per_page as usize;
+        let events = rows
+            .into_iter()
+            .take(per_page as usize)
+            .map(|row| {
+                let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+                let kind = match row.payload["action"].as_str() {
+                    Some(action) if row.kind == "security_action" => action.to_owned(),
+                    _ => row.kind.clone(),
+                };
+                SecurityEvent {
+                    id: row.id,
+                    kind,
+                    at: row.recorded_at,
+                    device: text(&row.payload["context"]["device"]),
+                    address: text(&row.payload["context"]["address"]),
+                    actor: text(&row.actor["kind"]),
+                }
+            })
+            .collect();
+        Ok(SecurityEvents { events, has_more })
+    }
+
+    pub(crate) async fn security_event_not_me(
+        &self,
+        context: &Context,
+        request: ById,
+    ) -> Outcome<Recovery> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        account_event::Entity::find_by_id(request.id)
+            .one(self.conn())
+            .await
+            .map_err(error::db)?
+            .filter(|e| e.account_id == account_id)
+            .ok_or_else(|| kabinet_api::ApiError::new(kabinet_api::ErrorCode::NotFound))?;
+        let now = self.now();
+        let tx = self.begin().await?;
+        let by = self.by(&Actor::Citizen, context);
+        let account = repo::execute(
+            &tx,
+            &citizen.account,
+            &Command::RecordSecurity {
+                action: SecurityAction::NotMeReported,
+            },
+            &by,
+            Extras::default(),
+        )
+        .await?;
+        repo::execute(
+            &tx,
+            &account,
+            &Command::RecordSecurity {
+                action: SecurityAction::SessionsEnded,
+            },
+            &by,
+            Extras::default(),
+        )
+        .await?;
+        sessions::revoke(&tx, account_id, Which::All, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.begin_recovery(Some(account_id), format!("recovery:account:{account_id}"))
+            .await
+    }
+}

@@ -1,0 +1,329 @@
+//! The use cases, one module per area, and what they share: the signed-in citizen, the
+//! password typed twice, the account summary, hashing off the async threads.
+
+mod account;
+mod events;
+mod notifications;
+mod recovery;
+mod registration;
+mod security;
+mod sign_in;
+
+use chrono::{DateTime, Utc};
+use kabinet_api::{
+    AccountStatus, AccountSummary, ApiError, Context, ErrorCode, Level as ApiLevel, SignedIn,
+};
+use kabinet_core::account::{Actor, Command, Level, Status};
+use kabinet_core::codes::CodePurpose;
+use kabinet_core::secret::{hash_password, verify_password};
+use kabinet_core::{FieldErrors, Violation};
+use kabinet_store::entity::{credential, known_device, session};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel,
+};
+use uuid::Uuid;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::notify::mask;
+use crate::ports::entropy::Random;
+use crate::repo::{self, By, Extras, Loaded};
+use crate::sessions;
+
+/// A signed-in request: its session and account.
+pub(crate) struct Citizen {
+    pub session: session::Model,
+    pub account: Loaded,
+}
+
+impl Service {
+    pub(crate) fn conn(&self) -> &sea_orm::DatabaseConnection {
+        self.inner.store.connection()
+    }
+
+    pub(crate) async fn begin(&self) -> Outcome<DatabaseTransaction> {
+        self.inner.store.begin_write().await.map_err(error::store)
+    }
+
+    pub(crate) fn by<'a>(&'a self, actor: &'a Actor, context: &'a Context) -> By<'a> {
+        By {
+            actor,
+            context,
+            at: self.now(),
+            origin: &self.inner.config.origin,
+        }
+    }
+
+    /// The session and account of a request, or `unauthenticated`.
+    pub(crate) async fn citizen(&self, context: &Context) -> Outcome<Citizen> {
+        let now = self.now();
+        let session = sessions::authenticate(
+            self.conn(),
+            &self.inner.hasher,
+            &self.inner.config,
+            context,
+            now,
+        )
+        .await?;
+        let account = repo::load(self.conn(), session.account_id)
+            .await?
+            .filter(|a| !matches!(a.state.status, Status::Blocked { .. } | Status::Deleted))
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        Ok(Citizen { session, account })
+    }
+
+    /// The credentials row of an account (a blank one if none yet).
+    pub(crate) async fn credentials<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        account_id: Uuid,
+    ) -> Outcome<credential::Model> {
+        Ok(credential::Entity::find_by_id(account_id)
+            .one(conn)
+            .await
+            .map_err(error::db)?
+            .unwrap_or(credential::Model {
+                account_id,
+                password_phc: None,
+                password_changed_at: None,
+                totp_sealed: None,
+                totp_last_step: None,
+                secret_question: None,
+                secret_answer_phc: None,
+                updated_at: self.now(),
+                sms_second_factor: false,
+            }))
+    }
+
+    /// Writes the credentials row (insert or update).
+    pub(crate) async fn save_credentials<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        mut row: credential::Model,
+    ) -> Outcome<()> {
+        row.updated_at = self.now();
+        let exists = credential::Entity::find_by_id(row.account_id)
+            .one(conn)
+            .await
+            .map_err(error::db)?
+            .is_some();
+        let active = row.into_active_model().reset_all();
+        if exists {
+            active.update(conn).await.map_err(error::db)?;
+        } else {
+            active.insert(conn).await.map_err(error::db)?;
+        }
+        Ok(())
+    }
+
+    /// argon2id of a secret, on a blocking thread (it takes tens of milliseconds of CPU).
+    pub(crate) async fn hash_secret(&self, secret: String) -> Outcome<String> {
+        let params = self.inner.config.hash_params;
+        let entropy = self.inner.ports.entropy.clone();
+        tokio::task::spawn_blocking(move || {
+            hash_password(&secret, params, &mut Random(entropy.as_ref()))
+        })
+        .await
+        .map_err(|e| error::internal(&e))?
+        .map_err(|e| error::internal(&e))
+    }
+
+    /// Whether `secret` matches `phc` (or the decoy hash when there is none).
+    pub(crate) async fn verify_secret(&self, phc: Option<String>, secret: String) -> bool {
+        let found = phc.is_some();
+        let phc = phc.unwrap_or_else(|| self.inner.decoy_phc.clone());
+        let verdict = tokio::task::spawn_blocking(move || verify_password(&phc, &secret))
+            .await
+            .unwrap_or(false);
+        verdict && found
+    }
+
+    /// The current password, confirming a sensitive change.
+    pub(crate) async fn reauthenticate(
+        &self,
+        context: &Context,
+        account_id: Uuid,
+        password: &str,
+    ) -> Outcome<credential::Model> {
+        crate::throttle::check_client(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            self.now(),
+        )
+        .await?;
+        let credentials = self.credentials(self.conn(), account_id).await?;
+        if self
+            .verify_secret(credentials.password_phc.clone(), password.to_owned())
+            .await
+        {
+            return Ok(credentials);
+        }
+        crate::throttle::client_failure(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            self.now(),
+        )
+        .await?;
+        Err(ApiError::new(ErrorCode::PasswordWrong))
+    }
+
+    /// Checks a new password typed twice against the policy and the account's logins.
+    pub(crate) fn check_new_password(
+        &self,
+        password: &str,
+        repeat: &str,
+        logins: &[&str],
+    ) -> Outcome<()> {
+        let mut errors = FieldErrors::default();
+        if let Err(violations) = self.inner.config.password_policy.check(password, logins) {
+            errors.add("password", violations);
+        }
+        if password != repeat {
+            errors.add("password_repeat", vec![Violation::new("passwords_differ")]);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(error::fields(errors))
+        }
+    }
+
+    /// The keyed hash of the request's device id.
+    pub(crate) fn device_hash(&self, context: &Context) -> String {
+        let id = if context.device_id.trim().is_empty() {
+            "unknown-device"
+        } else {
+            context.device_id.trim()
+        };
+        self.inner
+            .hasher
+            .hash(CodePurpose::Device, id)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether the account has proved this device before.
+    pub(crate) async fn device_known(&self, account_id: Uuid, context: &Context) -> Outcome<bool> {
+        if context.device_id.trim().is_empty() {
+            return Ok(false);
+        }
+        Ok(
+            known_device::Entity::find_by_id((account_id, self.device_hash(context)))
+                .one(self.conn())
+                .await
+                .map_err(error::db)?
+                .is_some(),
+        )
+    }
+
+    /// Remembers the device as proved.
+    pub(crate) async fn remember_device<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        account_id: Uuid,
+        context: &Context,
+    ) -> Outcome<()> {
+        if context.device_id.trim().is_empty() {
+            return Ok(());
+        }
+        let now = self.now();
+        let key = (account_id, self.device_hash(context));
+        match known_device::Entity::find_by_id(key.clone())
+            .one(conn)
+            .await
+            .map_err(error::db)?
+        {
+            Some(row) => {
+                let mut active = row.into_active_model();
+                active.last_seen_at = Set(now);
+                active.update(conn).await.map_err(error::db)?;
+            }
+            None => {
+                known_device::Model {
+                    account_id,
+                    device_hash: key.1,
+                    name: context.device_name.clone(),
+                    first_seen_at: now,
+                    last_seen_at: now,
+                }
+                .into_active_model()
+                .reset_all()
+                .insert(conn)
+                .await
+                .map_err(error::db)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records the sign-in and opens a session, inside `tx`.
+    pub(crate) async fn open_session(
+        &self,
+        tx: &DatabaseTransaction,
+        account: &Loaded,
+        context: &Context,
+    ) -> Outcome<(Loaded, String, DateTime<Utc>)> {
+        let account = repo::execute(
+            tx,
+            account,
+            &Command::SignIn,
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        let (token, session) = sessions::open(
+            tx,
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            &self.inner.config,
+            account.row.id,
+            context,
+            self.now(),
+        )
+        .await?;
+        Ok((account, token, session.absolute_expires_at))
+    }
+
+    /// What the client gets after a sign-in.
+    pub(crate) async fn signed_in(
+        &self,
+        account: &Loaded,
+        token: String,
+        expires_at: DateTime<Utc>,
+    ) -> Outcome<SignedIn> {
+        Ok(SignedIn {
+            token,
+            expires_at,
+            account: self.summary(account).await?,
+        })
+    }
+
+    /// The account home's header.
+    pub(crate) async fn summary(&self, account: &Loaded) -> Outcome<AccountSummary> {
+        let (phone, email) = self.contacts(account.row.id).await?;
+        Ok(AccountSummary {
+            id: account.row.id,
+            surname: account.row.surname.clone(),
+            first_name: account.row.first_name.clone(),
+            level: match account.state.level {
+                Level::Simplified => ApiLevel::Simplified,
+                Level::Standard => ApiLevel::Standard,
+                Level::Confirmed => ApiLevel::Confirmed,
+            },
+            status: match account.state.status {
+                Status::Pending => AccountStatus::Pending,
+                Status::Active => AccountStatus::Active,
+                Status::Locked { until } if until > self.now() => AccountStatus::Locked,
+                Status::Locked { .. } => AccountStatus::Active,
+                Status::Blocked { .. } => AccountStatus::Blocked,
+                Status::Deleted => AccountStatus::Deleted,
+            },
+            phone: phone.as_deref().map(mask),
+            email: email.as_deref().map(mask),
+        })
+    }
+}

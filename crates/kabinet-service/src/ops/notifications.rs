@@ -1,0 +1,140 @@
+//! Notification preferences (categories × channels) and the history of what was sent.
+
+use kabinet_api::{
+    Channel, Context, Empty, NotificationCategory, NotificationHistory, NotificationPreference,
+    NotificationPreferences, NotificationRecord, Page,
+};
+use kabinet_store::entity::{notification, notification_preference};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::OnConflict,
+};
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::notify::{category_str, channel_str, mask};
+
+const CATEGORIES: [NotificationCategory; 3] = [
+    NotificationCategory::Applications,
+    NotificationCategory::Payments,
+    NotificationCategory::Events,
+];
+const CHANNELS: [Channel; 3] = [Channel::Sms, Channel::Email, Channel::Push];
+
+impl Service {
+    pub(crate) async fn notification_preferences(
+        &self,
+        context: &Context,
+        _request: Empty,
+    ) -> Outcome<NotificationPreferences> {
+        let citizen = self.citizen(context).await?;
+        self.preferences_view(citizen.account.row.id).await
+    }
+
+    pub(crate) async fn notification_preferences_set(
+        &self,
+        context: &Context,
+        request: NotificationPreferences,
+    ) -> Outcome<NotificationPreferences> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let tx = self.begin().await?;
+        for preference in request.preferences {
+            let row = notification_preference::ActiveModel {
+                account_id: Set(account_id),
+                category: Set(category_str(preference.category).to_owned()),
+                channel: Set(channel_str(preference.channel).to_owned()),
+                enabled: Set(preference.enabled),
+            };
+            notification_preference::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::columns([
+                        notification_preference::Column::AccountId,
+                        notification_preference::Column::Category,
+                        notification_preference::Column::Channel,
+                    ])
+                    .update_column(notification_preference::Column::Enabled)
+                    .to_owned(),
+                )
+                .exec(&tx)
+                .await
+                .map_err(error::db)?;
+        }
+        tx.commit().await.map_err(error::db)?;
+        self.preferences_view(account_id).await
+    }
+
+    pub(crate) async fn notification_history(
+        &self,
+        context: &Context,
+        request: Page,
+    ) -> Outcome<NotificationHistory> {
+        let citizen = self.citizen(context).await?;
+        let per_page = match request.per_page {
+            0 => 20,
+            n => n.min(100),
+        };
+        let rows = notification::Entity::find()
+            .filter(notification::Column::AccountId.eq(citizen.account.row.id))
+            .order_by_desc(notification::Column::CreatedAt)
+            .order_by_desc(notification::Column::Id)
+            .offset(u64::from(request.page) * u64::from(per_page))
+            .limit(u64::from(per_page) + 1)
+            .all(self.conn())
+            .await
+            .map_err(error::db)?;
+        let has_more = rows.len() > per_page as usize;
+        let notifications = rows
+            .into_iter()
+            .take(per_page as usize)
+            .map(|row| {
+                Ok(NotificationRecord {
+                    id: row.id,
+                    category: parse_category(&row.category)?,
+                    channel: parse_channel(&row.channel)?,
+                    recipient: if row.channel == "push" {
+                        row.recipient
+                    } else {
+                        mask(&row.recipient)
+                    },
+                    subject: row.subject,
+                    body: row.body,
+                    status: row.status,
+                    created_at: row.created_at,
+                })
+            })
+            .collect::<Outcome<_>>()?;
+        Ok(NotificationHistory {
+            notifications,
+            has_more,
+        })
+    }
+
+    async fn preferences_view(&self, account_id: uuid::Uuid) -> Outcome<NotificationPreferences> {
+        let mut preferences = Vec::new();
+        for category in CATEGORIES {
+            for channel in CHANNELS {
+                preferences.push(NotificationPreference {
+                    category,
+                    channel,
+                    enabled: self.preference(account_id, category, channel).await?,
+                });
+            }
+        }
+        Ok(NotificationPreferences { preferences })
+    }
+}
+
+fn parse_category(text: &str) -> Outcome<NotificationCategory> {
+    CATEGORIES
+        .into_iter()
+        .find(|c| category_str(*c) == text)
+        .ok_or_else(|| error::internal(&format!("unknown notification category {text}")))
+}
+
+fn parse_channel(text: &str) -> Outcome<Channel> {
+    CHANNELS
+        .into_iter()
+        .find(|c| channel_str(*c) == text)
+        .ok_or_else(|| error::internal(&format!("unknown channel {text}")))
+}

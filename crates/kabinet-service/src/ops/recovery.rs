@@ -1,0 +1,367 @@
+//! Recovery (DOMAIN §4, «Я не знаю пароль»): a code to the confirmed contact, the secret
+//! question if one is set, then a new password. For a login nobody has, every answer has the
+//! same shape and status and the same database work: a decoy flow with a code nobody receives.
+
+use chrono::Duration;
+use kabinet_api::{
+    ApiError, Channel, CodeEntry, Context, ErrorCode, NewPassword, Recovery, RecoveryStart,
+    RecoveryStep, SecretAnswer, Ticket,
+};
+use kabinet_core::account::{Actor, Command, SecurityAction, Status};
+use kabinet_core::codes::{CodePurpose, sms_code};
+use kabinet_core::{FieldErrors, Violation};
+use kabinet_store::entity::auth_flow;
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::login;
+use crate::messages;
+use crate::notify::{Outgoing, code_message};
+use crate::otp::{self, CodeChannel, NewCode};
+use crate::ports::entropy::Random;
+use crate::repo::{self, Extras};
+use crate::sessions::{self, Which};
+use crate::throttle;
+
+const RECOVERY_TTL: Duration = Duration::minutes(30);
+
+const CODE: &str = "code";
+const QUESTION: &str = "secret_question";
+const NEW_PASSWORD: &str = "new_password";
+
+impl Service {
+    pub(crate) async fn recovery_start(
+        &self,
+        context: &Context,
+        request: RecoveryStart,
+    ) -> Outcome<Recovery> {
+        let now = self.now();
+        let candidates = login::candidates(&request.login);
+        if request.login.trim().is_empty() {
+            return Err(ApiError::field("login", "required"));
+        }
+        if candidates.is_empty() {
+            return Err(ApiError::field("login", "login_format"));
+        }
+        throttle::check_client(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            now,
+        )
+        .await?;
+        let found = login::resolve(self.conn(), &candidates).await?;
+        let account_id = match found {
+            Some((id, _)) => repo::load(self.conn(), id)
+                .await?
+                .filter(|a| recoverable(&a.state.status))
+                .map(|a| a.row.id),
+            None => None,
+        };
+        let send_key = format!("recovery:{}", candidates[0].key());
+        self.begin_recovery(account_id, send_key).await
+    }
+
+    pub(crate) async fn recovery_resend(
+        &self,
+        _context: &Context,
+        request: Ticket,
+    ) -> Outcome<Recovery> {
+        let flow = self.recovery_flow(&request.ticket).await?;
+        flow::expect_step(&flow, CODE)?;
+        let send_key = flow.data["send_key"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let tx = self.begin().await?;
+        let (expires, resend, message) = self.issue_recovery_code(&tx, &flow, &send_key).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(message.into_iter().collect()).await;
+        Ok(view(
+            request.ticket,
+            RecoveryStep::Code,
+            None,
+            Some((expires, resend)),
+        ))
+    }
+
+    pub(crate) async fn recovery_confirm(
+        &self,
+        context: &Context,
+        request: CodeEntry,
+    ) -> Outcome<Recovery> {
+        let now = self.now();
+        let config = &self.inner.config;
+        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        let flow = self.recovery_flow(&request.ticket).await?;
+        flow::expect_step(&flow, CODE)?;
+        let checked = otp::check(
+            self.conn(),
+            &self.inner.hasher,
+            flow.id,
+            CodePurpose::Recovery,
+            &request.code,
+            &config.sms_codes,
+            now,
+        )
+        .await;
+        if let Err(rejection) = checked {
+            throttle::client_failure(self.conn(), &config.client, &context.address, now).await?;
+            return Err(rejection);
+        }
+        // Only a real account's code can be right: decoys are never sent.
+        let account_id = flow
+            .account_id
+            .ok_or_else(|| error::internal(&"a decoy recovery code was accepted"))?;
+        let credentials = self.credentials(self.conn(), account_id).await?;
+        let tx = self.begin().await?;
+        if let Some(account) = repo::load(&tx, account_id).await? {
+            repo::execute(
+                &tx,
+                &account,
+                &Command::RecordSecurity {
+                    action: SecurityAction::RecoveryStarted,
+                },
+                &self.by(&Actor::Citizen, context),
+                Extras::default(),
+            )
+            .await?;
+        }
+        let (step, question) = match credentials.secret_question {
+            Some(q) if credentials.secret_answer_phc.is_some() => {
+                (RecoveryStep::SecretQuestion, Some(q))
+            }
+            _ => (RecoveryStep::NewPassword, None),
+        };
+        let data = flow.data.clone();
+        flow::advance(&tx, &flow, step_name(step), data).await?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(view(request.ticket, step, question, None))
+    }
+
+    pub(crate) async fn recovery_answer(
+        &self,
+        _context: &Context,
+        request: SecretAnswer,
+    ) -> Outcome<Recovery> {
+        let flow = self.recovery_flow(&request.ticket).await?;
+        flow::expect_step(&flow, QUESTION)?;
+        let account_id = flow_account(&flow)?;
+        let credentials = self.credentials(self.conn(), account_id).await?;
+        if self
+            .verify_secret(
+                credentials.secret_answer_phc.clone(),
+                normalise_answer(&request.answer),
+            )
+            .await
+        {
+            let data = flow.data.clone();
+            flow::advance(self.conn(), &flow, NEW_PASSWORD, data).await?;
+            return Ok(view(request.ticket, RecoveryStep::NewPassword, None, None));
+        }
+        let failures = flow::count_failure(self.conn(), &flow).await?;
+        let allowed = i32::try_from(self.inner.config.secret_answer_attempts).unwrap_or(3);
+        if failures >= allowed {
+            flow::finish(self.conn(), &flow, self.now()).await?;
+            return Err(ApiError::new(ErrorCode::FlowExpired));
+        }
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "answer",
+            vec![Violation::new("answer_wrong").with("remaining", allowed - failures)],
+        );
+        Err(error::fields(errors))
+    }
+
+    pub(crate) async fn recovery_set_password(
+        &self,
+        context: &Context,
+        request: NewPassword,
+    ) -> Outcome<Recovery> {
+        let flow = self.recovery_flow(&request.ticket).await?;
+        flow::expect_step(&flow, NEW_PASSWORD)?;
+        let account_id = flow_account(&flow)?;
+        let (phone, email) = self.contacts(account_id).await?;
+        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        self.check_new_password(&request.password, &request.password_repeat, &logins)?;
+        let phc = self.hash_secret(request.password).await?;
+        let now = self.now();
+        let tx = self.begin().await?;
+        let account = repo::load(&tx, account_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        let by = self.by(&Actor::Citizen, context);
+        // A lockout never blocks recovery; a new password ends it.
+        let mut account = repo::execute(
+            &tx,
+            &account,
+            &Command::SetPassword { temporary: false },
+            &by,
+            Extras::default(),
+        )
+        .await?;
+        if matches!(account.state.status, Status::Locked { .. }) {
+            account =
+                repo::execute(&tx, &account, &Command::Unlock, &by, Extras::default()).await?;
+        }
+        let _ = account;
+        let mut credentials = self.credentials(&tx, account_id).await?;
+        credentials.password_phc = Some(phc);
+        credentials.password_changed_at = Some(now);
+        self.save_credentials(&tx, credentials).await?;
+        sessions::revoke(&tx, account_id, Which::All, now).await?;
+        throttle::reset(&tx, &throttle::account_key(account_id)).await?;
+        self.remember_device(&tx, account_id, context).await?;
+        flow::finish(&tx, &flow, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.notify_event(account_id, messages::password_changed_notice())
+            .await;
+        Ok(view(request.ticket, RecoveryStep::Done, None, None))
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    /// Opens a recovery flow and sends its code (or stores a decoy for no account).
+    pub(crate) async fn begin_recovery(
+        &self,
+        account_id: Option<Uuid>,
+        send_key: String,
+    ) -> Outcome<Recovery> {
+        let now = self.now();
+        let tx = self.begin().await?;
+        let (ticket, flow) = flow::create(
+            &tx,
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::Recovery,
+                account_id,
+                step: CODE,
+                data: json!({"send_key": send_key}),
+                ttl: RECOVERY_TTL,
+            },
+            now,
+        )
+        .await?;
+        let (expires, resend, message) = self.issue_recovery_code(&tx, &flow, &send_key).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(message.into_iter().collect()).await;
+        Ok(view(
+            ticket,
+            RecoveryStep::Code,
+            None,
+            Some((expires, resend)),
+        ))
+    }
+
+    /// A new code in the flow: sent to the account's contact, or a decoy nobody receives.
+    /// The same policy (SMS: 300 s) for every channel, so the expiry tells nothing.
+    async fn issue_recovery_code<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        flow: &auth_flow::Model,
+        send_key: &str,
+    ) -> Outcome<(
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+        Option<Outgoing>,
+    )> {
+        let now = self.now();
+        let policy = self.inner.config.sms_codes;
+        otp::may_send_to(conn, send_key, &policy, now).await?;
+        let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
+        let (phone, email) = match flow.account_id {
+            Some(id) => self.contacts(id).await?,
+            None => (None, None),
+        };
+        let (channel, code_channel, to) = match (phone, email) {
+            (Some(phone), _) => (Channel::Sms, CodeChannel::Sms, Some(phone)),
+            (None, Some(email)) => (Channel::Email, CodeChannel::Email, Some(email)),
+            (None, None) => (Channel::Sms, CodeChannel::Nowhere, None),
+        };
+        let expires = otp::issue(
+            conn,
+            &self.inner.hasher,
+            NewCode {
+                flow_id: flow.id,
+                account_id: flow.account_id.unwrap_or(Uuid::nil()),
+                purpose: CodePurpose::Recovery,
+                channel: code_channel,
+                code: &code,
+                policy: &policy,
+            },
+            now,
+        )
+        .await?;
+        let resend = otp::record_send(conn, send_key, &policy, now).await?;
+        let message = to.map(|to| {
+            code_message(
+                flow.account_id,
+                channel,
+                &to,
+                messages::recovery_code(&code, channel == Channel::Email),
+            )
+        });
+        Ok((expires, resend, message))
+    }
+
+    async fn recovery_flow(&self, ticket: &str) -> Outcome<auth_flow::Model> {
+        flow::find(
+            self.conn(),
+            &self.inner.hasher,
+            FlowKind::Recovery,
+            ticket,
+            self.now(),
+        )
+        .await
+    }
+}
+
+/// Accounts a recovery can reach: active or locked (a lock never blocks recovery).
+fn recoverable(status: &Status) -> bool {
+    matches!(status, Status::Active | Status::Locked { .. })
+}
+
+fn step_name(step: RecoveryStep) -> &'static str {
+    match step {
+        RecoveryStep::Code => CODE,
+        RecoveryStep::SecretQuestion => QUESTION,
+        RecoveryStep::NewPassword | RecoveryStep::Done => NEW_PASSWORD,
+    }
+}
+
+fn flow_account(flow: &auth_flow::Model) -> Outcome<Uuid> {
+    flow.account_id
+        .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
+}
+
+/// Answers compare ignoring case and runs of spaces.
+pub(crate) fn normalise_answer(answer: &str) -> String {
+    answer
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn view(
+    ticket: String,
+    step: RecoveryStep,
+    question: Option<String>,
+    code: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+) -> Recovery {
+    Recovery {
+        ticket,
+        step,
+        question,
+        code_expires_at: code.map(|c| c.0),
+        resend_at: code.map(|c| c.1),
+    }
+}

@@ -1,0 +1,514 @@
+//! Registration (DOMAIN §3): the form, the code (SMS, or e-mail code and link), resends with a
+//! cooldown and a daily cap, the password typed twice, and resuming from any step.
+
+use chrono::Duration;
+use kabinet_api::{
+    ApiError, Channel, CodeEntry, ContactKind as ApiContact, Context, ErrorCode, LinkToken,
+    NewPassword, Registration, RegistrationStart, RegistrationStep, SignedIn, Ticket,
+};
+use kabinet_core::account::{Actor, Command, Consent, ContactKind, Status};
+use kabinet_core::codes::{CodePolicy, CodePurpose, link_token, sms_code};
+use kabinet_core::email::Email;
+use kabinet_core::name::{NameScript, PersonName};
+use kabinet_core::phone::Phone;
+use kabinet_core::{FieldErrors, Violation};
+use kabinet_store::entity::{account, auth_flow, one_time_code};
+use kabinet_store::write::find_login;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::login::LoginKey;
+use crate::messages;
+use crate::notify::{Outgoing, code_message, mask};
+use crate::otp::{self, CodeChannel, NewCode};
+use crate::ports::entropy::Random;
+use crate::repo::{self, Extras};
+use crate::throttle;
+
+/// How long a registration ticket lives (resume within a week; after that, start again with
+/// the same contact, which resumes the same account).
+const REGISTRATION_TTL: Duration = Duration::days(7);
+
+const CONFIRM: &str = "confirm_contact";
+const SET_PASSWORD: &str = "set_password";
+
+impl Service {
+    pub(crate) async fn registration_start(
+        &self,
+        context: &Context,
+        request: RegistrationStart,
+    ) -> Outcome<Registration> {
+        let now = self.now();
+        let mut errors = FieldErrors::default();
+        let surname = errors.check(
+            "surname",
+            PersonName::parse(&request.surname, NameScript::CyrillicOrLatin),
+        );
+        let first_name = errors.check(
+            "first_name",
+            PersonName::parse(&request.first_name, NameScript::CyrillicOrLatin),
+        );
+        let contact = match request.contact_kind {
+            ApiContact::Phone => errors
+                .check("contact", Phone::parse(&request.contact))
+                .map(|p| LoginKey {
+                    kind: "phone",
+                    value: p.as_str().to_owned(),
+                }),
+            ApiContact::Email => errors
+                .check("contact", Email::parse(&request.contact))
+                .map(|e| LoginKey {
+                    kind: "email",
+                    value: e.login_key(),
+                }),
+        };
+        if !request.consent {
+            errors.add("consent", vec![Violation::new("consent_required")]);
+        } else if request.consent_version.trim() != self.inner.config.consent_version {
+            errors.add(
+                "consent",
+                vec![
+                    Violation::new("consent_outdated")
+                        .with("version", &self.inner.config.consent_version),
+                ],
+            );
+        }
+        let (Some(surname), Some(first_name), Some(contact), true) =
+            (surname, first_name, contact, errors.is_empty())
+        else {
+            return Err(error::fields(errors));
+        };
+        throttle::check_client(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            now,
+        )
+        .await?;
+        let policy = self.code_policy(request.contact_kind);
+        let tx = self.begin().await?;
+        otp::may_send_to(&tx, &send_key(&contact), &policy, now).await?;
+        let account = match find_login(&tx, contact.kind, &contact.value)
+            .await
+            .map_err(error::db)?
+        {
+            // Nobody has finished a registration with this contact: whoever proves it owns it
+            // resumes the same account, with the data entered before.
+            Some(id) => {
+                let loaded = repo::load(&tx, id)
+                    .await?
+                    .ok_or_else(|| error::internal(&"a login points at no account"))?;
+                if loaded.state.status != Status::Pending {
+                    return Err(ApiError::new(ErrorCode::ContactInUse));
+                }
+                flow::finish_all(&tx, id, FlowKind::Registration, now).await?;
+                loaded
+            }
+            None => {
+                let kind = match request.contact_kind {
+                    ApiContact::Phone => ContactKind::Phone,
+                    ApiContact::Email => ContactKind::Email,
+                };
+                let row = new_account_row(
+                    Uuid::now_v7(),
+                    surname.as_str(),
+                    first_name.as_str(),
+                    &self.inner.config.origin,
+                    now,
+                );
+                repo::create(
+                    &tx,
+                    row,
+                    &Command::StartRegistration {
+                        contact: kind,
+                        consent: Consent {
+                            given: true,
+                            document_version: request.consent_version.trim().to_owned(),
+                        },
+                    },
+                    &self.by(&Actor::Citizen, context),
+                    Extras {
+                        claim: vec![(contact.kind.to_owned(), contact.value.clone())],
+                        release: Vec::new(),
+                    },
+                )
+                .await?
+            }
+        };
+        let (ticket, flow) = flow::create(
+            &tx,
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::Registration,
+                account_id: Some(account.row.id),
+                step: CONFIRM,
+                data: json!({"kind": contact.kind, "contact": contact.value}),
+                ttl: REGISTRATION_TTL,
+            },
+            now,
+        )
+        .await?;
+        let message = self.issue_registration_code(&tx, &flow, &contact).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(vec![message]).await;
+        self.registration_view(&flow, ticket).await
+    }
+
+    pub(crate) async fn registration_status(
+        &self,
+        _context: &Context,
+        request: Ticket,
+    ) -> Outcome<Registration> {
+        let flow = self.registration_flow(&request.ticket).await?;
+        self.registration_view(&flow, request.ticket).await
+    }
+
+    pub(crate) async fn registration_resend(
+        &self,
+        _context: &Context,
+        request: Ticket,
+    ) -> Outcome<Registration> {
+        let flow = self.registration_flow(&request.ticket).await?;
+        flow::expect_step(&flow, CONFIRM)?;
+        let contact = flow_contact(&flow)?;
+        let tx = self.begin().await?;
+        otp::may_send_to(
+            &tx,
+            &send_key(&contact),
+            &self.code_policy(api_contact(&contact)),
+            self.now(),
+        )
+        .await?;
+        let message = self.issue_registration_code(&tx, &flow, &contact).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(vec![message]).await;
+        self.registration_view(&flow, request.ticket).await
+    }
+
+    pub(crate) async fn registration_confirm(
+        &self,
+        context: &Context,
+        request: CodeEntry,
+    ) -> Outcome<Registration> {
+        let now = self.now();
+        let config = &self.inner.config;
+        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        let flow = self.registration_flow(&request.ticket).await?;
+        flow::expect_step(&flow, CONFIRM)?;
+        let contact = flow_contact(&flow)?;
+        let checked = otp::check(
+            self.conn(),
+            &self.inner.hasher,
+            flow.id,
+            CodePurpose::ConfirmContact,
+            &request.code,
+            &self.code_policy(api_contact(&contact)),
+            now,
+        )
+        .await;
+        if let Err(rejection) = checked {
+            throttle::client_failure(self.conn(), &config.client, &context.address, now).await?;
+            return Err(rejection);
+        }
+        let flow = self.contact_proved(context, flow).await?;
+        self.registration_view(&flow, request.ticket).await
+    }
+
+    pub(crate) async fn registration_confirm_link(
+        &self,
+        context: &Context,
+        request: LinkToken,
+    ) -> Outcome<Registration> {
+        let now = self.now();
+        let flow_id = otp::check_link(
+            self.conn(),
+            &self.inner.hasher,
+            &request.token,
+            &self.inner.config.email_codes,
+            now,
+        )
+        .await?;
+        let flow = auth_flow::Entity::find_by_id(flow_id)
+            .one(self.conn())
+            .await
+            .map_err(error::db)?
+            .filter(|f| f.finished_at.is_none() && f.expires_at > now)
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        let flow = self.contact_proved(context, flow).await?;
+        // The link may be opened in another browser: it gets its own ticket to the same step,
+        // and the ticket of the first tab keeps working too.
+        let (ticket, twin) = flow::create(
+            self.conn(),
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::Registration,
+                account_id: flow.account_id,
+                step: SET_PASSWORD,
+                data: flow.data.clone(),
+                ttl: REGISTRATION_TTL,
+            },
+            now,
+        )
+        .await?;
+        self.registration_view(&twin, ticket).await
+    }
+
+    pub(crate) async fn registration_set_password(
+        &self,
+        context: &Context,
+        request: NewPassword,
+    ) -> Outcome<SignedIn> {
+        let flow = self.registration_flow(&request.ticket).await?;
+        flow::expect_step(&flow, SET_PASSWORD)?;
+        let contact = flow_contact(&flow)?;
+        self.check_new_password(
+            &request.password,
+            &request.password_repeat,
+            &[&contact.value],
+        )?;
+        let phc = self.hash_secret(request.password).await?;
+        let account_id = flow_account(&flow)?;
+        let tx = self.begin().await?;
+        let account = repo::load(&tx, account_id)
+            .await?
+            .filter(|a| a.state.status == Status::Pending)
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        let account = repo::execute(
+            &tx,
+            &account,
+            &Command::SetPassword { temporary: false },
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        let mut credentials = self.credentials(&tx, account_id).await?;
+        credentials.password_phc = Some(phc);
+        credentials.password_changed_at = Some(self.now());
+        self.save_credentials(&tx, credentials).await?;
+        // The device that proved the contact is the account's first known device.
+        self.remember_device(&tx, account_id, context).await?;
+        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        flow::finish_all(&tx, account_id, FlowKind::Registration, self.now()).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.signed_in(&account, token, expires_at).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    fn code_policy(&self, kind: ApiContact) -> CodePolicy {
+        match kind {
+            ApiContact::Phone => self.inner.config.sms_codes,
+            ApiContact::Email => self.inner.config.email_codes,
+        }
+    }
+
+    async fn registration_flow(&self, ticket: &str) -> Outcome<auth_flow::Model> {
+        flow::find(
+            self.conn(),
+            &self.inner.hasher,
+            FlowKind::Registration,
+            ticket,
+            self.now(),
+        )
+        .await
+    }
+
+    /// Issues a new code (and link for e-mail) in the flow; returns the message to send.
+    async fn issue_registration_code<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        flow: &auth_flow::Model,
+        contact: &LoginKey,
+    ) -> Outcome<Outgoing> {
+        let now = self.now();
+        let account_id = flow_account(flow)?;
+        let kind = api_contact(contact);
+        let policy = self.code_policy(kind);
+        let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
+        let channel = match kind {
+            ApiContact::Phone => CodeChannel::Sms,
+            ApiContact::Email => CodeChannel::Email,
+        };
+        let new_code = |channel, code| NewCode {
+            flow_id: flow.id,
+            account_id,
+            purpose: CodePurpose::ConfirmContact,
+            channel,
+            code,
+            policy: &policy,
+        };
+        otp::issue(conn, &self.inner.hasher, new_code(channel, &code), now).await?;
+        otp::record_send(conn, &send_key(contact), &policy, now).await?;
+        Ok(match kind {
+            ApiContact::Phone => code_message(
+                Some(account_id),
+                Channel::Sms,
+                &contact.value,
+                messages::registration_sms(&code),
+            ),
+            ApiContact::Email => {
+                let token = link_token(&mut Random(self.inner.ports.entropy.as_ref()));
+                otp::issue(
+                    conn,
+                    &self.inner.hasher,
+                    new_code(CodeChannel::EmailLink, &token),
+                    now,
+                )
+                .await?;
+                let link = format!(
+                    "{}/#/register/confirm/{token}",
+                    self.inner.config.public_url.trim_end_matches('/')
+                );
+                code_message(
+                    Some(account_id),
+                    Channel::Email,
+                    &contact.value,
+                    messages::registration_email(&code, &link),
+                )
+            }
+        })
+    }
+
+    /// The contact was proved: confirm it (once) and move to the password.
+    async fn contact_proved(
+        &self,
+        context: &Context,
+        flow: auth_flow::Model,
+    ) -> Outcome<auth_flow::Model> {
+        let account_id = flow_account(&flow)?;
+        let tx = self.begin().await?;
+        let account = repo::load(&tx, account_id)
+            .await?
+            .filter(|a| a.state.status == Status::Pending)
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        if !account.state.contact_confirmed {
+            repo::execute(
+                &tx,
+                &account,
+                &Command::ConfirmContact,
+                &self.by(&Actor::Citizen, context),
+                Extras::default(),
+            )
+            .await?;
+        }
+        let data = flow.data.clone();
+        let flow = flow::advance(&tx, &flow, SET_PASSWORD, data).await?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(flow)
+    }
+
+    async fn registration_view(
+        &self,
+        flow: &auth_flow::Model,
+        ticket: String,
+    ) -> Outcome<Registration> {
+        let account_id = flow_account(flow)?;
+        let account = repo::load(self.conn(), account_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        let contact = flow_contact(flow)?;
+        let kind = api_contact(&contact);
+        let confirming = flow.step == CONFIRM;
+        let (code_expires_at, resend_at) = if confirming {
+            let latest = one_time_code::Entity::find()
+                .filter(one_time_code::Column::FlowId.eq(flow.id))
+                .filter(one_time_code::Column::Channel.ne("email_link"))
+                .order_by_desc(one_time_code::Column::CreatedAt)
+                .one(self.conn())
+                .await
+                .map_err(error::db)?;
+            let policy = self.code_policy(kind);
+            (
+                latest.as_ref().map(|c| c.expires_at),
+                latest.map(|c| c.created_at + policy.resend_cooldown),
+            )
+        } else {
+            (None, None)
+        };
+        Ok(Registration {
+            ticket,
+            step: if confirming {
+                RegistrationStep::ConfirmContact
+            } else {
+                RegistrationStep::SetPassword
+            },
+            surname: account.row.surname,
+            first_name: account.row.first_name,
+            contact_kind: kind,
+            contact_masked: mask(&contact.value),
+            code_expires_at,
+            resend_at,
+        })
+    }
+}
+
+fn send_key(contact: &LoginKey) -> String {
+    format!("confirm_contact:{}", contact.key())
+}
+
+fn api_contact(contact: &LoginKey) -> ApiContact {
+    if contact.kind == "email" {
+        ApiContact::Email
+    } else {
+        ApiContact::Phone
+    }
+}
+
+fn flow_account(flow: &auth_flow::Model) -> Outcome<Uuid> {
+    flow.account_id
+        .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
+}
+
+fn flow_contact(flow: &auth_flow::Model) -> Outcome<LoginKey> {
+    let kind = match flow.data["kind"].as_str() {
+        Some("email") => "email",
+        Some("phone") => "phone",
+        _ => return Err(error::internal(&"a registration flow without its contact")),
+    };
+    let value = flow.data["contact"]
+        .as_str()
+        .ok_or_else(|| error::internal(&"a registration flow without its contact"))?;
+    Ok(LoginKey {
+        kind,
+        value: value.to_owned(),
+    })
+}
+
+fn new_account_row(
+    id: Uuid,
+    surname: &str,
+    first_name: &str,
+    origin: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> account::Model {
+    account::Model {
+        id,
+        status: "pending".to_owned(),
+        level: "simplified".to_owned(),
+        surname: surname.to_owned(),
+        first_name: first_name.to_owned(),
+        contact_kind: String::new(),
+        consent_version: String::new(),
+        consent_at: now,
+        contact_confirmed: false,
+        password_set: false,
+        temporary_password: false,
+        profile_submitted: false,
+        snils_check: "not_started".to_owned(),
+        passport_check: "not_started".to_owned(),
+        confirmation: None,
+        mailed_code_restriction: false,
+        locked_until: None,
+        block_reason: None,
+        last_seq: 0,
+        origin: origin.to_owned(),
+        created_at: now,
+        updated_at: now,
+    }
+}

@@ -1,0 +1,343 @@
+//! Security settings: the password change, SMS and authenticator second factors, the secret
+//! question. Each asks for the current password again and is recorded as a security event.
+
+use chrono::Duration;
+use kabinet_api::{
+    ApiError, CodeEntry, Context, Empty, ErrorCode, PasswordChange, Reauth, SecondFactor,
+    SecondFactorOff, SecretQuestionSet, SecuritySettings, TotpSetup,
+};
+use kabinet_core::account::{Actor, Command, SecurityAction};
+use kabinet_core::totp::TotpSecret;
+use kabinet_core::{FieldErrors, Violation};
+use kabinet_store::entity::credential;
+use serde_json::json;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::messages;
+use crate::ops::recovery::normalise_answer;
+use crate::ports::entropy::Random;
+use crate::repo::{self, Extras};
+use crate::sessions::{self, Which};
+
+const TOTP_SETUP_TTL: Duration = Duration::minutes(15);
+const ISSUER: &str = "Kabinet";
+
+impl Service {
+    pub(crate) async fn security_settings(
+        &self,
+        context: &Context,
+        _request: Empty,
+    ) -> Outcome<SecuritySettings> {
+        let citizen = self.citizen(context).await?;
+        let credentials = self
+            .credentials(self.conn(), citizen.account.row.id)
+            .await?;
+        Ok(settings_view(&credentials))
+    }
+
+    pub(crate) async fn password_change(
+        &self,
+        context: &Context,
+        request: PasswordChange,
+    ) -> Outcome<Empty> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let mut credentials = self
+            .reauthenticate(context, account_id, &request.current_password)
+            .await?;
+        let (phone, email) = self.contacts(account_id).await?;
+        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        self.check_new_password(&request.password, &request.password_repeat, &logins)?;
+        if request.password == request.current_password {
+            return Err(ApiError::field("password", "password_unchanged"));
+        }
+        let phc = self.hash_secret(request.password).await?;
+        let now = self.now();
+        let tx = self.begin().await?;
+        repo::execute(
+            &tx,
+            &citizen.account,
+            &Command::SetPassword { temporary: false },
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        credentials.password_phc = Some(phc);
+        credentials.password_changed_at = Some(now);
+        self.save_credentials(&tx, credentials).await?;
+        sessions::revoke(&tx, account_id, Which::AllBut(citizen.session.id), now).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.notify_event(account_id, messages::password_changed_notice())
+            .await;
+        Ok(Empty {})
+    }
+
+    pub(crate) async fn sms_second_factor_enable(
+        &self,
+        context: &Context,
+        request: Reauth,
+    ) -> Outcome<SecuritySettings> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let mut credentials = self
+            .reauthenticate(context, account_id, &request.password)
+            .await?;
+        if self.contacts(account_id).await?.0.is_none() {
+            return Err(ApiError::new(ErrorCode::NotAllowed)
+                .with_message("Для входа по SMS-коду добавьте номер телефона"));
+        }
+        credentials.sms_second_factor = true;
+        self.change_protection(
+            context,
+            &citizen.account,
+            credentials,
+            SecurityAction::SmsSecondFactorOn,
+            "включён вход с SMS-кодом",
+        )
+        .await
+    }
+
+    pub(crate) async fn totp_setup_begin(
+        &self,
+        context: &Context,
+        request: Reauth,
+    ) -> Outcome<TotpSetup> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        self.reauthenticate(context, account_id, &request.password)
+            .await?;
+        let secret = TotpSecret::generate(&mut Random(self.inner.ports.entropy.as_ref()));
+        let label = self
+            .contacts(account_id)
+            .await?
+            .0
+            .unwrap_or_else(|| citizen.account.row.first_name.clone());
+        let (Some(otpauth_url), Some(base32)) =
+            (secret.otpauth_url(&label, ISSUER), secret.base32())
+        else {
+            return Err(error::internal(&"could not encode a TOTP secret"));
+        };
+        let sealed = self.inner.sealer.seal(account_id, &secret.0);
+        let (ticket, _) = flow::create(
+            self.conn(),
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::TotpSetup,
+                account_id: Some(account_id),
+                step: "confirm",
+                data: json!({"sealed": hex(&sealed)}),
+                ttl: TOTP_SETUP_TTL,
+            },
+            self.now(),
+        )
+        .await?;
+        Ok(TotpSetup {
+            ticket,
+            secret: base32,
+            otpauth_url,
+        })
+    }
+
+    pub(crate) async fn totp_setup_confirm(
+        &self,
+        context: &Context,
+        request: CodeEntry,
+    ) -> Outcome<SecuritySettings> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let flow = flow::find(
+            self.conn(),
+            &self.inner.hasher,
+            FlowKind::TotpSetup,
+            &request.ticket,
+            self.now(),
+        )
+        .await?;
+        if flow.account_id != Some(account_id) {
+            return Err(ApiError::new(ErrorCode::FlowExpired));
+        }
+        let sealed = unhex(flow.data["sealed"].as_str().unwrap_or_default())
+            .ok_or_else(|| error::internal(&"a TOTP set-up without its secret"))?;
+        let secret = self
+            .inner
+            .sealer
+            .open(account_id, &sealed)
+            .map(TotpSecret)
+            .ok_or_else(|| error::internal(&"a TOTP secret that does not open"))?;
+        let now = u64::try_from(self.now().timestamp()).unwrap_or_default();
+        let step = secret
+            .verify(&request.code, now, None)
+            .map_err(|_| ApiError::field("code", "totp_wrong"))?;
+        let mut credentials = self.credentials(self.conn(), account_id).await?;
+        credentials.totp_sealed = Some(sealed);
+        credentials.totp_last_step = i64::try_from(step).ok();
+        flow::finish(self.conn(), &flow, self.now()).await?;
+        self.change_protection(
+            context,
+            &citizen.account,
+            credentials,
+            SecurityAction::TotpOn,
+            "подключено приложение-аутентификатор",
+        )
+        .await
+    }
+
+    pub(crate) async fn second_factor_disable(
+        &self,
+        context: &Context,
+        request: SecondFactorOff,
+    ) -> Outcome<SecuritySettings> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let mut credentials = self
+            .reauthenticate(context, account_id, &request.password)
+            .await?;
+        let (action, what) = match request.method {
+            SecondFactor::Sms => {
+                credentials.sms_second_factor = false;
+                (
+                    SecurityAction::SmsSecondFactorOff,
+                    "отключён вход с SMS-кодом",
+                )
+            }
+            SecondFactor::Totp => {
+                credentials.totp_sealed = None;
+                credentials.totp_last_step = None;
+                (
+                    SecurityAction::TotpOff,
+                    "отключено приложение-аутентификатор",
+                )
+            }
+            SecondFactor::Email => return Err(ApiError::field("method", "method_not_offered")),
+        };
+        self.change_protection(context, &citizen.account, credentials, action, what)
+            .await
+    }
+
+    pub(crate) async fn secret_question_set(
+        &self,
+        context: &Context,
+        request: SecretQuestionSet,
+    ) -> Outcome<SecuritySettings> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let mut credentials = self
+            .reauthenticate(context, account_id, &request.password)
+            .await?;
+        let question = request
+            .question
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let answer = normalise_answer(&request.answer);
+        let mut errors = FieldErrors::default();
+        let length = |text: &str, min: usize, max: usize| -> Vec<Violation> {
+            let n = text.chars().count();
+            if n == 0 {
+                vec![Violation::new("required")]
+            } else if n < min {
+                vec![Violation::new("too_short").with("min", min)]
+            } else if n > max {
+                vec![Violation::new("too_long").with("max", max)]
+            } else {
+                Vec::new()
+            }
+        };
+        errors.add("question", length(&question, 5, 200));
+        errors.add("answer", length(&answer, 3, 100));
+        if !errors.is_empty() {
+            return Err(error::fields(errors));
+        }
+        credentials.secret_question = Some(question);
+        credentials.secret_answer_phc = Some(self.hash_secret(answer).await?);
+        self.change_protection(
+            context,
+            &citizen.account,
+            credentials,
+            SecurityAction::SecretQuestionSet,
+            "задан контрольный вопрос",
+        )
+        .await
+    }
+
+    pub(crate) async fn secret_question_remove(
+        &self,
+        context: &Context,
+        request: Reauth,
+    ) -> Outcome<SecuritySettings> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let mut credentials = self
+            .reauthenticate(context, account_id, &request.password)
+            .await?;
+        credentials.secret_question = None;
+        credentials.secret_answer_phc = None;
+        self.change_protection(
+            context,
+            &citizen.account,
+            credentials,
+            SecurityAction::SecretQuestionRemoved,
+            "удалён контрольный вопрос",
+        )
+        .await
+    }
+
+    /// Saves changed credentials with their security event, then tells the citizen.
+    async fn change_protection(
+        &self,
+        context: &Context,
+        account: &repo::Loaded,
+        credentials: credential::Model,
+        action: SecurityAction,
+        what: &str,
+    ) -> Outcome<SecuritySettings> {
+        let account_id = account.row.id;
+        let view = settings_view(&credentials);
+        let tx = self.begin().await?;
+        repo::execute(
+            &tx,
+            account,
+            &Command::RecordSecurity { action },
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        self.save_credentials(&tx, credentials).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.notify_event(account_id, messages::security_changed_notice(what))
+            .await;
+        Ok(view)
+    }
+}
+
+fn settings_view(credentials: &credential::Model) -> SecuritySettings {
+    SecuritySettings {
+        sms_second_factor: credentials.sms_second_factor,
+        totp_second_factor: credentials.totp_sealed.is_some(),
+        secret_question: credentials
+            .secret_answer_phc
+            .as_ref()
+            .and(credentials.secret_question.clone()),
+        password_changed_at: credentials.password_changed_at,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}

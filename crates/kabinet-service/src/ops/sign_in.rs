@@ -1,0 +1,448 @@
+//! Sign-in (DOMAIN §4): any login plus the password; a second factor when the citizen enabled
+//! one or the device is new; a temporary password changed before anything else; the lockout
+//! and the client throttle; every attempt a security event.
+
+use chrono::Duration;
+use kabinet_api::{
+    ApiError, Channel, Context, ErrorCode, NewPassword, SecondFactor, SecondFactorChallenge,
+    SecondFactorEntry, SignInOutcome, SignInRequest, SignedIn, Ticket,
+};
+use kabinet_core::account::{Actor, Command, SecurityAction, Status};
+use kabinet_core::codes::{CodePurpose, sms_code};
+use kabinet_core::totp::TotpSecret;
+use kabinet_core::{FieldErrors, Violation};
+use kabinet_store::entity::auth_flow;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::login;
+use crate::messages;
+use crate::notify::{code_message, mask};
+use crate::otp::{self, CodeChannel, NewCode};
+use crate::ports::entropy::Random;
+use crate::repo::{self, Extras, Loaded};
+use crate::throttle;
+
+/// How long a sign-in may wait for its second factor or password change.
+const CHALLENGE_TTL: Duration = Duration::minutes(10);
+
+const SECOND_FACTOR: &str = "second_factor";
+const CHANGE_PASSWORD: &str = "change_password";
+
+impl Service {
+    pub(crate) async fn sign_in(
+        &self,
+        context: &Context,
+        request: SignInRequest,
+    ) -> Outcome<SignInOutcome> {
+        let now = self.now();
+        let config = &self.inner.config;
+        let candidates = login::candidates(&request.login);
+        let mut errors = FieldErrors::default();
+        if request.login.trim().is_empty() {
+            errors.add("login", vec![Violation::new("required")]);
+        } else if candidates.is_empty() {
+            errors.add("login", vec![Violation::new("login_format")]);
+        }
+        if request.password.is_empty() {
+            errors.add("password", vec![Violation::new("required")]);
+        }
+        if !errors.is_empty() {
+            return Err(error::fields(errors));
+        }
+        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        let found = login::resolve(self.conn(), &candidates).await?;
+        let account = match &found {
+            Some((id, _)) => repo::load(self.conn(), *id).await?,
+            None => None,
+        };
+        // Unknown logins count failures under their own key, so a lock looks the same.
+        let key = match &account {
+            Some(a) => throttle::account_key(a.row.id),
+            None => throttle::login_key(&candidates[0].key()),
+        };
+        throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
+        let phc = match &account {
+            Some(a) => self.credentials(self.conn(), a.row.id).await?.password_phc,
+            None => None,
+        };
+        let password_ok = self.verify_secret(phc, request.password).await;
+        let account = match account {
+            Some(a) if password_ok && a.state.status != Status::Pending => a,
+            other => {
+                return Err(self.sign_in_failed(context, other.as_ref(), &key).await?);
+            }
+        };
+        if matches!(account.state.status, Status::Blocked { .. }) {
+            return Err(ApiError::new(ErrorCode::AccountBlocked));
+        }
+        if account.state.status == Status::Deleted {
+            return Err(ApiError::new(ErrorCode::CredentialsInvalid));
+        }
+        throttle::reset(self.conn(), &key).await?;
+        self.after_password(context, account).await
+    }
+
+    pub(crate) async fn sign_in_second_factor(
+        &self,
+        context: &Context,
+        request: SecondFactorEntry,
+    ) -> Outcome<SignInOutcome> {
+        let now = self.now();
+        let config = &self.inner.config;
+        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        let flow = self.sign_in_flow(&request.ticket).await?;
+        flow::expect_step(&flow, SECOND_FACTOR)?;
+        let account_id = flow_account(&flow)?;
+        let key = throttle::account_key(account_id);
+        throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
+        let methods = flow_methods(&flow);
+        if !methods.contains(&request.method) {
+            return Err(ApiError::field("method", "method_not_offered"));
+        }
+        let checked = match request.method {
+            SecondFactor::Totp => self.check_totp(account_id, &request.code).await,
+            SecondFactor::Sms | SecondFactor::Email => {
+                otp::check(
+                    self.conn(),
+                    &self.inner.hasher,
+                    flow.id,
+                    CodePurpose::SignIn,
+                    &request.code,
+                    &config.sms_codes,
+                    now,
+                )
+                .await
+            }
+        };
+        let account = repo::load(self.conn(), account_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        if let Err(rejection) = checked {
+            let failure = self.sign_in_failed(context, Some(&account), &key).await?;
+            // A lock that this failure started is what the citizen must hear about.
+            return Err(if failure.code == ErrorCode::AccountLocked {
+                failure
+            } else {
+                rejection
+            });
+        }
+        throttle::reset(self.conn(), &key).await?;
+        let tx = self.begin().await?;
+        let mut account = account;
+        if flow.data["new_device"].as_bool() == Some(true) {
+            account = repo::execute(
+                &tx,
+                &account,
+                &Command::RecordSecurity {
+                    action: SecurityAction::NewDeviceConfirmed,
+                },
+                &self.by(&Actor::Citizen, context),
+                Extras::default(),
+            )
+            .await?;
+        }
+        self.remember_device(&tx, account_id, context).await?;
+        if account.state.temporary_password {
+            let data = flow.data.clone();
+            flow::advance(&tx, &flow, CHANGE_PASSWORD, data).await?;
+            tx.commit().await.map_err(error::db)?;
+            return Ok(SignInOutcome::ChangePassword(Ticket {
+                ticket: request.ticket,
+            }));
+        }
+        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        flow::finish(&tx, &flow, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        if flow.data["new_device"].as_bool() == Some(true) {
+            self.notify_event(
+                account_id,
+                messages::new_device_notice(&context.device_name, &context.address),
+            )
+            .await;
+        }
+        Ok(SignInOutcome::SignedIn(
+            self.signed_in(&account, token, expires_at).await?,
+        ))
+    }
+
+    pub(crate) async fn sign_in_resend(
+        &self,
+        _context: &Context,
+        request: Ticket,
+    ) -> Outcome<SignInOutcome> {
+        let flow = self.sign_in_flow(&request.ticket).await?;
+        flow::expect_step(&flow, SECOND_FACTOR)?;
+        let challenge = self.send_sign_in_code(&flow, request.ticket).await?;
+        Ok(SignInOutcome::SecondFactor(challenge))
+    }
+
+    pub(crate) async fn sign_in_change_password(
+        &self,
+        context: &Context,
+        request: NewPassword,
+    ) -> Outcome<SignedIn> {
+        let flow = self.sign_in_flow(&request.ticket).await?;
+        flow::expect_step(&flow, CHANGE_PASSWORD)?;
+        let account_id = flow_account(&flow)?;
+        let (phone, email) = self.contacts(account_id).await?;
+        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        self.check_new_password(&request.password, &request.password_repeat, &logins)?;
+        let old = self.credentials(self.conn(), account_id).await?;
+        if self
+            .verify_secret(old.password_phc.clone(), request.password.clone())
+            .await
+        {
+            return Err(ApiError::field("password", "password_same_as_temporary"));
+        }
+        let phc = self.hash_secret(request.password).await?;
+        let tx = self.begin().await?;
+        let account = repo::load(&tx, account_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        let account = repo::execute(
+            &tx,
+            &account,
+            &Command::SetPassword { temporary: false },
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        let mut credentials = old;
+        credentials.password_phc = Some(phc);
+        credentials.password_changed_at = Some(self.now());
+        self.save_credentials(&tx, credentials).await?;
+        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        flow::finish(&tx, &flow, self.now()).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.notify_event(account_id, messages::password_changed_notice())
+            .await;
+        self.signed_in(&account, token, expires_at).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    /// The password was right: a second factor, a password change, or a session.
+    async fn after_password(&self, context: &Context, account: Loaded) -> Outcome<SignInOutcome> {
+        let now = self.now();
+        let account_id = account.row.id;
+        let credentials = self.credentials(self.conn(), account_id).await?;
+        let (phone, _) = self.contacts(account_id).await?;
+        let new_device = !self.device_known(account_id, context).await?;
+        let mut methods = Vec::new();
+        if credentials.totp_sealed.is_some() {
+            methods.push(SecondFactor::Totp);
+        }
+        if credentials.sms_second_factor && phone.is_some() {
+            methods.push(SecondFactor::Sms);
+        }
+        if new_device && !methods.contains(&SecondFactor::Sms) {
+            // A new device proves itself with a code to the confirmed contact.
+            methods.push(if phone.is_some() {
+                SecondFactor::Sms
+            } else {
+                SecondFactor::Email
+            });
+        }
+        if !methods.is_empty() {
+            let (ticket, flow) = flow::create(
+                self.conn(),
+                &self.inner.hasher,
+                self.inner.ports.entropy.as_ref(),
+                NewFlow {
+                    kind: FlowKind::SignIn,
+                    account_id: Some(account_id),
+                    step: SECOND_FACTOR,
+                    data: json!({"methods": methods, "new_device": new_device}),
+                    ttl: CHALLENGE_TTL,
+                },
+                now,
+            )
+            .await?;
+            let challenge = if methods.iter().any(|m| *m != SecondFactor::Totp) {
+                self.send_sign_in_code(&flow, ticket).await?
+            } else {
+                SecondFactorChallenge {
+                    ticket,
+                    methods,
+                    new_device,
+                    sent_to: None,
+                    code_expires_at: None,
+                    resend_at: None,
+                }
+            };
+            return Ok(SignInOutcome::SecondFactor(challenge));
+        }
+        if account.state.temporary_password {
+            let (ticket, _) = flow::create(
+                self.conn(),
+                &self.inner.hasher,
+                self.inner.ports.entropy.as_ref(),
+                NewFlow {
+                    kind: FlowKind::SignIn,
+                    account_id: Some(account_id),
+                    step: CHANGE_PASSWORD,
+                    data: json!({"methods": [], "new_device": false}),
+                    ttl: CHALLENGE_TTL,
+                },
+                now,
+            )
+            .await?;
+            return Ok(SignInOutcome::ChangePassword(Ticket { ticket }));
+        }
+        let tx = self.begin().await?;
+        self.remember_device(&tx, account_id, context).await?;
+        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(SignInOutcome::SignedIn(
+            self.signed_in(&account, token, expires_at).await?,
+        ))
+    }
+
+    /// Sends (or re-sends) the code of a second-factor step.
+    async fn send_sign_in_code(
+        &self,
+        flow: &auth_flow::Model,
+        ticket: String,
+    ) -> Outcome<SecondFactorChallenge> {
+        let now = self.now();
+        let account_id = flow_account(flow)?;
+        let methods = flow_methods(flow);
+        let (phone, email) = self.contacts(account_id).await?;
+        let (channel, code_channel, to) = match (methods.contains(&SecondFactor::Sms), phone, email)
+        {
+            (true, Some(phone), _) => (Channel::Sms, CodeChannel::Sms, phone),
+            (false, _, Some(email)) if methods.contains(&SecondFactor::Email) => {
+                (Channel::Email, CodeChannel::Email, email)
+            }
+            _ => return Err(ApiError::new(ErrorCode::WrongStep)),
+        };
+        let policy = self.inner.config.sms_codes;
+        let send_key = format!("sign_in:{account_id}");
+        let tx = self.begin().await?;
+        otp::may_send_to(&tx, &send_key, &policy, now).await?;
+        let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
+        let expires_at = otp::issue(
+            &tx,
+            &self.inner.hasher,
+            NewCode {
+                flow_id: flow.id,
+                account_id,
+                purpose: CodePurpose::SignIn,
+                channel: code_channel,
+                code: &code,
+                policy: &policy,
+            },
+            now,
+        )
+        .await?;
+        let resend_at = otp::record_send(&tx, &send_key, &policy, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(vec![code_message(
+            Some(account_id),
+            channel,
+            &to,
+            messages::sign_in_code(&code, channel == Channel::Email),
+        )])
+        .await;
+        Ok(SecondFactorChallenge {
+            ticket,
+            methods,
+            new_device: flow.data["new_device"].as_bool() == Some(true),
+            sent_to: Some(mask(&to)),
+            code_expires_at: Some(expires_at),
+            resend_at: Some(resend_at),
+        })
+    }
+
+    /// Checks an authenticator code, refusing a replayed step.
+    async fn check_totp(&self, account_id: Uuid, code: &str) -> Outcome<()> {
+        let mut credentials = self.credentials(self.conn(), account_id).await?;
+        let secret = credentials
+            .totp_sealed
+            .as_deref()
+            .and_then(|sealed| self.inner.sealer.open(account_id, sealed))
+            .map(TotpSecret)
+            .ok_or_else(|| ApiError::field("method", "method_not_offered"))?;
+        let now = u64::try_from(self.now().timestamp()).unwrap_or_default();
+        let last = credentials
+            .totp_last_step
+            .and_then(|s| u64::try_from(s).ok());
+        let step = secret
+            .verify(code, now, last)
+            .map_err(|_| ApiError::new(ErrorCode::CodeWrong))?;
+        credentials.totp_last_step = i64::try_from(step).ok();
+        self.save_credentials(self.conn(), credentials).await
+    }
+
+    /// Counts a failed sign-in everywhere it counts; returns the error to answer with.
+    async fn sign_in_failed(
+        &self,
+        context: &Context,
+        account: Option<&Loaded>,
+        key: &str,
+    ) -> Outcome<ApiError> {
+        let now = self.now();
+        let config = &self.inner.config;
+        let tx = self.begin().await?;
+        let lock = throttle::record_failure(&tx, &config.lockout, key, now).await?;
+        throttle::client_failure(&tx, &config.client, &context.address, now).await?;
+        if let Some(account) = account
+            && account.state.status != Status::Pending
+        {
+            let by = self.by(&Actor::Citizen, context);
+            let account = repo::execute(
+                &tx,
+                account,
+                &Command::RecordSignInFailure,
+                &by,
+                Extras::default(),
+            )
+            .await?;
+            if let Some(until) = lock {
+                let until = until.unwrap_or(now + Duration::days(365 * 100));
+                // Refused only for blocked or deleted accounts, which have nothing to lock.
+                let _ = repo::execute(
+                    &tx,
+                    &account,
+                    &Command::Lock { until },
+                    &by,
+                    Extras::default(),
+                )
+                .await;
+            }
+        }
+        tx.commit().await.map_err(error::db)?;
+        Ok(match lock {
+            Some(Some(until)) => ApiError::new(ErrorCode::AccountLocked).retry_at(until),
+            Some(None) => ApiError::new(ErrorCode::AccountLocked),
+            None => ApiError::new(ErrorCode::CredentialsInvalid),
+        })
+    }
+
+    async fn sign_in_flow(&self, ticket: &str) -> Outcome<auth_flow::Model> {
+        flow::find(
+            self.conn(),
+            &self.inner.hasher,
+            FlowKind::SignIn,
+            ticket,
+            self.now(),
+        )
+        .await
+    }
+}
+
+fn flow_account(flow: &auth_flow::Model) -> Outcome<Uuid> {
+    flow.account_id
+        .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
+}
+
+fn flow_methods(flow: &auth_flow::Model) -> Vec<SecondFactor> {
+    serde_json::from_value(flow.data["methods"].clone()).unwrap_or_default()
+}

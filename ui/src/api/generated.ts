@@ -1,0 +1,690 @@
+// Generated from crates/kabinet-api by `cargo xtask codegen`. Do not edit by hand:
+// a test fails when this file differs from what the Rust types produce.
+
+export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "unavailable" | "not_available" | "internal";
+
+export type RuleViolation = { 
+/**
+ * The rule's code, e.g. `too_short`.
+ */
+rule: string, 
+/**
+ * Named parameters of the message.
+ */
+params: { [key in string]: string }, };
+
+export type FieldError = { 
+/**
+ * The field, as the request names it (`password`, `contact`, `passport.series`).
+ */
+field: string, 
+/**
+ * Every rule it broke.
+ */
+rules: Array<RuleViolation>, };
+
+export type ApiError = { 
+/**
+ * What went wrong, from a closed set.
+ */
+code: ErrorCode, 
+/**
+ * A sentence for people (Russian by default); the UI uses `code` instead where it can.
+ */
+message: string, 
+/**
+ * For `invalid_input`: every wrong field.
+ */
+fields?: Array<FieldError>, 
+/**
+ * When to try again (locks, cooldowns, caps).
+ */
+retry_at?: string, 
+/**
+ * Attempts left (wrong codes).
+ */
+remaining?: number, };
+
+export type Empty = Record<symbol, never>;
+
+export type ContactKind = "phone" | "email";
+
+export type Level = "simplified" | "standard" | "confirmed";
+
+export type AccountStatus = "pending" | "active" | "locked" | "blocked" | "deleted";
+
+export type SecondFactor = "sms" | "email" | "totp";
+
+export type AppInfo = { 
+/**
+ * The version of the user agreement and personal-data consent shown on the form.
+ */
+consent_version: string, 
+/**
+ * Digits in a confirmation code.
+ */
+code_length: number, 
+/**
+ * How long an SMS code is valid.
+ */
+sms_code_ttl_seconds: number, 
+/**
+ * The shortest time between two sends of a code.
+ */
+resend_cooldown_seconds: number, 
+/**
+ * Session idle timeout.
+ */
+session_idle_seconds: number, 
+/**
+ * Simulators are on: the dev inbox shows the messages "sent".
+ */
+simulators: boolean, };
+
+export type PasswordCheckRequest = { 
+/**
+ * The password as typed.
+ */
+password: string, 
+/**
+ * The login(s) it must not equal or contain (phone, e-mail), as typed.
+ */
+logins: Array<string>, };
+
+export type PasswordCheck = { 
+/**
+ * Every rule of the policy, in order, with whether it is met.
+ */
+rules: Array<PasswordRule>, 
+/**
+ * zxcvbn's score 0…4.
+ */
+score: number, 
+/**
+ * All rules met.
+ */
+acceptable: boolean, };
+
+export type PasswordRule = { 
+/**
+ * The rule's code, as in field errors.
+ */
+rule: string, 
+/**
+ * Parameters (e.g. `min`).
+ */
+params: { [key in string]: string }, 
+/**
+ * Met by the password.
+ */
+met: boolean, };
+
+export type RegistrationStart = { 
+/**
+ * Surname.
+ */
+surname: string, 
+/**
+ * First name.
+ */
+first_name: string, 
+/**
+ * Phone, or e-mail for "I have no mobile phone".
+ */
+contact_kind: ContactKind, 
+/**
+ * The phone or e-mail as typed.
+ */
+contact: string, 
+/**
+ * The consent checkbox.
+ */
+consent: boolean, 
+/**
+ * The version of the documents the citizen was shown.
+ */
+consent_version: string, };
+
+export type RegistrationStep = "confirm_contact" | "set_password";
+
+export type Registration = { 
+/**
+ * The secret that continues this registration.
+ */
+ticket: string, 
+/**
+ * The next step.
+ */
+step: RegistrationStep, 
+/**
+ * The names kept from the form.
+ */
+surname: string, 
+/**
+ * The names kept from the form.
+ */
+first_name: string, 
+/**
+ * Phone or e-mail.
+ */
+contact_kind: ContactKind, 
+/**
+ * The contact, masked (`+7 912 ***-**-89`).
+ */
+contact_masked: string, 
+/**
+ * When the current code stops working.
+ */
+code_expires_at?: string, 
+/**
+ * The earliest moment for "send again".
+ */
+resend_at?: string, };
+
+export type Ticket = { 
+/**
+ * The flow's ticket.
+ */
+ticket: string, };
+
+export type CodeEntry = { 
+/**
+ * The flow's ticket.
+ */
+ticket: string, 
+/**
+ * The code as typed.
+ */
+code: string, };
+
+export type LinkToken = { 
+/**
+ * From the link.
+ */
+token: string, };
+
+export type NewPassword = { 
+/**
+ * The flow's ticket.
+ */
+ticket: string, 
+/**
+ * The password.
+ */
+password: string, 
+/**
+ * The same again.
+ */
+password_repeat: string, };
+
+export type SignInRequest = { 
+/**
+ * The login as typed.
+ */
+login: string, 
+/**
+ * The password.
+ */
+password: string, };
+
+export type SignInOutcome = { "step": "signed_in" } & SignedIn | { "step": "second_factor" } & SecondFactorChallenge | { "step": "change_password" } & Ticket;
+
+export type SecondFactorChallenge = { 
+/**
+ * The flow's ticket.
+ */
+ticket: string, 
+/**
+ * The methods accepted, preferred first.
+ */
+methods: Array<SecondFactor>, 
+/**
+ * Why: the citizen enabled it, or the device is new.
+ */
+new_device: boolean, 
+/**
+ * Where the code went, masked (SMS or e-mail methods).
+ */
+sent_to?: string, 
+/**
+ * When the sent code expires.
+ */
+code_expires_at?: string, 
+/**
+ * The earliest moment for "send again".
+ */
+resend_at?: string, };
+
+export type SecondFactorEntry = { 
+/**
+ * The flow's ticket.
+ */
+ticket: string, 
+/**
+ * Which factor.
+ */
+method: SecondFactor, 
+/**
+ * The code.
+ */
+code: string, };
+
+export type SignedIn = { 
+/**
+ * The bearer token (desktop) — the browser transport moves it into an HttpOnly cookie.
+ */
+token: string, 
+/**
+ * The absolute end of the session.
+ */
+expires_at: string, 
+/**
+ * The account.
+ */
+account: AccountSummary, };
+
+export type AccountSummary = { 
+/**
+ * The account's id.
+ */
+id: string, 
+/**
+ * Surname.
+ */
+surname: string, 
+/**
+ * First name.
+ */
+first_name: string, 
+/**
+ * Level.
+ */
+level: Level, 
+/**
+ * Status.
+ */
+status: AccountStatus, 
+/**
+ * The phone, masked, if the account has one.
+ */
+phone?: string, 
+/**
+ * The e-mail, masked, if the account has one.
+ */
+email?: string, };
+
+export type SessionInfo = { 
+/**
+ * Id for revoking it.
+ */
+id: string, 
+/**
+ * The device's name.
+ */
+device: string, 
+/**
+ * The address it signed in from.
+ */
+address: string, 
+/**
+ * Sign-in time.
+ */
+created_at: string, 
+/**
+ * Last activity.
+ */
+last_seen_at: string, 
+/**
+ * The session making this request.
+ */
+current: boolean, };
+
+export type Sessions = { 
+/**
+ * The sessions.
+ */
+sessions: Array<SessionInfo>, };
+
+export type ById = { 
+/**
+ * The id.
+ */
+id: string, };
+
+export type RecoveryStart = { 
+/**
+ * Phone, e-mail, SNILS or INN as typed.
+ */
+login: string, };
+
+export type RecoveryStep = "code" | "secret_question" | "new_password" | "done";
+
+export type Recovery = { 
+/**
+ * The secret that continues this recovery.
+ */
+ticket: string, 
+/**
+ * The next step.
+ */
+step: RecoveryStep, 
+/**
+ * The secret question, at that step.
+ */
+question?: string, 
+/**
+ * When the code expires.
+ */
+code_expires_at?: string, 
+/**
+ * The earliest moment for "send again".
+ */
+resend_at?: string, };
+
+export type SecretAnswer = { 
+/**
+ * The flow's ticket.
+ */
+ticket: string, 
+/**
+ * The answer.
+ */
+answer: string, };
+
+export type PasswordChange = { 
+/**
+ * The current password.
+ */
+current_password: string, 
+/**
+ * The new password.
+ */
+password: string, 
+/**
+ * The same again.
+ */
+password_repeat: string, };
+
+export type Reauth = { 
+/**
+ * The current password.
+ */
+password: string, };
+
+export type SecuritySettings = { 
+/**
+ * SMS codes at every sign-in.
+ */
+sms_second_factor: boolean, 
+/**
+ * An authenticator app at every sign-in.
+ */
+totp_second_factor: boolean, 
+/**
+ * The secret question, if set.
+ */
+secret_question?: string, 
+/**
+ * When the password was last set.
+ */
+password_changed_at?: string, };
+
+export type TotpSetup = { 
+/**
+ * The set-up's ticket.
+ */
+ticket: string, 
+/**
+ * The secret, base32, for typing in by hand.
+ */
+secret: string, 
+/**
+ * The `otpauth://` URL for the QR code.
+ */
+otpauth_url: string, };
+
+export type SecondFactorOff = { 
+/**
+ * The current password.
+ */
+password: string, 
+/**
+ * `sms` or `totp`.
+ */
+method: SecondFactor, };
+
+export type SecretQuestionSet = { 
+/**
+ * The current password.
+ */
+password: string, 
+/**
+ * The question.
+ */
+question: string, 
+/**
+ * The answer (compared ignoring case and extra spaces).
+ */
+answer: string, };
+
+export type Page = { 
+/**
+ * 0-based page.
+ */
+page: number, 
+/**
+ * Items per page (1…100, default 20).
+ */
+per_page: number, };
+
+export type SecurityEvent = { 
+/**
+ * Id for "this wasn't me".
+ */
+id: string, 
+/**
+ * What happened (`signed_in`, `sign_in_failed`, `password_set`, …).
+ */
+kind: string, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * From which device.
+ */
+device: string, 
+/**
+ * From which address.
+ */
+address: string, 
+/**
+ * Who: `citizen`, `operator`, `administrator`, `system`.
+ */
+actor: string, };
+
+export type SecurityEvents = { 
+/**
+ * Newest first.
+ */
+events: Array<SecurityEvent>, 
+/**
+ * More pages follow.
+ */
+has_more: boolean, };
+
+export type NotificationCategory = "applications" | "payments" | "events";
+
+export type Channel = "sms" | "email" | "push";
+
+export type NotificationPreference = { 
+/**
+ * Category.
+ */
+category: NotificationCategory, 
+/**
+ * Channel.
+ */
+channel: Channel, 
+/**
+ * On.
+ */
+enabled: boolean, };
+
+export type NotificationPreferences = { 
+/**
+ * Every switch.
+ */
+preferences: Array<NotificationPreference>, };
+
+export type NotificationRecord = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Category.
+ */
+category: NotificationCategory, 
+/**
+ * Channel.
+ */
+channel: Channel, 
+/**
+ * Recipient, masked.
+ */
+recipient: string, 
+/**
+ * Subject (e-mail).
+ */
+subject: string, 
+/**
+ * Text, with codes masked.
+ */
+body: string, 
+/**
+ * `queued`, `sent`, `failed`.
+ */
+status: string, 
+/**
+ * When.
+ */
+created_at: string, };
+
+export type NotificationHistory = { 
+/**
+ * Newest first.
+ */
+notifications: Array<NotificationRecord>, 
+/**
+ * More pages follow.
+ */
+has_more: boolean, };
+
+export type InboxMessage = { 
+/**
+ * `sms` or `email`.
+ */
+channel: Channel, 
+/**
+ * Phone or address.
+ */
+to: string, 
+/**
+ * Subject (e-mail).
+ */
+subject: string, 
+/**
+ * The whole text, codes included.
+ */
+body: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type Inbox = { 
+/**
+ * Messages.
+ */
+messages: Array<InboxMessage>, };
+
+/** Every operation: its name, who may call it, and whether a retry is safe. */
+export const operations = {
+  app_info: { access: "public", idempotent: true },
+  password_check: { access: "public", idempotent: true },
+  registration_start: { access: "public", idempotent: false },
+  registration_status: { access: "public", idempotent: true },
+  registration_resend: { access: "public", idempotent: false },
+  registration_confirm: { access: "public", idempotent: false },
+  registration_confirm_link: { access: "public", idempotent: false },
+  registration_set_password: { access: "public", idempotent: false },
+  sign_in: { access: "public", idempotent: false },
+  sign_in_second_factor: { access: "public", idempotent: false },
+  sign_in_resend: { access: "public", idempotent: false },
+  sign_in_change_password: { access: "public", idempotent: false },
+  sign_out: { access: "session", idempotent: false },
+  me: { access: "session", idempotent: true },
+  sessions_list: { access: "session", idempotent: true },
+  session_revoke: { access: "session", idempotent: false },
+  sessions_revoke_all: { access: "session", idempotent: false },
+  recovery_start: { access: "public", idempotent: false },
+  recovery_resend: { access: "public", idempotent: false },
+  recovery_confirm: { access: "public", idempotent: false },
+  recovery_answer: { access: "public", idempotent: false },
+  recovery_set_password: { access: "public", idempotent: false },
+  security_settings: { access: "session", idempotent: true },
+  password_change: { access: "session", idempotent: false },
+  sms_second_factor_enable: { access: "session", idempotent: false },
+  totp_setup_begin: { access: "session", idempotent: false },
+  totp_setup_confirm: { access: "session", idempotent: false },
+  second_factor_disable: { access: "session", idempotent: false },
+  secret_question_set: { access: "session", idempotent: false },
+  secret_question_remove: { access: "session", idempotent: false },
+  security_events: { access: "session", idempotent: true },
+  security_event_not_me: { access: "session", idempotent: false },
+  notification_preferences: { access: "session", idempotent: true },
+  notification_preferences_set: { access: "session", idempotent: false },
+  notification_history: { access: "session", idempotent: true },
+  dev_inbox: { access: "public", idempotent: true },
+} as const;
+
+/** The backend the UI talks to, over Tauri `invoke` or HTTP `fetch`. */
+export interface Api {
+  app_info(request: Empty): Promise<AppInfo>;
+  password_check(request: PasswordCheckRequest): Promise<PasswordCheck>;
+  registration_start(request: RegistrationStart): Promise<Registration>;
+  registration_status(request: Ticket): Promise<Registration>;
+  registration_resend(request: Ticket): Promise<Registration>;
+  registration_confirm(request: CodeEntry): Promise<Registration>;
+  registration_confirm_link(request: LinkToken): Promise<Registration>;
+  registration_set_password(request: NewPassword): Promise<SignedIn>;
+  sign_in(request: SignInRequest): Promise<SignInOutcome>;
+  sign_in_second_factor(request: SecondFactorEntry): Promise<SignInOutcome>;
+  sign_in_resend(request: Ticket): Promise<SignInOutcome>;
+  sign_in_change_password(request: NewPassword): Promise<SignedIn>;
+  sign_out(request: Empty): Promise<Empty>;
+  me(request: Empty): Promise<AccountSummary>;
+  sessions_list(request: Empty): Promise<Sessions>;
+  session_revoke(request: ById): Promise<Empty>;
+  sessions_revoke_all(request: Empty): Promise<Empty>;
+  recovery_start(request: RecoveryStart): Promise<Recovery>;
+  recovery_resend(request: Ticket): Promise<Recovery>;
+  recovery_confirm(request: CodeEntry): Promise<Recovery>;
+  recovery_answer(request: SecretAnswer): Promise<Recovery>;
+  recovery_set_password(request: NewPassword): Promise<Recovery>;
+  security_settings(request: Empty): Promise<SecuritySettings>;
+  password_change(request: PasswordChange): Promise<Empty>;
+  sms_second_factor_enable(request: Reauth): Promise<SecuritySettings>;
+  totp_setup_begin(request: Reauth): Promise<TotpSetup>;
+  totp_setup_confirm(request: CodeEntry): Promise<SecuritySettings>;
+  second_factor_disable(request: SecondFactorOff): Promise<SecuritySettings>;
+  secret_question_set(request: SecretQuestionSet): Promise<SecuritySettings>;
+  secret_question_remove(request: Reauth): Promise<SecuritySettings>;
+  security_events(request: Page): Promise<SecurityEvents>;
+  security_event_not_me(request: ById): Promise<Recovery>;
+  notification_preferences(request: Empty): Promise<NotificationPreferences>;
+  notification_preferences_set(request: NotificationPreferences): Promise<NotificationPreferences>;
+  notification_history(request: Page): Promise<NotificationHistory>;
+  dev_inbox(request: Empty): Promise<Inbox>;
+}
