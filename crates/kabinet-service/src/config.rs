@@ -41,10 +41,10 @@ impl LockoutPolicy {
         if failures >= self.hard_limit {
             return None;
         }
-        if failures < self.free_failures {
+        if failures <= self.free_failures {
             return Some(Duration::zero());
         }
-        let doublings = (failures - self.free_failures).min(20);
+        let doublings = (failures - self.free_failures - 1).min(20);
         let delay = self.first_delay * 2i32.pow(doublings);
         Some(delay.min(self.max_delay))
     }

@@ -19,6 +19,7 @@ mod ops;
 mod otp;
 mod repo;
 mod sessions;
+mod staff;
 mod throttle;
 mod tls;
 

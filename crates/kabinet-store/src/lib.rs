@@ -10,6 +10,7 @@ pub mod event_log;
 pub mod jobs;
 pub mod migration;
 pub mod seal;
+pub mod testing;
 pub mod write;
 
 pub use connect::{Backend, Store, StoreError, default_sqlite_url, sqlite_url_in};

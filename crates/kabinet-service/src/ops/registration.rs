@@ -91,21 +91,29 @@ impl Service {
         .await?;
         let policy = self.code_policy(request.contact_kind);
         let tx = self.begin().await?;
-        otp::may_send_to(&tx, &send_key(&contact), &policy, now).await?;
-        let account = match find_login(&tx, contact.kind, &contact.value)
+        let existing = find_login(&tx, contact.kind, &contact.value)
             .await
-            .map_err(error::db)?
+            .map_err(error::db)?;
+        let existing = match existing {
+            Some(id) => Some(
+                repo::load(&tx, id)
+                    .await?
+                    .ok_or_else(|| error::internal(&"a login points at no account"))?,
+            ),
+            None => None,
+        };
+        if existing
+            .as_ref()
+            .is_some_and(|a| a.state.status != Status::Pending)
         {
+            return Err(ApiError::new(ErrorCode::ContactInUse));
+        }
+        otp::may_send_to(&tx, &send_key(&contact), &policy, now).await?;
+        let account = match existing {
             // Nobody has finished a registration with this contact: whoever proves it owns it
             // resumes the same account, with the data entered before.
-            Some(id) => {
-                let loaded = repo::load(&tx, id)
-                    .await?
-                    .ok_or_else(|| error::internal(&"a login points at no account"))?;
-                if loaded.state.status != Status::Pending {
-                    return Err(ApiError::new(ErrorCode::ContactInUse));
-                }
-                flow::finish_all(&tx, id, FlowKind::Registration, now).await?;
+            Some(loaded) => {
+                flow::finish_all(&tx, loaded.row.id, FlowKind::Registration, now).await?;
                 loaded
             }
             None => {

@@ -1,0 +1,228 @@
+//! Brute-force defence: the progressive delay, its reset, the hard limit, unknown logins, the
+//! client throttle, and a security event for every failure.
+
+use kabinet_api::*;
+
+use crate::support::*;
+
+const WRONG: &str = "Wrong-Pass1!";
+
+service_test!(
+    the_delay_grows_with_each_failure_and_tells_when_to_retry,
+    |h| {
+        let laptop = device("laptop");
+        h.register(&laptop, PHONE).await;
+        for _ in 0..3 {
+            expect_error(
+                h.sign_in(&laptop, PHONE, WRONG).await,
+                ErrorCode::CredentialsInvalid,
+            );
+        }
+        let first = expect_error(
+            h.sign_in(&laptop, PHONE, WRONG).await,
+            ErrorCode::AccountLocked,
+        );
+        assert_eq!(first.retry_at, Some(h.now() + chrono::Duration::minutes(1)));
+        // While locked even the right password is refused, with the same retry time.
+        let during = expect_error(
+            h.sign_in(&laptop, PHONE, PASSWORD).await,
+            ErrorCode::AccountLocked,
+        );
+        assert_eq!(during.retry_at, first.retry_at);
+        h.advance(60);
+        let second = expect_error(
+            h.sign_in(&laptop, PHONE, WRONG).await,
+            ErrorCode::AccountLocked,
+        );
+        assert_eq!(
+            second.retry_at,
+            Some(h.now() + chrono::Duration::minutes(2))
+        );
+        h.advance(120);
+        let third = expect_error(
+            h.sign_in(&laptop, PHONE, WRONG).await,
+            ErrorCode::AccountLocked,
+        );
+        assert_eq!(third.retry_at, Some(h.now() + chrono::Duration::minutes(4)));
+        h.advance(240);
+        signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+        // Success clears the count.
+        for _ in 0..3 {
+            expect_error(
+                h.sign_in(&laptop, PHONE, WRONG).await,
+                ErrorCode::CredentialsInvalid,
+            );
+        }
+    }
+);
+
+service_test!(
+    the_count_starts_again_12_hours_after_the_last_failure,
+    |h| {
+        let laptop = device("laptop");
+        h.register(&laptop, PHONE).await;
+        for _ in 0..3 {
+            expect_error(
+                h.sign_in(&laptop, PHONE, WRONG).await,
+                ErrorCode::CredentialsInvalid,
+            );
+        }
+        h.advance(12 * 3600);
+        for _ in 0..3 {
+            expect_error(
+                h.sign_in(&laptop, PHONE, WRONG).await,
+                ErrorCode::CredentialsInvalid,
+            );
+        }
+        expect_error(
+            h.sign_in(&laptop, PHONE, WRONG).await,
+            ErrorCode::AccountLocked,
+        );
+    }
+);
+
+service_test!(never_more_than_100_consecutive_failures, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    for attempt in 1..=100 {
+        let error = h.sign_in(&laptop, PHONE, WRONG).await.unwrap_err();
+        assert!(
+            matches!(
+                error.code,
+                ErrorCode::CredentialsInvalid | ErrorCode::AccountLocked
+            ),
+            "{attempt}: {error:?}"
+        );
+        h.advance(3601); // past the longest delay, short of the 12-hour reset
+    }
+    let after = expect_error(
+        h.sign_in(&laptop, PHONE, PASSWORD).await,
+        ErrorCode::AccountLocked,
+    );
+    assert_eq!(after.retry_at, None, "only a recovery unlocks it");
+    h.advance(13 * 3600);
+    expect_error(
+        h.sign_in(&laptop, PHONE, PASSWORD).await,
+        ErrorCode::AccountLocked,
+    );
+    // Every one of the hundred is a security event.
+    let started = h
+        .service
+        .recovery_start(
+            &laptop,
+            RecoveryStart {
+                login: PHONE.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let code = h.last_code(PHONE_E164).await;
+    h.service
+        .recovery_confirm(
+            &laptop,
+            CodeEntry {
+                ticket: started.ticket.clone(),
+                code,
+            },
+        )
+        .await
+        .unwrap();
+    h.service
+        .recovery_set_password(
+            &laptop,
+            NewPassword {
+                ticket: started.ticket,
+                password: "Novyj-Parol5?".into(),
+                password_repeat: "Novyj-Parol5?".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let session = signed_in(h.sign_in(&laptop, PHONE, "Novyj-Parol5?").await.unwrap());
+    let events = h
+        .service
+        .security_events(
+            &with_session(&laptop, &session.token),
+            Page {
+                page: 0,
+                per_page: 100,
+            },
+        )
+        .await
+        .unwrap();
+    let mut failures = events
+        .events
+        .iter()
+        .filter(|e| e.kind == "sign_in_failed")
+        .count();
+    let mut page = 1;
+    let mut more = events.has_more;
+    while more {
+        let next = h
+            .service
+            .security_events(
+                &with_session(&laptop, &session.token),
+                Page {
+                    page,
+                    per_page: 100,
+                },
+            )
+            .await
+            .unwrap();
+        failures += next
+            .events
+            .iter()
+            .filter(|e| e.kind == "sign_in_failed")
+            .count();
+        more = next.has_more;
+        page += 1;
+    }
+    assert_eq!(failures, 100);
+});
+
+service_test!(unknown_logins_are_locked_alike, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..5 {
+        known.push(
+            serde_json::to_value(h.sign_in(&laptop, PHONE, WRONG).await.unwrap_err()).unwrap(),
+        );
+        unknown.push(
+            serde_json::to_value(
+                h.sign_in(&laptop, "+7 916 111-22-33", WRONG)
+                    .await
+                    .unwrap_err(),
+            )
+            .unwrap(),
+        );
+    }
+    assert_eq!(known, unknown);
+});
+
+service_test!(one_client_is_throttled_across_logins, |h| {
+    let attacker = device("bot");
+    for i in 0..30 {
+        let login = format!("+7 916 000-{:02}-{:02}", i / 100, i % 100);
+        let _ = h.sign_in(&attacker, &login, WRONG).await;
+    }
+    let refused = expect_error(
+        h.sign_in(&attacker, "+7 916 555-55-55", WRONG).await,
+        ErrorCode::TooManyRequests,
+    );
+    assert!(refused.retry_at.unwrap() > h.now());
+    let elsewhere = Context {
+        address: "198.51.100.1".into(),
+        ..device("citizen")
+    };
+    expect_error(
+        h.sign_in(&elsewhere, "+7 916 555-55-55", WRONG).await,
+        ErrorCode::CredentialsInvalid,
+    );
+    h.advance(15 * 60);
+    expect_error(
+        h.sign_in(&attacker, "+7 916 555-55-55", WRONG).await,
+        ErrorCode::CredentialsInvalid,
+    );
+});

@@ -1,0 +1,14 @@
+//! The account service through its public API ([`kabinet_api::Api`]) on SQLite and, whenever
+//! `KABINET_TEST_POSTGRES_URL` is set, PostgreSQL, with a hand-moved clock and the simulators'
+//! dev inbox; plus the SMS and SMTP adapters against servers on loopback.
+
+mod support;
+
+mod adapters;
+mod brute_force;
+mod journey;
+mod recovery;
+mod registration;
+mod security;
+mod sessions;
+mod sign_in;

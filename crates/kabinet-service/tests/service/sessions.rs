@@ -1,0 +1,143 @@
+//! Sessions: timeouts, lists, revocation, hashed tokens.
+
+use kabinet_api::*;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::support::*;
+
+service_test!(sessions_end_after_30_idle_minutes, |h| {
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let me = with_session(&laptop, &session.token);
+    h.advance(29 * 60);
+    h.service.me(&me, Empty {}).await.unwrap(); // activity pushes the idle end forward
+    h.advance(29 * 60);
+    h.service.me(&me, Empty {}).await.unwrap();
+    h.advance(30 * 60);
+    expect_error(
+        h.service.me(&me, Empty {}).await,
+        ErrorCode::Unauthenticated,
+    );
+});
+
+service_test!(sessions_end_after_12_hours_whatever_the_activity, |h| {
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let me = with_session(&laptop, &session.token);
+    assert_eq!(session.expires_at, h.now() + chrono::Duration::hours(12));
+    for _ in 0..35 {
+        h.advance(20 * 60);
+        h.service.me(&me, Empty {}).await.unwrap();
+    }
+    h.advance(20 * 60 + 1);
+    expect_error(
+        h.service.me(&me, Empty {}).await,
+        ErrorCode::Unauthenticated,
+    );
+});
+
+service_test!(sessions_are_listed_and_revoked, |h| {
+    let laptop = device("laptop");
+    let first = h.register(&laptop, PHONE).await;
+    let second = signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+    assert_ne!(first.token, second.token, "a new token at every sign-in");
+    let me = with_session(&laptop, &second.token);
+    let list = h.service.sessions_list(&me, Empty {}).await.unwrap();
+    assert_eq!(list.sessions.len(), 2);
+    assert_eq!(list.sessions.iter().filter(|s| s.current).count(), 1);
+    let other = list.sessions.iter().find(|s| !s.current).unwrap().id;
+    h.service
+        .session_revoke(&me, ById { id: other })
+        .await
+        .unwrap();
+    expect_error(
+        h.service
+            .me(&with_session(&laptop, &first.token), Empty {})
+            .await,
+        ErrorCode::Unauthenticated,
+    );
+    expect_error(
+        h.service.session_revoke(&me, ById { id: other }).await,
+        ErrorCode::NotFound,
+    );
+    h.service.sessions_revoke_all(&me, Empty {}).await.unwrap();
+    expect_error(
+        h.service.me(&me, Empty {}).await,
+        ErrorCode::Unauthenticated,
+    );
+});
+
+service_test!(sign_out_ends_only_this_session, |h| {
+    let laptop = device("laptop");
+    let first = h.register(&laptop, PHONE).await;
+    let second = signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+    h.service
+        .sign_out(&with_session(&laptop, &first.token), Empty {})
+        .await
+        .unwrap();
+    expect_error(
+        h.service
+            .me(&with_session(&laptop, &first.token), Empty {})
+            .await,
+        ErrorCode::Unauthenticated,
+    );
+    h.service
+        .me(&with_session(&laptop, &second.token), Empty {})
+        .await
+        .unwrap();
+});
+
+service_test!(
+    a_password_change_asks_for_the_password_and_ends_the_other_sessions,
+    |h| {
+        let laptop = device("laptop");
+        let first = h.register(&laptop, PHONE).await;
+        let second = signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+        let me = with_session(&laptop, &second.token);
+        let change = |current: &str| PasswordChange {
+            current_password: current.into(),
+            password: "Novyj-Parol5?".into(),
+            password_repeat: "Novyj-Parol5?".into(),
+        };
+        expect_error(
+            h.service.password_change(&me, change("Wrong-Pass1!")).await,
+            ErrorCode::PasswordWrong,
+        );
+        h.service
+            .password_change(&me, change(PASSWORD))
+            .await
+            .unwrap();
+        h.service.me(&me, Empty {}).await.unwrap();
+        expect_error(
+            h.service
+                .me(&with_session(&laptop, &first.token), Empty {})
+                .await,
+            ErrorCode::Unauthenticated,
+        );
+        expect_error(
+            h.sign_in(&laptop, PHONE, PASSWORD).await,
+            ErrorCode::CredentialsInvalid,
+        );
+        signed_in(h.sign_in(&laptop, PHONE, "Novyj-Parol5?").await.unwrap());
+    }
+);
+
+service_test!(tokens_are_stored_only_as_hashes, |h| {
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let conn = h.service.store().connection();
+    let backend = conn.get_database_backend();
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT token_hash FROM sessions",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let stored: Vec<u8> = rows[0].try_get_by_index(0).unwrap();
+    assert_eq!(stored.len(), 32);
+    assert_ne!(stored, session.token.as_bytes());
+    let dump = format!("{rows:?}");
+    assert!(!dump.contains(&session.token));
+});

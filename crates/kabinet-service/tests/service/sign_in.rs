@@ -1,0 +1,317 @@
+//! Sign-in (DOMAIN §4): logins in any writing, new devices, second factors, temporary passwords.
+
+use kabinet_api::*;
+use kabinet_core::account::Actor;
+use kabinet_core::totp::TotpSecret;
+
+use crate::support::*;
+
+service_test!(any_writing_of_the_phone_signs_in_on_a_known_device, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    for login in [
+        "8 912 345-67-89",
+        "+79123456789",
+        "7 (912) 3456789",
+        "9123456789",
+    ] {
+        let session = signed_in(h.sign_in(&laptop, login, PASSWORD).await.unwrap());
+        assert_eq!(session.account.first_name, "Анна");
+    }
+});
+
+service_test!(
+    wrong_passwords_and_unknown_logins_get_the_same_answer,
+    |h| {
+        let laptop = device("laptop");
+        h.register(&laptop, PHONE).await;
+        let wrong = h.sign_in(&laptop, PHONE, "Wrong-Pass1!").await.unwrap_err();
+        let unknown = h
+            .sign_in(&laptop, "+7 916 000-00-00", PASSWORD)
+            .await
+            .unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::CredentialsInvalid);
+        assert_eq!(
+            serde_json::to_value(&wrong).unwrap(),
+            serde_json::to_value(&unknown).unwrap()
+        );
+        let format = h
+            .sign_in(&laptop, "not a login", PASSWORD)
+            .await
+            .unwrap_err();
+        assert_eq!(field_rules(&format, "login"), ["login_format"]);
+    }
+);
+
+service_test!(a_new_device_proves_itself_with_an_sms_code, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    let phone = device("phone");
+    let SignInOutcome::SecondFactor(challenge) = h.sign_in(&phone, PHONE, PASSWORD).await.unwrap()
+    else {
+        panic!("a new device must be asked for a code");
+    };
+    assert!(challenge.new_device);
+    assert_eq!(challenge.methods, [SecondFactor::Sms]);
+    assert!(challenge.sent_to.is_some());
+    let code = h.last_code(PHONE_E164).await;
+    let session = signed_in(
+        h.service
+            .sign_in_second_factor(
+                &phone,
+                SecondFactorEntry {
+                    ticket: challenge.ticket,
+                    method: SecondFactor::Sms,
+                    code,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        session.account.phone.as_deref().map(|p| p.contains("89")),
+        Some(true)
+    );
+    // Proved once: the next sign-in from it goes straight in, and the citizen was told.
+    signed_in(h.sign_in(&phone, PHONE, PASSWORD).await.unwrap());
+    let notices = h.inbox(PHONE_E164).await;
+    assert!(
+        notices.iter().any(|m| m.body.contains("нового устройства")),
+        "{notices:?}"
+    );
+    // The sign-ins are security events with device and address.
+    let events = h
+        .service
+        .security_events(
+            &with_session(&phone, &session.token),
+            Page {
+                page: 0,
+                per_page: 50,
+            },
+        )
+        .await
+        .unwrap();
+    let signed = events
+        .events
+        .iter()
+        .find(|e| e.kind == "signed_in")
+        .unwrap();
+    assert_eq!(signed.device, "Test browser phone");
+    assert_eq!(signed.address, "203.0.113.7");
+    assert!(
+        events
+            .events
+            .iter()
+            .any(|e| e.kind == "new_device_confirmed")
+    );
+});
+
+service_test!(sms_second_factor_is_asked_every_time_once_enabled, |h| {
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let me = with_session(&laptop, &session.token);
+    expect_error(
+        h.service
+            .sms_second_factor_enable(
+                &me,
+                Reauth {
+                    password: "wrong".into(),
+                },
+            )
+            .await,
+        ErrorCode::PasswordWrong,
+    );
+    let settings = h
+        .service
+        .sms_second_factor_enable(
+            &me,
+            Reauth {
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(settings.sms_second_factor);
+    h.advance(61);
+    let SignInOutcome::SecondFactor(challenge) = h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap()
+    else {
+        panic!("2FA must be asked on a known device too");
+    };
+    assert!(!challenge.new_device);
+    let code = h.last_code(PHONE_E164).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    expect_error(
+        h.service
+            .sign_in_second_factor(
+                &laptop,
+                SecondFactorEntry {
+                    ticket: challenge.ticket.clone(),
+                    method: SecondFactor::Sms,
+                    code: wrong.into(),
+                },
+            )
+            .await,
+        ErrorCode::CodeWrong,
+    );
+    signed_in(
+        h.service
+            .sign_in_second_factor(
+                &laptop,
+                SecondFactorEntry {
+                    ticket: challenge.ticket,
+                    method: SecondFactor::Sms,
+                    code,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+});
+
+service_test!(
+    an_authenticator_app_is_a_second_factor_and_codes_do_not_replay,
+    |h| {
+        let laptop = device("laptop");
+        let session = h.register(&laptop, PHONE).await;
+        let me = with_session(&laptop, &session.token);
+        let setup = h
+            .service
+            .totp_setup_begin(
+                &me,
+                Reauth {
+                    password: PASSWORD.into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(setup.otpauth_url.starts_with("otpauth://totp/"));
+        let secret = TotpSecret(base32(&setup.secret));
+        let code_now = |h: &Harness| secret.code_at(h.now().timestamp() as u64).unwrap();
+        let wrong = if code_now(h) == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        let refused = h
+            .service
+            .totp_setup_confirm(
+                &me,
+                CodeEntry {
+                    ticket: setup.ticket.clone(),
+                    code: wrong.into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(field_rules(&refused, "code"), ["totp_wrong"]);
+        let settings = h
+            .service
+            .totp_setup_confirm(
+                &me,
+                CodeEntry {
+                    ticket: setup.ticket,
+                    code: code_now(h),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(settings.totp_second_factor);
+        h.advance(30);
+        let SignInOutcome::SecondFactor(challenge) =
+            h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap()
+        else {
+            panic!("TOTP must be asked");
+        };
+        assert_eq!(challenge.methods, [SecondFactor::Totp]);
+        let code = code_now(h);
+        signed_in(
+            h.service
+                .sign_in_second_factor(
+                    &laptop,
+                    SecondFactorEntry {
+                        ticket: challenge.ticket,
+                        method: SecondFactor::Totp,
+                        code: code.clone(),
+                    },
+                )
+                .await
+                .unwrap(),
+        );
+        let SignInOutcome::SecondFactor(again) = h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap()
+        else {
+            panic!("TOTP must be asked");
+        };
+        expect_error(
+            h.service
+                .sign_in_second_factor(
+                    &laptop,
+                    SecondFactorEntry {
+                        ticket: again.ticket,
+                        method: SecondFactor::Totp,
+                        code,
+                    },
+                )
+                .await,
+            ErrorCode::CodeWrong,
+        );
+    }
+);
+
+service_test!(a_temporary_password_must_be_changed_first, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    let operator = Actor::Operator {
+        operator: "op-1".into(),
+        centre: "mfc-1".into(),
+    };
+    expect_error(
+        h.service
+            .staff_issue_temporary_password(&Actor::Citizen, &laptop, PHONE)
+            .await,
+        ErrorCode::NotAllowed,
+    );
+    let temporary = h
+        .service
+        .staff_issue_temporary_password(&operator, &laptop, PHONE)
+        .await
+        .unwrap();
+    expect_error(
+        h.sign_in(&laptop, PHONE, PASSWORD).await,
+        ErrorCode::CredentialsInvalid,
+    );
+    let SignInOutcome::ChangePassword(ticket) =
+        h.sign_in(&laptop, PHONE, &temporary).await.unwrap()
+    else {
+        panic!("a temporary password must be changed first");
+    };
+    let same = h
+        .service
+        .sign_in_change_password(
+            &laptop,
+            NewPassword {
+                ticket: ticket.ticket.clone(),
+                password: temporary.clone(),
+                password_repeat: temporary.clone(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_rules(&same, "password"),
+        ["password_same_as_temporary"]
+    );
+    let session = h
+        .service
+        .sign_in_change_password(
+            &laptop,
+            NewPassword {
+                ticket: ticket.ticket,
+                password: "Novyj-Parol5?".into(),
+                password_repeat: "Novyj-Parol5?".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.account.status, AccountStatus::Active);
+    signed_in(h.sign_in(&laptop, PHONE, "Novyj-Parol5?").await.unwrap());
+});
