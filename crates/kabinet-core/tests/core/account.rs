@@ -4,7 +4,7 @@ use crate::support::at;
 use chrono::{DateTime, Duration, Utc};
 use kabinet_core::account::{
     Account, Actor, Check, CheckOutcome, CheckStatus, Command, ConfirmationMethod, Consent,
-    ContactKind, DomainError, Event, Level, LevelReason, Status, apply, decide,
+    ContactKind, DomainError, Event, Level, LevelReason, SecurityAction, Status, apply, decide,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -470,4 +470,39 @@ fn operators_register_in_person_with_a_temporary_password() {
         Err(DomainError::OperatorRequired)
     );
     assert!(!run(Some(account), &[Command::SetPassword { temporary: false }]).temporary_password);
+}
+
+#[test]
+fn security_actions_are_recorded_while_locked_but_not_before_activation() {
+    let record = Command::RecordSecurity {
+        action: SecurityAction::RecoveryStarted,
+    };
+    let pending = run(
+        None,
+        &[Command::StartRegistration {
+            contact: ContactKind::Phone,
+            consent: consent(),
+        }],
+    );
+    assert_eq!(
+        step(Some(pending), &record, &Actor::Citizen),
+        Err(DomainError::RegistrationIncomplete)
+    );
+    let locked = run(
+        Some(simplified()),
+        &[Command::Lock {
+            until: t0() + Duration::hours(1),
+        }],
+    );
+    let after = step(Some(locked.clone()), &record, &Actor::Citizen).unwrap();
+    assert_eq!(after.status, locked.status, "a security action changes no status");
+    assert_eq!(after.level, locked.level);
+    let events = decide(Some(&locked), &record, &Actor::Citizen, t0()).unwrap();
+    assert_eq!(
+        events,
+        [Event::Security {
+            action: SecurityAction::RecoveryStarted
+        }]
+    );
+    assert_eq!(events[0].kind(), "security_action");
 }

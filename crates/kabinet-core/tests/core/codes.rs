@@ -198,3 +198,10 @@ fn passwords_hash_to_argon2id_phc_strings() {
     );
     assert_eq!(format!("{:?}", Redacted("Kabinet-2026!")), "[redacted]");
 }
+
+#[test]
+fn totp_secrets_read_out_as_base32() {
+    use kabinet_core::totp::TotpSecret;
+    let secret = TotpSecret(b"12345678901234567890".to_vec());
+    assert_eq!(secret.base32().as_deref(), Some("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
+}

@@ -126,3 +126,23 @@ fn the_strength_meter_grows_with_guessability() {
     assert_eq!(strength("", &[]).score, 0);
     assert!(strength("Ivanova-1990!", &["Ivanova"]).score <= strength("Gxq-7vTp!mLw", &[]).score);
 }
+
+#[test]
+fn the_checklist_names_every_rule_check_can_break() {
+    let policy = PasswordPolicy::default();
+    let listed: Vec<&str> = policy.rules().iter().map(|v| v.rule).collect();
+    for password in ["", "aa*#", "password", "Ab1!Ab1!", "ЖжЖж1!", "+79123456789"] {
+        for rule in broken(&policy, password, &["+79123456789"]) {
+            if rule != "password_too_long" {
+                assert!(listed.contains(&rule), "{rule} is not in the checklist");
+            }
+        }
+    }
+    let nist: Vec<&str> = PasswordPolicy::nist().rules().iter().map(|v| v.rule).collect();
+    assert!(!nist.contains(&"password_needs_upper"));
+    assert_eq!(
+        PasswordPolicy::nist().rules()[0].param("min"),
+        Some("15"),
+        "the minimum length is a parameter"
+    );
+}
