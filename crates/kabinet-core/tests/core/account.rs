@@ -495,7 +495,10 @@ fn security_actions_are_recorded_while_locked_but_not_before_activation() {
         }],
     );
     let after = step(Some(locked.clone()), &record, &Actor::Citizen).unwrap();
-    assert_eq!(after.status, locked.status, "a security action changes no status");
+    assert_eq!(
+        after.status, locked.status,
+        "a security action changes no status"
+    );
     assert_eq!(after.level, locked.level);
     let events = decide(Some(&locked), &record, &Actor::Citizen, t0()).unwrap();
     assert_eq!(

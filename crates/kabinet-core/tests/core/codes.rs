@@ -203,5 +203,8 @@ fn passwords_hash_to_argon2id_phc_strings() {
 fn totp_secrets_read_out_as_base32() {
     use kabinet_core::totp::TotpSecret;
     let secret = TotpSecret(b"12345678901234567890".to_vec());
-    assert_eq!(secret.base32().as_deref(), Some("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
+    assert_eq!(
+        secret.base32().as_deref(),
+        Some("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+    );
 }

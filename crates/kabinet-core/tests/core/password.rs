@@ -138,7 +138,11 @@ fn the_checklist_names_every_rule_check_can_break() {
             }
         }
     }
-    let nist: Vec<&str> = PasswordPolicy::nist().rules().iter().map(|v| v.rule).collect();
+    let nist: Vec<&str> = PasswordPolicy::nist()
+        .rules()
+        .iter()
+        .map(|v| v.rule)
+        .collect();
     assert!(!nist.contains(&"password_needs_upper"));
     assert_eq!(
         PasswordPolicy::nist().rules()[0].param("min"),
