@@ -102,6 +102,13 @@ macro_rules! with_operations {
             /// Removes the secret question.
             secret_question_remove(Reauth) -> SecuritySettings, Session, false;
 
+            /// Starts adding or replacing the phone or e-mail: a code goes to the new contact.
+            contact_change_start(ContactChangeStart) -> ContactChange, Session, false;
+            /// Sends the code to the new contact again.
+            contact_change_resend(Ticket) -> ContactChange, Session, false;
+            /// Proves the new contact with the code; the old one is told.
+            contact_change_confirm(CodeEntry) -> AccountSummary, Session, false;
+
             /// The account's security events, newest first.
             security_events(Page) -> SecurityEvents, Session, true;
             /// "This wasn't me": ends every session and starts a recovery.

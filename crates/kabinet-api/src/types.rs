@@ -460,6 +460,33 @@ pub struct SecretQuestionSet {
     pub answer: String,
 }
 
+/// Add or replace the phone or e-mail (the current password confirms it; a code to the new
+/// contact proves it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ContactChangeStart {
+    /// The current password.
+    pub password: String,
+    /// Which contact.
+    pub contact_kind: ContactKind,
+    /// The new phone or e-mail as typed.
+    pub contact: String,
+}
+
+/// A contact change waiting for its code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ContactChange {
+    /// The change's ticket.
+    pub ticket: String,
+    /// Which contact.
+    pub contact_kind: ContactKind,
+    /// The new contact, masked.
+    pub contact_masked: String,
+    /// When the code expires.
+    pub code_expires_at: DateTime<Utc>,
+    /// The earliest moment for "send again".
+    pub resend_at: DateTime<Utc>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Security events and notifications
 

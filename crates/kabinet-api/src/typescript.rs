@@ -33,6 +33,8 @@ pub fn generate() -> String {
         AccountSummary, SessionInfo, Sessions, ById,
         RecoveryStart, RecoveryStep, Recovery, SecretAnswer,
         PasswordChange, Reauth, SecuritySettings, TotpSetup, SecondFactorOff, SecretQuestionSet,
+        ContactChangeStart, ContactChange,
+        ContactChangeStart, ContactChange,
         Page, SecurityEvent, SecurityEvents, NotificationCategory, Channel,
         NotificationPreference, NotificationPreferences, NotificationRecord, NotificationHistory,
         InboxMessage, Inbox,

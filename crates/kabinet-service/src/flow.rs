@@ -26,6 +26,8 @@ pub enum FlowKind {
     Recovery,
     /// An authenticator being set up.
     TotpSetup,
+    /// A new phone or e-mail waiting for its code.
+    ContactChange,
 }
 
 impl FlowKind {
@@ -35,6 +37,7 @@ impl FlowKind {
             Self::SignIn => "sign_in",
             Self::Recovery => "recovery",
             Self::TotpSetup => "totp_setup",
+            Self::ContactChange => "contact_change",
         }
     }
 }

@@ -105,3 +105,27 @@ pub fn security_changed_notice(what: &str) -> Text {
         format!("В настройках безопасности личного кабинета: {what}."),
     )
 }
+
+/// The code proving a new contact.
+pub fn contact_change_code(code: &str, email: bool) -> Text {
+    with_code(
+        if email {
+            "Подтвердите новый адрес"
+        } else {
+            ""
+        },
+        "Код подтверждения нового контакта в личном кабинете: {code}. Никому не сообщайте его.",
+        code,
+    )
+}
+
+/// Sent to the old contact when it is replaced.
+pub fn contact_replaced_notice(new_masked: &str) -> Text {
+    notice(
+        "Контакт изменён",
+        format!(
+            "Контакт для входа в личный кабинет заменён на {new_masked}. Если это были не вы, \
+             обратитесь в центр обслуживания."
+        ),
+    )
+}

@@ -467,6 +467,78 @@ question: string,
  */
 answer: string, };
 
+export type ContactChangeStart = { 
+/**
+ * The current password.
+ */
+password: string, 
+/**
+ * Which contact.
+ */
+contact_kind: ContactKind, 
+/**
+ * The new phone or e-mail as typed.
+ */
+contact: string, };
+
+export type ContactChange = { 
+/**
+ * The change's ticket.
+ */
+ticket: string, 
+/**
+ * Which contact.
+ */
+contact_kind: ContactKind, 
+/**
+ * The new contact, masked.
+ */
+contact_masked: string, 
+/**
+ * When the code expires.
+ */
+code_expires_at: string, 
+/**
+ * The earliest moment for "send again".
+ */
+resend_at: string, };
+
+export type ContactChangeStart = { 
+/**
+ * The current password.
+ */
+password: string, 
+/**
+ * Which contact.
+ */
+contact_kind: ContactKind, 
+/**
+ * The new phone or e-mail as typed.
+ */
+contact: string, };
+
+export type ContactChange = { 
+/**
+ * The change's ticket.
+ */
+ticket: string, 
+/**
+ * Which contact.
+ */
+contact_kind: ContactKind, 
+/**
+ * The new contact, masked.
+ */
+contact_masked: string, 
+/**
+ * When the code expires.
+ */
+code_expires_at: string, 
+/**
+ * The earliest moment for "send again".
+ */
+resend_at: string, };
+
 export type Page = { 
 /**
  * 0-based page.
@@ -641,6 +713,9 @@ export const operations = {
   second_factor_disable: { access: "session", idempotent: false },
   secret_question_set: { access: "session", idempotent: false },
   secret_question_remove: { access: "session", idempotent: false },
+  contact_change_start: { access: "session", idempotent: false },
+  contact_change_resend: { access: "session", idempotent: false },
+  contact_change_confirm: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
   notification_preferences: { access: "session", idempotent: true },
@@ -681,6 +756,9 @@ export interface Api {
   second_factor_disable(request: SecondFactorOff): Promise<SecuritySettings>;
   secret_question_set(request: SecretQuestionSet): Promise<SecuritySettings>;
   secret_question_remove(request: Reauth): Promise<SecuritySettings>;
+  contact_change_start(request: ContactChangeStart): Promise<ContactChange>;
+  contact_change_resend(request: Ticket): Promise<ContactChange>;
+  contact_change_confirm(request: CodeEntry): Promise<AccountSummary>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;
   notification_preferences(request: Empty): Promise<NotificationPreferences>;

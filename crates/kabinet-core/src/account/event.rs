@@ -81,6 +81,10 @@ pub enum SecurityAction {
     NewDeviceConfirmed,
     /// The citizen reported an event as not theirs.
     NotMeReported,
+    /// The phone was added or replaced (proved by a code sent to it).
+    PhoneChanged,
+    /// The e-mail was added or replaced (proved by a code sent to it).
+    EmailChanged,
 }
 
 impl SecurityAction {
@@ -97,6 +101,8 @@ impl SecurityAction {
             Self::RecoveryStarted => "recovery_started",
             Self::NewDeviceConfirmed => "new_device_confirmed",
             Self::NotMeReported => "not_me_reported",
+            Self::PhoneChanged => "phone_changed",
+            Self::EmailChanged => "email_changed",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! password typed twice, the account summary, hashing off the async threads.
 
 mod account;
+mod contacts;
 mod events;
 mod notifications;
 mod recovery;

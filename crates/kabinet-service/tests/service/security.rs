@@ -219,3 +219,104 @@ service_test!(
         );
     }
 );
+
+service_test!(
+    a_new_contact_needs_the_password_and_a_code_and_the_old_one_is_told,
+    |h| {
+        let laptop = device("laptop");
+        let session = h.register(&laptop, PHONE).await;
+        let me = with_session(&laptop, &session.token);
+        let start = |password: &str, kind: ContactKind, contact: &str| ContactChangeStart {
+            password: password.into(),
+            contact_kind: kind,
+            contact: contact.into(),
+        };
+        expect_error(
+            h.service
+                .contact_change_start(&me, start("wrong", ContactKind::Email, "anna@example.com"))
+                .await,
+            ErrorCode::PasswordWrong,
+        );
+        let bad = h
+            .service
+            .contact_change_start(&me, start(PASSWORD, ContactKind::Phone, "12"))
+            .await
+            .unwrap_err();
+        assert!(!field_rules(&bad, "contact").is_empty());
+        // Adding an e-mail.
+        let change = h
+            .service
+            .contact_change_start(&me, start(PASSWORD, ContactKind::Email, "Anna@Example.com"))
+            .await
+            .unwrap();
+        let code = h.last_code("anna@example.com").await;
+        let summary = h
+            .service
+            .contact_change_confirm(
+                &me,
+                CodeEntry {
+                    ticket: change.ticket,
+                    code,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(summary.email.is_some());
+        signed_in(
+            h.sign_in(&laptop, "ANNA@example.com", PASSWORD)
+                .await
+                .unwrap(),
+        );
+        // Replacing the phone: the new one signs in, the old one no longer does and was told.
+        let new_phone = "+7 912 765-43-21";
+        let change = h
+            .service
+            .contact_change_start(&me, start(PASSWORD, ContactKind::Phone, new_phone))
+            .await
+            .unwrap();
+        let code = h.last_code("+79127654321").await;
+        h.service
+            .contact_change_confirm(
+                &me,
+                CodeEntry {
+                    ticket: change.ticket,
+                    code,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            h.inbox(PHONE_E164).await[0].body.contains("заменён"),
+            "the old phone is told"
+        );
+        expect_error(
+            h.sign_in(&laptop, PHONE, PASSWORD).await,
+            ErrorCode::CredentialsInvalid,
+        );
+        signed_in(h.sign_in(&laptop, new_phone, PASSWORD).await.unwrap());
+        // Someone else's contact is refused.
+        let other = h.register(&device("x"), "+7 912 000-11-22").await;
+        expect_error(
+            h.service
+                .contact_change_start(
+                    &with_session(&device("x"), &other.token),
+                    start(PASSWORD, ContactKind::Phone, new_phone),
+                )
+                .await,
+            ErrorCode::ContactInUse,
+        );
+        let events = h
+            .service
+            .security_events(
+                &me,
+                Page {
+                    page: 0,
+                    per_page: 50,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(events.events.iter().any(|e| e.kind == "phone_changed"));
+        assert!(events.events.iter().any(|e| e.kind == "email_changed"));
+    }
+);

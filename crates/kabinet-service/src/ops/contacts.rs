@@ -1,0 +1,264 @@
+//! Adding or replacing the phone or e-mail: a sensitive change, so the current password
+//! confirms it; a code to the new contact proves it; the old contact is told.
+
+use chrono::Duration;
+use kabinet_api::{
+    AccountSummary, ApiError, Channel, CodeEntry, ContactChange, ContactChangeStart, ContactKind,
+    Context, ErrorCode, Ticket,
+};
+use kabinet_core::account::{Actor, Command, SecurityAction};
+use kabinet_core::codes::{CodePurpose, sms_code};
+use kabinet_core::email::Email;
+use kabinet_core::phone::Phone;
+use kabinet_store::entity::auth_flow;
+use kabinet_store::write::find_login;
+use serde_json::json;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::login::LoginKey;
+use crate::messages;
+use crate::notify::{Outgoing, code_message, mask};
+use crate::otp::{self, CodeChannel, NewCode};
+use crate::ports::entropy::Random;
+use crate::repo::{self, Extras};
+
+const CONTACT_CHANGE_TTL: Duration = Duration::minutes(30);
+
+impl Service {
+    pub(crate) async fn contact_change_start(
+        &self,
+        context: &Context,
+        request: ContactChangeStart,
+    ) -> Outcome<ContactChange> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        self.reauthenticate(context, account_id, &request.password)
+            .await?;
+        let contact = match request.contact_kind {
+            ContactKind::Phone => Phone::parse(&request.contact).map(|p| LoginKey {
+                kind: "phone",
+                value: p.as_str().to_owned(),
+            }),
+            ContactKind::Email => Email::parse(&request.contact).map(|e| LoginKey {
+                kind: "email",
+                value: e.login_key(),
+            }),
+        }
+        .map_err(|violations| {
+            let mut errors = kabinet_core::FieldErrors::default();
+            errors.add("contact", violations);
+            error::fields(errors)
+        })?;
+        match find_login(self.conn(), contact.kind, &contact.value)
+            .await
+            .map_err(error::db)?
+        {
+            Some(owner) if owner == account_id => {
+                return Err(ApiError::field("contact", "contact_unchanged"));
+            }
+            Some(_) => return Err(ApiError::new(ErrorCode::ContactInUse)),
+            None => {}
+        }
+        let tx = self.begin().await?;
+        let (ticket, flow) = flow::create(
+            &tx,
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::ContactChange,
+                account_id: Some(account_id),
+                step: "confirm",
+                data: json!({"kind": contact.kind, "contact": contact.value}),
+                ttl: CONTACT_CHANGE_TTL,
+            },
+            self.now(),
+        )
+        .await?;
+        let (view, message) = self.send_contact_code(&tx, &flow, ticket, &contact).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(vec![message]).await;
+        Ok(view)
+    }
+
+    pub(crate) async fn contact_change_resend(
+        &self,
+        context: &Context,
+        request: Ticket,
+    ) -> Outcome<ContactChange> {
+        let (flow, contact) = self.contact_flow(context, &request.ticket).await?;
+        let tx = self.begin().await?;
+        let (view, message) = self
+            .send_contact_code(&tx, &flow, request.ticket, &contact)
+            .await?;
+        tx.commit().await.map_err(error::db)?;
+        self.deliver(vec![message]).await;
+        Ok(view)
+    }
+
+    pub(crate) async fn contact_change_confirm(
+        &self,
+        context: &Context,
+        request: CodeEntry,
+    ) -> Outcome<AccountSummary> {
+        let now = self.now();
+        let (flow, contact) = self.contact_flow(context, &request.ticket).await?;
+        let checked = otp::check(
+            self.conn(),
+            &self.inner.hasher,
+            flow.id,
+            CodePurpose::ChangeContact,
+            &request.code,
+            &self.contact_policy(&contact),
+            now,
+        )
+        .await;
+        if let Err(rejection) = checked {
+            crate::throttle::client_failure(
+                self.conn(),
+                &self.inner.config.client,
+                &context.address,
+                now,
+            )
+            .await?;
+            return Err(rejection);
+        }
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let (phone, email) = self.contacts(account_id).await?;
+        let old = if contact.kind == "phone" {
+            phone
+        } else {
+            email
+        };
+        let action = if contact.kind == "phone" {
+            SecurityAction::PhoneChanged
+        } else {
+            SecurityAction::EmailChanged
+        };
+        let tx = self.begin().await?;
+        let account = repo::execute(
+            &tx,
+            &citizen.account,
+            &Command::RecordSecurity { action },
+            &self.by(&Actor::Citizen, context),
+            Extras {
+                claim: vec![(contact.kind.to_owned(), contact.value.clone())],
+                release: old
+                    .iter()
+                    .map(|v| (contact.kind.to_owned(), v.clone()))
+                    .collect(),
+            },
+        )
+        .await?;
+        flow::finish(&tx, &flow, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        if let Some(old) = old {
+            let channel = if contact.kind == "phone" {
+                Channel::Sms
+            } else {
+                Channel::Email
+            };
+            self.deliver(vec![Outgoing {
+                account_id: Some(account_id),
+                category: kabinet_api::NotificationCategory::Events,
+                channel,
+                to: old,
+                text: messages::contact_replaced_notice(&mask(&contact.value)),
+            }])
+            .await;
+        }
+        self.summary(&account).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    async fn contact_flow(
+        &self,
+        context: &Context,
+        ticket: &str,
+    ) -> Outcome<(auth_flow::Model, LoginKey)> {
+        let citizen = self.citizen(context).await?;
+        let flow = flow::find(
+            self.conn(),
+            &self.inner.hasher,
+            FlowKind::ContactChange,
+            ticket,
+            self.now(),
+        )
+        .await?;
+        if flow.account_id != Some(citizen.account.row.id) {
+            return Err(ApiError::new(ErrorCode::FlowExpired));
+        }
+        let kind = if flow.data["kind"].as_str() == Some("email") {
+            "email"
+        } else {
+            "phone"
+        };
+        let value = flow.data["contact"].as_str().unwrap_or_default().to_owned();
+        Ok((flow, LoginKey { kind, value }))
+    }
+
+    fn contact_policy(&self, contact: &LoginKey) -> kabinet_core::codes::CodePolicy {
+        if contact.kind == "email" {
+            self.inner.config.email_codes
+        } else {
+            self.inner.config.sms_codes
+        }
+    }
+
+    async fn send_contact_code<C: sea_orm::ConnectionTrait>(
+        &self,
+        conn: &C,
+        flow: &auth_flow::Model,
+        ticket: String,
+        contact: &LoginKey,
+    ) -> Outcome<(ContactChange, Outgoing)> {
+        let now = self.now();
+        let policy = self.contact_policy(contact);
+        let send_key = format!("change_contact:{}", contact.key());
+        otp::may_send_to(conn, &send_key, &policy, now).await?;
+        let email = contact.kind == "email";
+        let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
+        let expires_at = otp::issue(
+            conn,
+            &self.inner.hasher,
+            NewCode {
+                flow_id: flow.id,
+                account_id: flow.account_id.unwrap_or_default(),
+                purpose: CodePurpose::ChangeContact,
+                channel: if email {
+                    CodeChannel::Email
+                } else {
+                    CodeChannel::Sms
+                },
+                code: &code,
+                policy: &policy,
+            },
+            now,
+        )
+        .await?;
+        let resend_at = otp::record_send(conn, &send_key, &policy, now).await?;
+        let message = code_message(
+            flow.account_id,
+            if email { Channel::Email } else { Channel::Sms },
+            &contact.value,
+            messages::contact_change_code(&code, email),
+        );
+        Ok((
+            ContactChange {
+                ticket,
+                contact_kind: if email {
+                    ContactKind::Email
+                } else {
+                    ContactKind::Phone
+                },
+                contact_masked: mask(&contact.value),
+                code_expires_at: expires_at,
+                resend_at,
+            },
+            message,
+        ))
+    }
+}
