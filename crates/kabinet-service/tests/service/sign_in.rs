@@ -315,3 +315,140 @@ service_test!(a_temporary_password_must_be_changed_first, |h| {
     assert_eq!(session.account.status, AccountStatus::Active);
     signed_in(h.sign_in(&laptop, PHONE, "Novyj-Parol5?").await.unwrap());
 });
+
+service_test!(snils_inn_and_email_are_logins_too, |h| {
+    use kabinet_store::entity::login;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    // SNILS and INN become logins with the standard level (issue 6); stand them in directly.
+    for (kind, value) in [("snils", "11223344595"), ("inn", "500100732259")] {
+        login::Model {
+            kind: kind.into(),
+            value: value.into(),
+            account_id: session.account.id,
+            created_at: h.now(),
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(h.service.store().connection())
+        .await
+        .unwrap();
+    }
+    for login in ["112-233-445 95", "11223344595", "500100732259"] {
+        let signed = signed_in(h.sign_in(&laptop, login, PASSWORD).await.unwrap());
+        assert_eq!(signed.account.id, session.account.id, "{login}");
+        let recovery = h
+            .service
+            .recovery_start(
+                &laptop,
+                RecoveryStart {
+                    login: login.into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(recovery.step, RecoveryStep::Code);
+        h.advance(61);
+    }
+    assert!(
+        h.inbox(PHONE_E164)
+            .await
+            .iter()
+            .filter(|m| m.body.contains("восстановления"))
+            .count()
+            >= 3
+    );
+});
+
+service_test!(an_email_account_recovers_by_email, |h| {
+    let laptop = device("laptop");
+    let started = h
+        .service
+        .registration_start(
+            &laptop,
+            RegistrationStart {
+                surname: "Smith".into(),
+                first_name: "John".into(),
+                contact_kind: ContactKind::Email,
+                contact: "john@example.com".into(),
+                consent: true,
+                consent_version: "2026-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let code = h.last_code("john@example.com").await;
+    h.service
+        .registration_confirm(
+            &laptop,
+            CodeEntry {
+                ticket: started.ticket.clone(),
+                code,
+            },
+        )
+        .await
+        .unwrap();
+    h.service
+        .registration_set_password(
+            &laptop,
+            NewPassword {
+                ticket: started.ticket,
+                password: PASSWORD.into(),
+                password_repeat: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    // A new device without a phone proves itself by an e-mail code.
+    let SignInOutcome::SecondFactor(challenge) = h
+        .sign_in(&device("tablet"), "JOHN@example.com", PASSWORD)
+        .await
+        .unwrap()
+    else {
+        panic!("a new device must prove itself");
+    };
+    assert_eq!(challenge.methods, [SecondFactor::Email]);
+    let code = h.last_code("john@example.com").await;
+    signed_in(
+        h.service
+            .sign_in_second_factor(
+                &device("tablet"),
+                SecondFactorEntry {
+                    ticket: challenge.ticket,
+                    method: SecondFactor::Email,
+                    code,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    let recovery = h
+        .service
+        .recovery_start(
+            &laptop,
+            RecoveryStart {
+                login: "john@example.com".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        recovery.code_expires_at,
+        Some(h.now() + chrono::Duration::seconds(300)),
+        "same expiry as SMS"
+    );
+    let code = h.last_code("john@example.com").await;
+    let next = h
+        .service
+        .recovery_confirm(
+            &laptop,
+            CodeEntry {
+                ticket: recovery.ticket,
+                code,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.step, RecoveryStep::NewPassword);
+});
