@@ -93,7 +93,10 @@ fn ci() -> Result {
 const BENCHES: &[(&str, &str, &[&str])] = &[("kabinet-core", "core", &["parsers", "argon2id"])];
 
 /// Benchmarks that measure their own baseline and print their own ratios: (package, target).
-const SELF_REPORTING: &[(&str, &str)] = &[("kabinet-store", "store")];
+const SELF_REPORTING: &[(&str, &str)] = &[
+    ("kabinet-store", "store"),
+    ("kabinet-service", "enumeration"),
+];
 
 fn bench() -> Result {
     for (package, target) in SELF_REPORTING {
