@@ -49,6 +49,9 @@ pub enum ErrorCode {
     Conflict,
     /// A refusal of the account's rules (`message` names the rule).
     NotAllowed,
+    /// Saving would send verified data back to verification: ask the citizen, then repeat with
+    /// the confirmation.
+    ReverificationNeeded,
     /// An external party (SMS gateway, mail) failed; try again later.
     Unavailable,
     /// This installation does not offer it (e.g. the dev inbox without simulators).
@@ -80,6 +83,7 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
             Self::NotAllowed => "not_allowed",
+            Self::ReverificationNeeded => "reverification_needed",
             Self::Unavailable => "unavailable",
             Self::NotAvailable => "not_available",
             Self::Internal => "internal",
@@ -110,6 +114,9 @@ impl ErrorCode {
             Self::NotFound => "Не найдено",
             Self::Conflict => "Данные изменились одновременно с вашим запросом. Повторите его",
             Self::NotAllowed => "Это действие сейчас недоступно",
+            Self::ReverificationNeeded => {
+                "Данные уже проверены. После изменения учётная запись снова пройдёт проверку"
+            }
             Self::Unavailable => "Сервис временно недоступен. Повторите позже",
             Self::NotAvailable => "Недоступно в этой установке",
             Self::Internal => "Что-то пошло не так. Мы уже разбираемся",

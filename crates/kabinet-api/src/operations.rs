@@ -109,6 +109,13 @@ macro_rules! with_operations {
             /// Proves the new contact with the code; the old one is told.
             contact_change_confirm(CodeEntry) -> AccountSummary, Session, false;
 
+            /// The profile: draft, submitted data and both registry checks.
+            profile_get(Empty) -> ProfileView, Session, true;
+            /// Saves a draft, complete or not.
+            profile_save_draft(ProfileForm) -> ProfileView, Session, false;
+            /// Submits the profile for registry verification.
+            profile_submit(ProfileSubmit) -> ProfileView, Session, false;
+
             /// The account's security events, newest first.
             security_events(Page) -> SecurityEvents, Session, true;
             /// "This wasn't me": ends every session and starts a recovery.

@@ -38,6 +38,8 @@ pub fn generate() -> String {
         Page, SecurityEvent, SecurityEvents, NotificationCategory, Channel,
         NotificationPreference, NotificationPreferences, NotificationRecord, NotificationHistory,
         InboxMessage, Inbox,
+        PassportForm, ForeignPassportForm, AddressForm, ProfileForm, ProfileSubmit,
+        RegistryCheck, CheckState, CheckView, ProfileView,
     );
     for decl in decls {
         out.push_str(&decl);

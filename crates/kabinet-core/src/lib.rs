@@ -17,6 +17,7 @@ pub mod name;
 pub mod passport;
 pub mod password;
 pub mod phone;
+pub mod profile;
 pub mod random;
 pub mod scan;
 pub mod secret;

@@ -15,13 +15,14 @@ mod flow;
 mod login;
 mod messages;
 mod notify;
-mod ops;
+pub(crate) mod ops;
 mod otp;
 mod repo;
 mod sessions;
 mod staff;
 mod throttle;
 mod tls;
+mod verify;
 
 use std::sync::Arc;
 
@@ -37,6 +38,9 @@ use ports::inbox::DevInbox;
 use ports::mail::Mailer;
 use ports::sms::SmsGateway;
 
+/// The seed of the simulated registries' population, so a demo knows who exists.
+pub const SIMULATED_POPULATION_SEED: u64 = 2026;
+
 /// The adapters the service talks to the world through.
 #[derive(Clone)]
 pub struct Ports {
@@ -48,6 +52,8 @@ pub struct Ports {
     pub sms: Arc<dyn SmsGateway>,
     /// E-mail.
     pub mail: Arc<dyn Mailer>,
+    /// The pension fund, interior ministry and tax registries.
+    pub registries: Arc<dyn ports::registry::Registries>,
     /// The dev inbox, when the messages go to simulators.
     pub inbox: Option<DevInbox>,
 }
@@ -63,6 +69,10 @@ impl Ports {
                 clock.clone(),
             )),
             entropy: Arc::new(ports::entropy::OsEntropy),
+            registries: Arc::new(ports::registry::RegistrySimulator::new(
+                ports::registry::population(SIMULATED_POPULATION_SEED, 1_000),
+                std::time::Duration::ZERO,
+            )),
             inbox: Some(inbox),
             clock,
         }

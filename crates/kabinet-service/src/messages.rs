@@ -129,3 +129,30 @@ pub fn contact_replaced_notice(new_masked: &str) -> Text {
         ),
     )
 }
+
+/// A registry disagreed with the profile.
+pub fn check_mismatch_notice(check: &str, fields: &[String]) -> Text {
+    let registry = if check == "snils" {
+        "Социальный фонд"
+    } else {
+        "МВД"
+    };
+    notice(
+        "Данные не прошли проверку",
+        format!(
+            "{registry} не подтвердил данные профиля (поля: {}). Проверьте их и отправьте профиль \
+             снова.",
+            fields.join(", ")
+        ),
+    )
+}
+
+/// Both checks passed.
+pub fn standard_level_notice() -> Text {
+    notice(
+        "Учётная запись подтверждена до стандартной",
+        "Данные профиля проверены. Учётная запись стала стандартной, СНИЛС теперь можно \
+         использовать для входа."
+            .to_owned(),
+    )
+}

@@ -199,16 +199,30 @@ fn check_str(status: &CheckStatus) -> &'static str {
     }
 }
 
-fn check_of(text: &str) -> CheckStatus {
+fn check_of(text: &str, detail: Option<&Value>) -> CheckStatus {
     match text {
         "queued" => CheckStatus::Queued,
         "checking" => CheckStatus::Checking,
         "passed" => CheckStatus::Passed,
-        "mismatch" => CheckStatus::Mismatch { fields: Vec::new() },
+        "mismatch" => CheckStatus::Mismatch {
+            fields: detail
+                .and_then(|d| serde_json::from_value(d["fields"].clone()).ok())
+                .unwrap_or_default(),
+        },
         "unavailable" => CheckStatus::Unavailable {
-            retry_at: DateTime::<Utc>::MIN_UTC,
+            retry_at: detail
+                .and_then(|d| serde_json::from_value(d["retry_at"].clone()).ok())
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
         },
         _ => CheckStatus::NotStarted,
+    }
+}
+
+fn check_detail(status: &CheckStatus) -> Option<Value> {
+    match status {
+        CheckStatus::Mismatch { fields } => Some(json!({"fields": fields})),
+        CheckStatus::Unavailable { retry_at } => Some(json!({"retry_at": retry_at})),
+        _ => None,
     }
 }
 
@@ -262,8 +276,8 @@ pub fn state_of(row: &account::Model) -> Account {
         password_set: row.password_set,
         temporary_password: row.temporary_password,
         profile_submitted: row.profile_submitted,
-        snils_check: check_of(&row.snils_check),
-        passport_check: check_of(&row.passport_check),
+        snils_check: check_of(&row.snils_check, row.snils_check_detail.as_ref()),
+        passport_check: check_of(&row.passport_check, row.passport_check_detail.as_ref()),
         confirmation: row.confirmation.as_deref().map(confirmation_of),
         mailed_code_restriction: row.mailed_code_restriction,
         status_before_block: None,
@@ -288,6 +302,8 @@ fn row_of(base: account::Model, state: &Account, at: DateTime<Utc>) -> account::
         profile_submitted: state.profile_submitted,
         snils_check: check_str(state.check(Check::Snils)).to_owned(),
         passport_check: check_str(state.check(Check::Passport)).to_owned(),
+        snils_check_detail: check_detail(state.check(Check::Snils)),
+        passport_check_detail: check_detail(state.check(Check::Passport)),
         confirmation: state.confirmation.as_ref().map(|c| c.as_str().to_owned()),
         mailed_code_restriction: state.mailed_code_restriction,
         locked_until,

@@ -4,4 +4,5 @@
 //!
 //! Only this crate and `kabinet-server` depend on axum.
 
+pub mod registry;
 pub mod sms;

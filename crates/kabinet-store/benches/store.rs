@@ -156,6 +156,8 @@ async fn lookups(store: &Store, raw: &Raw, per_round: usize) -> Timing {
             origin: "bench".into(),
             created_at: now,
             updated_at: now,
+            snils_check_detail: None,
+            passport_check_detail: None,
         };
         let write = AccountWrite {
             expected_seq: 0,

@@ -1,7 +1,7 @@
 // Generated from crates/kabinet-api by `cargo xtask codegen`. Do not edit by hand:
 // a test fails when this file differs from what the Rust types produce.
 
-export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "unavailable" | "not_available" | "internal";
+export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "reverification_needed" | "unavailable" | "not_available" | "internal";
 
 export type RuleViolation = { 
 /**
@@ -681,6 +681,185 @@ export type Inbox = {
  */
 messages: Array<InboxMessage>, };
 
+export type PassportForm = { 
+/**
+ * 4 digits.
+ */
+series: string, 
+/**
+ * 6 digits.
+ */
+number: string, 
+/**
+ * `DD.MM.YYYY`.
+ */
+issued_on: string, 
+/**
+ * Кем выдан.
+ */
+issuer: string, 
+/**
+ * `NNN-NNN`.
+ */
+department_code: string, };
+
+export type ForeignPassportForm = { 
+/**
+ * ISO 3166 alpha-2.
+ */
+country: string, 
+/**
+ * Number.
+ */
+number: string, 
+/**
+ * `DD.MM.YYYY`.
+ */
+issued_on: string, 
+/**
+ * `DD.MM.YYYY`, empty if it does not expire.
+ */
+expires_on: string, };
+
+export type AddressForm = { 
+/**
+ * 6 digits.
+ */
+postcode: string, 
+/**
+ * Регион.
+ */
+region: string, 
+/**
+ * Город.
+ */
+city: string, 
+/**
+ * Улица.
+ */
+street: string, 
+/**
+ * Дом.
+ */
+house: string, 
+/**
+ * Корпус/строение.
+ */
+building: string, 
+/**
+ * Квартира.
+ */
+flat: string, };
+
+export type ProfileForm = { 
+/**
+ * Фамилия.
+ */
+surname: string, 
+/**
+ * Имя.
+ */
+first_name: string, 
+/**
+ * Отчество.
+ */
+patronymic: string, 
+/**
+ * `male` / `female`.
+ */
+sex: string, 
+/**
+ * `DD.MM.YYYY`.
+ */
+birth_date: string, 
+/**
+ * Место рождения.
+ */
+birth_place: string, 
+/**
+ * ISO 3166 alpha-2 (`RU`).
+ */
+citizenship: string, 
+/**
+ * Citizens of Russia.
+ */
+passport: PassportForm, 
+/**
+ * Foreign citizens.
+ */
+foreign_passport: ForeignPassportForm, 
+/**
+ * СНИЛС.
+ */
+snils: string, 
+/**
+ * ИНН (optional).
+ */
+inn: string, 
+/**
+ * Адрес регистрации.
+ */
+address: AddressForm, };
+
+export type ProfileSubmit = { 
+/**
+ * The profile.
+ */
+profile: ProfileForm, 
+/**
+ * The citizen saw the warning that editing verified data sends the account back to
+ * verification (needed only then).
+ */
+confirm_reverification: boolean, };
+
+export type RegistryCheck = "snils" | "passport";
+
+export type CheckState = "not_started" | "queued" | "checking" | "passed" | "mismatch" | "unavailable";
+
+export type CheckView = { 
+/**
+ * Which.
+ */
+check: RegistryCheck, 
+/**
+ * Where it stands.
+ */
+state: CheckState, 
+/**
+ * For a mismatch: the fields to correct.
+ */
+fields: Array<string>, 
+/**
+ * For an unavailable registry: the next attempt.
+ */
+retry_at?: string, };
+
+export type ProfileView = { 
+/**
+ * The draft being edited, if any.
+ */
+draft?: ProfileForm, 
+/**
+ * When the draft was saved.
+ */
+draft_saved_at?: string, 
+/**
+ * The profile sent for verification, if any.
+ */
+submitted?: ProfileForm, 
+/**
+ * The account's level.
+ */
+level: Level, 
+/**
+ * Both checks.
+ */
+checks: Array<CheckView>, 
+/**
+ * Saving changes now sends the account back to verification (warn first).
+ */
+edit_needs_reverification: boolean, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -716,6 +895,9 @@ export const operations = {
   contact_change_start: { access: "session", idempotent: false },
   contact_change_resend: { access: "session", idempotent: false },
   contact_change_confirm: { access: "session", idempotent: false },
+  profile_get: { access: "session", idempotent: true },
+  profile_save_draft: { access: "session", idempotent: false },
+  profile_submit: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
   notification_preferences: { access: "session", idempotent: true },
@@ -759,6 +941,9 @@ export interface Api {
   contact_change_start(request: ContactChangeStart): Promise<ContactChange>;
   contact_change_resend(request: Ticket): Promise<ContactChange>;
   contact_change_confirm(request: CodeEntry): Promise<AccountSummary>;
+  profile_get(request: Empty): Promise<ProfileView>;
+  profile_save_draft(request: ProfileForm): Promise<ProfileView>;
+  profile_submit(request: ProfileSubmit): Promise<ProfileView>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;
   notification_preferences(request: Empty): Promise<NotificationPreferences>;

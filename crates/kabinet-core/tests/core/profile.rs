@@ -236,3 +236,125 @@ fn scans_are_recognised_by_content_not_name() {
         ["file_type", "file_too_large"]
     );
 }
+
+mod whole_profile {
+    use crate::support::day;
+    use kabinet_core::address::AddressInput;
+    use kabinet_core::passport::PassportInput;
+    use kabinet_core::profile::{ForeignPassportInput, IdentityDocument, Profile, ProfileInput};
+
+    pub fn russian() -> ProfileInput {
+        ProfileInput {
+            surname: "Иванова".into(),
+            first_name: "Анна".into(),
+            patronymic: "Сергеевна".into(),
+            sex: "ж".into(),
+            birth_date: "15.03.1990".into(),
+            birth_place: "г. Москва".into(),
+            citizenship: "ru".into(),
+            passport: PassportInput {
+                series: "4510".into(),
+                number: "123456".into(),
+                issued_on: "20.03.2010".into(),
+                issuer: "ОВД района Хамовники г. Москвы".into(),
+                department_code: "772001".into(),
+            },
+            foreign_passport: ForeignPassportInput::default(),
+            snils: "112-233-445 95".into(),
+            inn: String::new(),
+            address: AddressInput {
+                postcode: "119021".into(),
+                region: "Москва".into(),
+                city: "Москва".into(),
+                street: "Льва Толстого".into(),
+                house: "16".into(),
+                building: String::new(),
+                flat: "5".into(),
+            },
+        }
+    }
+
+    fn fields(input: &ProfileInput) -> Vec<String> {
+        Profile::parse(input, day(2026, 11, 25))
+            .expect_err("expected errors")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_profile_parses() {
+        let profile = Profile::parse(&russian(), day(2026, 11, 25)).unwrap();
+        assert_eq!(profile.citizenship, "RU");
+        assert!(
+            matches!(profile.document, IdentityDocument::Russian(ref p) if p.department_code == "772-001")
+        );
+        assert_eq!(profile.snils.digits(), "11223344595");
+        assert!(profile.inn.is_none());
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_with_its_path() {
+        let mut input = russian();
+        input.surname = "Ivanova".into();
+        input.birth_date = "31.02.1990".into();
+        input.passport.series = "45".into();
+        input.passport.department_code = "77-2001".into();
+        input.snils = "112-233-445 96".into();
+        input.address.postcode = "1190".into();
+        input.sex = "x".into();
+        let named = fields(&input);
+        for field in [
+            "surname",
+            "birth_date",
+            "passport.series",
+            "passport.department_code",
+            "snils",
+            "address.postcode",
+            "sex",
+        ] {
+            assert!(named.contains(&field.to_owned()), "{field} in {named:?}");
+        }
+    }
+
+    #[test]
+    fn an_expired_passport_is_refused_on_its_issue_date() {
+        let mut input = russian();
+        // Issued at 14, the holder turned 20 in 2010: expired 90 days later.
+        input.passport.issued_on = "20.03.2004".into();
+        assert_eq!(fields(&input), ["passport.issued_on"]);
+    }
+
+    #[test]
+    fn foreign_citizens_give_a_foreign_passport_and_may_write_in_latin() {
+        let mut input = russian();
+        input.citizenship = "DE".into();
+        input.surname = "Müller".into();
+        input.first_name = "Anna".into();
+        input.patronymic = String::new();
+        input.passport = PassportInput::default();
+        input.foreign_passport = ForeignPassportInput {
+            country: "de".into(),
+            number: "C01X00T47".into(),
+            issued_on: "01.02.2020".into(),
+            expires_on: "31.01.2030".into(),
+        };
+        let profile = Profile::parse(&input, day(2026, 11, 25));
+        let named: Vec<String> = profile
+            .as_ref()
+            .err()
+            .map(|e| e.0.iter().map(|f| f.field.clone()).collect())
+            .unwrap_or_default();
+        assert!(named.is_empty() || named == ["surname"], "{named:?}");
+        input.surname = "Mueller".into();
+        let profile = Profile::parse(&input, day(2026, 11, 25)).unwrap();
+        assert!(matches!(profile.document, IdentityDocument::Foreign(ref p) if p.country == "DE"));
+        // SNILS is required for them too, and an expired passport is refused.
+        input.snils = String::new();
+        input.foreign_passport.expires_on = "01.01.2025".into();
+        let named = fields(&input);
+        assert!(named.contains(&"snils".to_owned()));
+        assert!(named.contains(&"foreign_passport.expires_on".to_owned()));
+    }
+}

@@ -5,6 +5,7 @@ mod account;
 mod contacts;
 mod events;
 mod notifications;
+pub(crate) mod profile;
 mod recovery;
 mod registration;
 mod security;

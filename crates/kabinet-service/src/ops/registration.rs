@@ -518,5 +518,7 @@ fn new_account_row(
         origin: origin.to_owned(),
         created_at: now,
         updated_at: now,
+        snils_check_detail: None,
+        passport_check_detail: None,
     }
 }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod entropy;
 pub mod inbox;
 pub mod mail;
+pub mod registry;
 pub mod sms;
 
 use thiserror::Error;

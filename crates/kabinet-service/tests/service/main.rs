@@ -7,6 +7,7 @@ mod support;
 mod adapters;
 mod brute_force;
 mod journey;
+mod profile;
 mod recovery;
 mod registration;
 mod security;

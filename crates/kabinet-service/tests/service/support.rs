@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use kabinet_api::*;
 use kabinet_core::secret::HashParams;
 use kabinet_service::ports::clock::ManualClock;
+use kabinet_service::ports::registry::{RegistrySimulator, population};
 use kabinet_service::{Ports, Service, ServiceConfig};
 use kabinet_store::testing::TestDb;
 
@@ -21,6 +22,7 @@ pub const PASSWORD: &str = "Zelenyj-Sad7!";
 pub struct Harness {
     pub service: Service,
     pub clock: ManualClock,
+    pub registries: RegistrySimulator,
     db: Option<TestDb>,
 }
 
@@ -38,11 +40,14 @@ pub fn test_config() -> ServiceConfig {
 impl Harness {
     pub async fn on(db: TestDb, config: ServiceConfig) -> Self {
         let clock = ManualClock::at(t0());
-        let ports = Ports::simulated(Arc::new(clock.clone()));
+        let mut ports = Ports::simulated(Arc::new(clock.clone()));
+        let registries = RegistrySimulator::new(population(7, 50), std::time::Duration::ZERO);
+        ports.registries = Arc::new(registries.clone());
         let service = Service::new(db.store.clone(), config, ports).expect("start the service");
         Self {
             service,
             clock,
+            registries,
             db: Some(db),
         }
     }

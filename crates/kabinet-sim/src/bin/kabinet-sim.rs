@@ -33,8 +33,60 @@ async fn main() -> std::process::ExitCode {
             tokio::signal::ctrl_c().await.ok();
             std::process::ExitCode::SUCCESS
         }
+        Some("registries") => {
+            use kabinet_service::ports::registry::{RegistrySimulator, population};
+            let listen = option("--listen", "127.0.0.1:8026");
+            let key = option("--key", "dev-key");
+            let seed = option(
+                "--seed",
+                &kabinet_service::SIMULATED_POPULATION_SEED.to_string(),
+            )
+            .parse()
+            .unwrap_or(kabinet_service::SIMULATED_POPULATION_SEED);
+            let latency_ms: u64 = option("--latency-ms", "0").parse().unwrap_or(0);
+            let failure_rate: u32 = option("--failure-rate", "0").parse().unwrap_or(0);
+            let listener = match tokio::net::TcpListener::bind(&listen).await {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("cannot listen on {listen}: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            };
+            let simulator = RegistrySimulator::new(
+                population(seed, 1_000),
+                std::time::Duration::from_millis(latency_ms),
+            );
+            simulator.set_failure_rate(failure_rate);
+            match kabinet_sim::registry::RegistryServer::start(listener, simulator, &key).await {
+                Ok(server) => {
+                    println!(
+                        "registry simulator at {} (key {key}, seed {seed})",
+                        server.url()
+                    );
+                    for p in server.simulator.people().iter().take(3) {
+                        println!(
+                            "  e.g. {} {} {}, born {}, SNILS {}, passport {}",
+                            p.surname,
+                            p.first_name,
+                            p.patronymic,
+                            p.birth_date,
+                            p.snils,
+                            p.passport
+                        );
+                    }
+                }
+                Err(e) => {
+                    eprintln!("cannot start: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            }
+            tokio::signal::ctrl_c().await.ok();
+            std::process::ExitCode::SUCCESS
+        }
         _ => {
-            eprintln!("usage: kabinet-sim sms [--listen ADDR] [--key KEY]");
+            eprintln!(
+                "usage: kabinet-sim sms|registries [--listen ADDR] [--key KEY] [--seed N] [--latency-ms N] [--failure-rate PERCENT]"
+            );
             std::process::ExitCode::FAILURE
         }
     }

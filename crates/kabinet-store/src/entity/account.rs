@@ -36,6 +36,9 @@ pub struct Model {
     pub origin: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `{"fields": [...]}` for a mismatch, `{"retry_at": …}` for an unavailable registry.
+    pub snils_check_detail: Option<Json>,
+    pub passport_check_detail: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

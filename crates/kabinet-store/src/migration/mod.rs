@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_account_events;
 mod m0002_accounts_and_friends;
 mod m0003_flows_and_throttles;
+mod m0004_check_details;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_account_events::Migration),
             Box::new(m0002_accounts_and_friends::Migration),
             Box::new(m0003_flows_and_throttles::Migration),
+            Box::new(m0004_check_details::Migration),
         ]
     }
 }

@@ -35,6 +35,8 @@ pub fn row(id: Uuid, at: DateTime<Utc>) -> account::Model {
         origin: "test".into(),
         created_at: at,
         updated_at: at,
+        snils_check_detail: None,
+        passport_check_detail: None,
     }
 }
 
