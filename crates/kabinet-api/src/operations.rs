@@ -116,6 +116,11 @@ macro_rules! with_operations {
             /// Submits the profile for registry verification.
             profile_submit(ProfileSubmit) -> ProfileView, Session, false;
 
+            /// What the account's level opens and what the next level would add.
+            service_catalogue(Empty) -> Catalogue, Session, true;
+            /// Confirms the identity with an activation code from a service centre.
+            identity_confirm_activation_code(ActivationCodeEntry) -> AccountSummary, Session, false;
+
             /// The account's security events, newest first.
             security_events(Page) -> SecurityEvents, Session, true;
             /// "This wasn't me": ends every session and starts a recovery.

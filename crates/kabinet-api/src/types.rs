@@ -783,3 +783,43 @@ pub struct ProfileView {
     /// Saving changes now sends the account back to verification (warn first).
     pub edit_needs_reverification: bool,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Service catalogue and identity confirmation
+
+/// One service of the portal and whether the account may use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CatalogueEntry {
+    /// Stable code (the UI's translation key).
+    pub code: String,
+    /// The Russian title.
+    pub title: String,
+    /// The level it needs.
+    pub level: Level,
+    /// Open to this account now.
+    pub available: bool,
+}
+
+/// What the current level opens and what the next would add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Catalogue {
+    /// The account's level.
+    pub level: Level,
+    /// The next level, if any.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_level: Option<Level>,
+    /// Every service.
+    pub services: Vec<CatalogueEntry>,
+    /// Codes of the services the next level would open.
+    pub next_level_adds: Vec<String>,
+}
+
+/// A 16-digit activation code from a service centre, with the SNILS it was issued for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActivationCodeEntry {
+    /// СНИЛС, any writing.
+    pub snils: String,
+    /// The 16 digits (spaces allowed).
+    pub code: String,
+}

@@ -40,6 +40,7 @@ pub fn generate() -> String {
         InboxMessage, Inbox,
         PassportForm, ForeignPassportForm, AddressForm, ProfileForm, ProfileSubmit,
         RegistryCheck, CheckState, CheckView, ProfileView,
+        CatalogueEntry, Catalogue, ActivationCodeEntry,
     );
     for decl in decls {
         out.push_str(&decl);

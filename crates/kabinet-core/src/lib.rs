@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod address;
+pub mod catalogue;
 pub mod codes;
 pub mod date;
 pub mod email;

@@ -28,6 +28,8 @@ pub enum FlowKind {
     TotpSetup,
     /// A new phone or e-mail waiting for its code.
     ContactChange,
+    /// An activation code issued at a service centre, waiting to be entered.
+    Activation,
 }
 
 impl FlowKind {
@@ -38,6 +40,7 @@ impl FlowKind {
             Self::Recovery => "recovery",
             Self::TotpSetup => "totp_setup",
             Self::ContactChange => "contact_change",
+            Self::Activation => "activation",
         }
     }
 }
@@ -146,6 +149,25 @@ pub async fn finish<C: ConnectionTrait>(
     active.finished_at = Set(Some(now));
     active.update(conn).await.map_err(error::db)?;
     Ok(())
+}
+
+/// The newest open flow of `kind` of an account.
+pub async fn latest_open<C: ConnectionTrait>(
+    conn: &C,
+    account_id: Uuid,
+    kind: FlowKind,
+    now: DateTime<Utc>,
+) -> Outcome<Option<auth_flow::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(auth_flow::Entity::find()
+        .filter(auth_flow::Column::AccountId.eq(account_id))
+        .filter(auth_flow::Column::Kind.eq(kind.as_str()))
+        .filter(auth_flow::Column::FinishedAt.is_null())
+        .filter(auth_flow::Column::ExpiresAt.gt(now))
+        .order_by_desc(auth_flow::Column::CreatedAt)
+        .one(conn)
+        .await
+        .map_err(error::db)?)
 }
 
 /// Ends every open flow of `kind` of an account (e.g. older registrations when one resumes).

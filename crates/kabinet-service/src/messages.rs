@@ -156,3 +156,12 @@ pub fn standard_level_notice() -> Text {
             .to_owned(),
     )
 }
+
+/// The identity was confirmed.
+pub fn confirmed_notice() -> Text {
+    notice(
+        "Учётная запись подтверждена",
+        "Личность подтверждена: учётная запись стала подтверждённой, доступны все услуги портала."
+            .to_owned(),
+    )
+}

@@ -161,7 +161,15 @@ fn payload_of(event: &Event) -> Value {
             json!({"check": check.as_str(), "retry_at": retry_at})
         }
         Event::VerifiedDataEdited { snils_changed } => json!({"snils_changed": snils_changed}),
-        Event::IdentityConfirmed { method } => json!({"method": method.as_str()}),
+        Event::IdentityConfirmed { method } => match method {
+            ConfirmationMethod::InPerson { centre, documents } => {
+                json!({"method": method.as_str(), "centre": centre, "documents": documents})
+            }
+            ConfirmationMethod::OnlineBank { bank } => {
+                json!({"method": method.as_str(), "bank": bank})
+            }
+            _ => json!({"method": method.as_str()}),
+        },
         Event::LevelChanged { from, to, reason } => {
             json!({"from": from.as_str(), "to": to.as_str(), "reason": reason.as_str()})
         }

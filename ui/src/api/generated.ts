@@ -860,6 +860,52 @@ checks: Array<CheckView>,
  */
 edit_needs_reverification: boolean, };
 
+export type CatalogueEntry = { 
+/**
+ * Stable code (the UI's translation key).
+ */
+code: string, 
+/**
+ * The Russian title.
+ */
+title: string, 
+/**
+ * The level it needs.
+ */
+level: Level, 
+/**
+ * Open to this account now.
+ */
+available: boolean, };
+
+export type Catalogue = { 
+/**
+ * The account's level.
+ */
+level: Level, 
+/**
+ * The next level, if any.
+ */
+next_level?: Level, 
+/**
+ * Every service.
+ */
+services: Array<CatalogueEntry>, 
+/**
+ * Codes of the services the next level would open.
+ */
+next_level_adds: Array<string>, };
+
+export type ActivationCodeEntry = { 
+/**
+ * СНИЛС, any writing.
+ */
+snils: string, 
+/**
+ * The 16 digits (spaces allowed).
+ */
+code: string, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -898,6 +944,8 @@ export const operations = {
   profile_get: { access: "session", idempotent: true },
   profile_save_draft: { access: "session", idempotent: false },
   profile_submit: { access: "session", idempotent: false },
+  service_catalogue: { access: "session", idempotent: true },
+  identity_confirm_activation_code: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
   notification_preferences: { access: "session", idempotent: true },
@@ -944,6 +992,8 @@ export interface Api {
   profile_get(request: Empty): Promise<ProfileView>;
   profile_save_draft(request: ProfileForm): Promise<ProfileView>;
   profile_submit(request: ProfileSubmit): Promise<ProfileView>;
+  service_catalogue(request: Empty): Promise<Catalogue>;
+  identity_confirm_activation_code(request: ActivationCodeEntry): Promise<AccountSummary>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;
   notification_preferences(request: Empty): Promise<NotificationPreferences>;

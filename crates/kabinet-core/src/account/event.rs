@@ -85,6 +85,8 @@ pub enum SecurityAction {
     PhoneChanged,
     /// The e-mail was added or replaced (proved by a code sent to it).
     EmailChanged,
+    /// A service centre issued an activation code.
+    ActivationCodeIssued,
 }
 
 impl SecurityAction {
@@ -103,6 +105,7 @@ impl SecurityAction {
             Self::NotMeReported => "not_me_reported",
             Self::PhoneChanged => "phone_changed",
             Self::EmailChanged => "email_changed",
+            Self::ActivationCodeIssued => "activation_code_issued",
         }
     }
 }

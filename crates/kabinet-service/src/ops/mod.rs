@@ -2,6 +2,7 @@
 //! password typed twice, the account summary, hashing off the async threads.
 
 mod account;
+mod confirmation;
 mod contacts;
 mod events;
 mod notifications;

@@ -6,6 +6,7 @@ mod support;
 
 mod adapters;
 mod brute_force;
+mod confirmation;
 mod journey;
 mod profile;
 mod recovery;

@@ -1,0 +1,269 @@
+//! Identity confirmation (DOMAIN §6) — the methods done so far: a 16-digit activation code
+//! handed over at a service centre and entered with the SNILS, and confirmation in person by an
+//! operator who checked the originals — and the service catalogue that shows what each level
+//! opens.
+
+use chrono::Duration;
+use kabinet_api::{
+    AccountSummary, ActivationCodeEntry, ApiError, Catalogue, CatalogueEntry, Context, Empty,
+    ErrorCode, Level as ApiLevel,
+};
+use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level, SecurityAction};
+use kabinet_core::catalogue::{CATALOGUE, next_level, opens};
+use kabinet_core::codes::{CodePolicy, CodePurpose, activation_code};
+use kabinet_core::snils::Snils;
+use kabinet_store::entity::login;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::messages;
+use crate::otp::{self, CodeChannel, NewCode};
+use crate::ports::entropy::Random;
+use crate::repo::{self, Extras, Loaded};
+
+fn api_level(level: Level) -> ApiLevel {
+    match level {
+        Level::Simplified => ApiLevel::Simplified,
+        Level::Standard => ApiLevel::Standard,
+        Level::Confirmed => ApiLevel::Confirmed,
+    }
+}
+
+impl Service {
+    pub(crate) async fn service_catalogue(
+        &self,
+        context: &Context,
+        _request: Empty,
+    ) -> Outcome<Catalogue> {
+        let citizen = self.citizen(context).await?;
+        let state = &citizen.account.state;
+        let next = next_level(state.level);
+        let services = CATALOGUE
+            .iter()
+            .map(|s| CatalogueEntry {
+                code: s.code.to_owned(),
+                title: s.title.to_owned(),
+                level: api_level(s.level),
+                available: opens(state, s),
+            })
+            .collect();
+        let next_level_adds = CATALOGUE
+            .iter()
+            .filter(|s| Some(s.level) == next && !opens(state, s))
+            .map(|s| s.code.to_owned())
+            .collect();
+        Ok(Catalogue {
+            level: api_level(state.level),
+            next_level: next.map(api_level),
+            services,
+            next_level_adds,
+        })
+    }
+
+    pub(crate) async fn identity_confirm_activation_code(
+        &self,
+        context: &Context,
+        request: ActivationCodeEntry,
+    ) -> Outcome<AccountSummary> {
+        let now = self.now();
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        crate::throttle::check_client(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            now,
+        )
+        .await?;
+        let snils = Snils::parse(&request.snils).map_err(|v| {
+            let mut errors = kabinet_core::FieldErrors::default();
+            errors.add("snils", v);
+            error::fields(errors)
+        })?;
+        let flow = flow::latest_open(self.conn(), account_id, FlowKind::Activation, now)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::CodeSpent))?;
+        // The code was issued for this SNILS; one for another person never passes here.
+        if flow.data["snils"].as_str() != Some(snils.digits().as_str())
+            || self.snils_of(account_id).await?.as_deref() != Some(snils.digits().as_str())
+        {
+            crate::throttle::client_failure(
+                self.conn(),
+                &self.inner.config.client,
+                &context.address,
+                now,
+            )
+            .await?;
+            return Err(ApiError::field("snils", "snils_mismatch"));
+        }
+        let code: String = request.code.chars().filter(char::is_ascii_digit).collect();
+        if let Err(rejection) = otp::check(
+            self.conn(),
+            &self.inner.hasher,
+            flow.id,
+            CodePurpose::Activation,
+            &code,
+            &CodePolicy::activation(),
+            now,
+        )
+        .await
+        {
+            crate::throttle::client_failure(
+                self.conn(),
+                &self.inner.config.client,
+                &context.address,
+                now,
+            )
+            .await?;
+            return Err(rejection);
+        }
+        let tx = self.begin().await?;
+        let account = repo::execute(
+            &tx,
+            &citizen.account,
+            &Command::ConfirmIdentity {
+                method: ConfirmationMethod::ActivationCode,
+            },
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        flow::finish(&tx, &flow, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.confirmed(&account).await
+    }
+
+    /// An operator issues a 16-digit activation code for the citizen with `snils` (after
+    /// checking their passport); it is returned once, to print and hand over. A new code
+    /// replaces the previous one.
+    pub async fn staff_issue_activation_code(
+        &self,
+        actor: &Actor,
+        context: &Context,
+        snils: &str,
+    ) -> Outcome<String> {
+        if !actor.is_staff() {
+            return Err(ApiError::new(ErrorCode::NotAllowed));
+        }
+        let account = self.account_by_snils(snils).await?;
+        if account.state.level != Level::Standard {
+            return Err(ApiError::new(ErrorCode::NotAllowed)
+                .with_message("Код активации выдаётся для стандартной учётной записи"));
+        }
+        let now = self.now();
+        let code = activation_code(&mut Random(self.inner.ports.entropy.as_ref()));
+        let policy = CodePolicy::activation();
+        let tx = self.begin().await?;
+        flow::finish_all(&tx, account.row.id, FlowKind::Activation, now).await?;
+        let (_, flow) = flow::create(
+            &tx,
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::Activation,
+                account_id: Some(account.row.id),
+                step: "enter",
+                data: json!({"snils": self.snils_of(account.row.id).await?, "issued_by": repo::actor_json(actor)}),
+                ttl: policy.ttl + Duration::days(1),
+            },
+            now,
+        )
+        .await?;
+        otp::issue(
+            &tx,
+            &self.inner.hasher,
+            NewCode {
+                flow_id: flow.id,
+                account_id: account.row.id,
+                purpose: CodePurpose::Activation,
+                channel: CodeChannel::Nowhere,
+                code: &code,
+                policy: &policy,
+            },
+            now,
+        )
+        .await?;
+        // The operator's action is in the citizen's security events.
+        repo::execute(
+            &tx,
+            &account,
+            &Command::RecordSecurity {
+                action: SecurityAction::ActivationCodeIssued,
+            },
+            &self.by(actor, context),
+            Extras::default(),
+        )
+        .await?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(code)
+    }
+
+    /// An operator confirms the identity in person after checking the originals named in
+    /// `documents`; the event records who, where and which documents.
+    pub async fn staff_confirm_in_person(
+        &self,
+        actor: &Actor,
+        context: &Context,
+        snils: &str,
+        documents: Vec<String>,
+    ) -> Outcome<AccountSummary> {
+        let Actor::Operator { centre, .. } = actor else {
+            return Err(ApiError::new(ErrorCode::NotAllowed));
+        };
+        if documents.iter().all(|d| d.trim().is_empty()) {
+            return Err(ApiError::field("documents", "required"));
+        }
+        let account = self.account_by_snils(snils).await?;
+        let tx = self.begin().await?;
+        let account = repo::execute(
+            &tx,
+            &account,
+            &Command::ConfirmIdentity {
+                method: ConfirmationMethod::InPerson {
+                    centre: centre.clone(),
+                    documents,
+                },
+            },
+            &self.by(actor, context),
+            Extras::default(),
+        )
+        .await?;
+        tx.commit().await.map_err(error::db)?;
+        self.confirmed(&account).await
+    }
+
+    async fn confirmed(&self, account: &Loaded) -> Outcome<AccountSummary> {
+        self.notify_event(account.row.id, messages::confirmed_notice())
+            .await;
+        self.summary(account).await
+    }
+
+    async fn account_by_snils(&self, snils: &str) -> Outcome<Loaded> {
+        let snils = Snils::parse(snils).map_err(|v| {
+            let mut errors = kabinet_core::FieldErrors::default();
+            errors.add("snils", v);
+            error::fields(errors)
+        })?;
+        let id = kabinet_store::write::find_login(self.conn(), "snils", &snils.digits())
+            .await
+            .map_err(error::db)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+        repo::load(self.conn(), id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+    }
+
+    async fn snils_of(&self, account_id: Uuid) -> Outcome<Option<String>> {
+        Ok(login::Entity::find()
+            .filter(login::Column::AccountId.eq(account_id))
+            .filter(login::Column::Kind.eq("snils"))
+            .one(self.conn())
+            .await
+            .map_err(error::db)?
+            .map(|l| l.value))
+    }
+}

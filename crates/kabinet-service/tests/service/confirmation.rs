@@ -1,0 +1,290 @@
+//! Identity confirmation by activation code and in person, and the service catalogue.
+
+use kabinet_api::*;
+use kabinet_core::account::Actor;
+
+use crate::profile::form_of;
+use crate::support::*;
+
+fn operator() -> Actor {
+    Actor::Operator {
+        operator: "op-7".into(),
+        centre: "mfc-77-001".into(),
+    }
+}
+
+/// A signed-in citizen at the standard level; returns the context and their SNILS.
+async fn standard(h: &Harness) -> (Context, String) {
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let me = with_session(&laptop, &session.token);
+    let person = h.registries.people()[0].clone();
+    h.service
+        .profile_submit(
+            &me,
+            ProfileSubmit {
+                profile: form_of(&person),
+                confirm_reverification: false,
+            },
+        )
+        .await
+        .unwrap();
+    h.service.run_due_jobs("w").await.unwrap();
+    (me, person.snils)
+}
+
+service_test!(the_catalogue_says_what_each_level_opens, |h| {
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let me = with_session(&laptop, &session.token);
+    let catalogue = h.service.service_catalogue(&me, Empty {}).await.unwrap();
+    assert_eq!(catalogue.level, Level::Simplified);
+    assert_eq!(catalogue.next_level, Some(Level::Standard));
+    let open: Vec<&str> = catalogue
+        .services
+        .iter()
+        .filter(|s| s.available)
+        .map(|s| s.code.as_str())
+        .collect();
+    assert!(open.contains(&"traffic_fines") && !open.contains(&"doctor_appointment"));
+    assert!(
+        catalogue
+            .next_level_adds
+            .contains(&"doctor_appointment".to_owned())
+    );
+    assert!(
+        !catalogue
+            .next_level_adds
+            .contains(&"foreign_passport".to_owned())
+    );
+});
+
+service_test!(an_activation_code_confirms_with_the_snils, |h| {
+    let (me, snils) = standard(h).await;
+    expect_error(
+        h.service
+            .staff_issue_activation_code(&Actor::Citizen, &device("desk"), &snils)
+            .await,
+        ErrorCode::NotAllowed,
+    );
+    let code = h
+        .service
+        .staff_issue_activation_code(&operator(), &device("desk"), &snils)
+        .await
+        .unwrap();
+    assert_eq!(code.len(), 16);
+    assert!(code.chars().all(|c| c.is_ascii_digit()));
+    let entry = |snils: &str, code: &str| ActivationCodeEntry {
+        snils: snils.into(),
+        code: code.into(),
+    };
+    let other_snils = h.registries.people()[1].snils.clone();
+    let wrong_person = h
+        .service
+        .identity_confirm_activation_code(&me, entry(&other_snils, &code))
+        .await
+        .unwrap_err();
+    assert_eq!(field_rules(&wrong_person, "snils"), ["snils_mismatch"]);
+    let wrong = if code.starts_with('0') {
+        "1".repeat(16)
+    } else {
+        "0".repeat(16)
+    };
+    let refused = expect_error(
+        h.service
+            .identity_confirm_activation_code(&me, entry(&snils, &wrong))
+            .await,
+        ErrorCode::CodeWrong,
+    );
+    assert_eq!(refused.remaining, Some(4));
+    let spaced = format!(
+        "{} {} {} {}",
+        &code[..4],
+        &code[4..8],
+        &code[8..12],
+        &code[12..]
+    );
+    let summary = h
+        .service
+        .identity_confirm_activation_code(&me, entry(&snils, &spaced))
+        .await
+        .unwrap();
+    assert_eq!(summary.level, Level::Confirmed);
+    // Single use.
+    expect_error(
+        h.service
+            .identity_confirm_activation_code(&me, entry(&snils, &code))
+            .await,
+        ErrorCode::CodeSpent,
+    );
+    assert!(
+        h.inbox(PHONE_E164)
+            .await
+            .iter()
+            .any(|m| m.body.contains("Личность подтверждена"))
+    );
+    let events = h
+        .service
+        .security_events(
+            &me,
+            Page {
+                page: 0,
+                per_page: 50,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        events
+            .events
+            .iter()
+            .any(|e| e.kind == "activation_code_issued" && e.actor == "operator")
+    );
+    let catalogue = h.service.service_catalogue(&me, Empty {}).await.unwrap();
+    assert!(
+        catalogue.services.iter().all(|s| s.available),
+        "every service, the tax account too"
+    );
+});
+
+service_test!(activation_codes_expire_and_allow_five_attempts, |h| {
+    let (me, snils) = standard(h).await;
+    let code = h
+        .service
+        .staff_issue_activation_code(&operator(), &device("desk"), &snils)
+        .await
+        .unwrap();
+    let wrong = if code.starts_with('0') {
+        "1".repeat(16)
+    } else {
+        "0".repeat(16)
+    };
+    for remaining in (1..5).rev() {
+        let e = expect_error(
+            h.service
+                .identity_confirm_activation_code(
+                    &me,
+                    ActivationCodeEntry {
+                        snils: snils.clone(),
+                        code: wrong.clone(),
+                    },
+                )
+                .await,
+            ErrorCode::CodeWrong,
+        );
+        assert_eq!(e.remaining, Some(remaining));
+    }
+    expect_error(
+        h.service
+            .identity_confirm_activation_code(
+                &me,
+                ActivationCodeEntry {
+                    snils: snils.clone(),
+                    code: wrong.clone(),
+                },
+            )
+            .await,
+        ErrorCode::CodeAttemptsExhausted,
+    );
+    expect_error(
+        h.service
+            .identity_confirm_activation_code(
+                &me,
+                ActivationCodeEntry {
+                    snils: snils.clone(),
+                    code: code.clone(),
+                },
+            )
+            .await,
+        ErrorCode::CodeAttemptsExhausted,
+    );
+    // A new code replaces it; it expires after 90 days.
+    let code = h
+        .service
+        .staff_issue_activation_code(&operator(), &device("desk"), &snils)
+        .await
+        .unwrap();
+    h.advance(90 * 24 * 3600);
+    // The session ended long ago: sign in again, then the code is out of date.
+    let session = signed_in(h.sign_in(&device("laptop"), PHONE, PASSWORD).await.unwrap());
+    let me = with_session(&device("laptop"), &session.token);
+    expect_error(
+        h.service
+            .identity_confirm_activation_code(
+                &me,
+                ActivationCodeEntry {
+                    snils: snils.clone(),
+                    code,
+                },
+            )
+            .await,
+        ErrorCode::CodeExpired,
+    );
+});
+
+service_test!(
+    an_operator_confirms_in_person_recording_the_documents,
+    |h| {
+        let (me, snils) = standard(h).await;
+        expect_error(
+            h.service
+                .staff_confirm_in_person(
+                    &Actor::Citizen,
+                    &device("desk"),
+                    &snils,
+                    vec!["passport".into()],
+                )
+                .await,
+            ErrorCode::NotAllowed,
+        );
+        let none = h
+            .service
+            .staff_confirm_in_person(&operator(), &device("desk"), &snils, vec![])
+            .await
+            .unwrap_err();
+        assert_eq!(field_rules(&none, "documents"), ["required"]);
+        let summary = h
+            .service
+            .staff_confirm_in_person(
+                &operator(),
+                &device("desk"),
+                &snils,
+                vec!["passport".into(), "snils".into()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(summary.level, Level::Confirmed);
+        let events = h
+            .service
+            .security_events(
+                &me,
+                Page {
+                    page: 0,
+                    per_page: 50,
+                },
+            )
+            .await
+            .unwrap();
+        let confirmed = events
+            .events
+            .iter()
+            .find(|e| e.kind == "identity_confirmed")
+            .unwrap();
+        assert_eq!(confirmed.actor, "operator");
+        // Who, where and which documents are in the log.
+        let conn = h.service.store().connection();
+        let log = kabinet_store::event_log::read(conn, summary.id)
+            .await
+            .unwrap();
+        let event = log.iter().find(|e| e.kind == "identity_confirmed").unwrap();
+        assert_eq!(event.payload["centre"], "mfc-77-001");
+        assert_eq!(
+            event.payload["documents"],
+            serde_json::json!(["passport", "snils"])
+        );
+        assert_eq!(event.actor["operator"], "op-7");
+        // A simplified account cannot be confirmed.
+        let other = h.register(&device("x"), "+7 912 000-11-22").await;
+        let _ = other;
+    }
+);
