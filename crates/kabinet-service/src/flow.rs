@@ -159,7 +159,7 @@ pub async fn latest_open<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Outcome<Option<auth_flow::Model>> {
     use sea_orm::QueryOrder;
-    Ok(auth_flow::Entity::find()
+    auth_flow::Entity::find()
         .filter(auth_flow::Column::AccountId.eq(account_id))
         .filter(auth_flow::Column::Kind.eq(kind.as_str()))
         .filter(auth_flow::Column::FinishedAt.is_null())
@@ -167,7 +167,7 @@ pub async fn latest_open<C: ConnectionTrait>(
         .order_by_desc(auth_flow::Column::CreatedAt)
         .one(conn)
         .await
-        .map_err(error::db)?)
+        .map_err(error::db)
 }
 
 /// Ends every open flow of `kind` of an account (e.g. older registrations when one resumes).
