@@ -120,6 +120,8 @@ macro_rules! with_operations {
             service_catalogue(Empty) -> Catalogue, Session, true;
             /// Confirms the identity with an activation code from a service centre.
             identity_confirm_activation_code(ActivationCodeEntry) -> AccountSummary, Session, false;
+            /// Confirms the identity with an online bank's signed assertion.
+            identity_confirm_bank(BankAssertion) -> AccountSummary, Session, false;
 
             /// The account's security events, newest first.
             security_events(Page) -> SecurityEvents, Session, true;

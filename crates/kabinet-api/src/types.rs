@@ -823,3 +823,10 @@ pub struct ActivationCodeEntry {
     /// The 16 digits (spaces allowed).
     pub code: String,
 }
+
+/// A bank's signed assertion, as the bank handed it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BankAssertion {
+    /// The compact JWT.
+    pub assertion: String,
+}

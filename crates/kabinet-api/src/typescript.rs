@@ -40,7 +40,7 @@ pub fn generate() -> String {
         InboxMessage, Inbox,
         PassportForm, ForeignPassportForm, AddressForm, ProfileForm, ProfileSubmit,
         RegistryCheck, CheckState, CheckView, ProfileView,
-        CatalogueEntry, Catalogue, ActivationCodeEntry,
+        CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion,
     );
     for decl in decls {
         out.push_str(&decl);

@@ -96,6 +96,10 @@ pub struct ServiceConfig {
     pub client: ClientPolicy,
     /// Wrong answers to the secret question before the recovery must start again.
     pub secret_answer_attempts: u32,
+    /// Online banks whose assertions confirm an identity.
+    pub trusted_banks: Vec<crate::ports::bank::TrustedBank>,
+    /// How long a bank assertion may live at most (from `iat` to `exp`).
+    pub bank_assertion_max_age: Duration,
     /// The key of code, ticket and token hashes (the deployment's pepper).
     pub pepper: [u8; 32],
     /// The key that seals TOTP secrets.
@@ -135,6 +139,8 @@ impl ServiceConfig {
             lockout: LockoutPolicy::default(),
             client: ClientPolicy::default(),
             secret_answer_attempts: 3,
+            trusted_banks: Vec::new(),
+            bank_assertion_max_age: Duration::minutes(10),
             pepper,
             seal_key,
         }

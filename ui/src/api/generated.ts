@@ -906,6 +906,12 @@ snils: string,
  */
 code: string, };
 
+export type BankAssertion = { 
+/**
+ * The compact JWT.
+ */
+assertion: string, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -946,6 +952,7 @@ export const operations = {
   profile_submit: { access: "session", idempotent: false },
   service_catalogue: { access: "session", idempotent: true },
   identity_confirm_activation_code: { access: "session", idempotent: false },
+  identity_confirm_bank: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
   notification_preferences: { access: "session", idempotent: true },
@@ -994,6 +1001,7 @@ export interface Api {
   profile_submit(request: ProfileSubmit): Promise<ProfileView>;
   service_catalogue(request: Empty): Promise<Catalogue>;
   identity_confirm_activation_code(request: ActivationCodeEntry): Promise<AccountSummary>;
+  identity_confirm_bank(request: BankAssertion): Promise<AccountSummary>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;
   notification_preferences(request: Empty): Promise<NotificationPreferences>;

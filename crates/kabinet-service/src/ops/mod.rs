@@ -2,6 +2,7 @@
 //! password typed twice, the account summary, hashing off the async threads.
 
 mod account;
+mod bank;
 mod confirmation;
 mod contacts;
 mod events;

@@ -2,6 +2,7 @@
 //! the clock, randomness, the SMS gateway and mail. Simulators put every message in the
 //! [`inbox::DevInbox`], which the UI's dev panel and the tests read.
 
+pub mod bank;
 pub mod clock;
 pub mod entropy;
 pub mod inbox;

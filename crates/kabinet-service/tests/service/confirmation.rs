@@ -288,3 +288,123 @@ service_test!(
         let _ = other;
     }
 );
+
+mod bank {
+    use kabinet_api::*;
+    use kabinet_service::ports::bank::{BankClaims, BankSimulator};
+
+    use super::standard;
+    use crate::support::*;
+
+    fn claims_for(h: &Harness, snils: &str, jti: &str) -> BankClaims {
+        let person = h
+            .registries
+            .people()
+            .into_iter()
+            .find(|p| p.snils == snils)
+            .unwrap();
+        BankClaims {
+            iss: "test-bank".into(),
+            sub: person.snils,
+            aud: "kabinet".into(),
+            surname: person.surname,
+            first_name: person.first_name,
+            patronymic: person.patronymic,
+            birth_date: person.birth_date,
+            iat: h.now().timestamp(),
+            exp: (h.now() + chrono::Duration::minutes(5)).timestamp(),
+            jti: jti.into(),
+        }
+    }
+
+    service_test!(a_bank_assertion_confirms_once, |h| {
+        let (me, snils) = standard(h).await;
+        let assertion = bank().sign(&claims_for(h, &snils, "a-1"));
+        let summary = h
+            .service
+            .identity_confirm_bank(
+                &me,
+                BankAssertion {
+                    assertion: assertion.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(summary.level, Level::Confirmed);
+        let events = h
+            .service
+            .security_events(
+                &me,
+                Page {
+                    page: 0,
+                    per_page: 50,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(events.events.iter().any(|e| e.kind == "identity_confirmed"));
+        let log = kabinet_store::event_log::read(h.service.store().connection(), summary.id)
+            .await
+            .unwrap();
+        let event = log.iter().find(|e| e.kind == "identity_confirmed").unwrap();
+        assert_eq!(event.payload["method"], "online_bank");
+        assert_eq!(event.payload["bank"], "test-bank");
+    });
+
+    service_test!(
+        forged_expired_replayed_and_foreign_assertions_are_refused,
+        |h| {
+            let (me, snils) = standard(h).await;
+            let try_it = |assertion: String| {
+                let me = me.clone();
+                async move {
+                    h.service
+                        .identity_confirm_bank(&me, BankAssertion { assertion })
+                        .await
+                }
+            };
+            let rule = |result: Result<AccountSummary, ApiError>| {
+                let error = result.unwrap_err();
+                field_rules(&error, "assertion")
+            };
+            // Signed by a bank nobody configured.
+            let stranger = BankSimulator::new("test-bank", "Чужой банк", [6; 32]);
+            assert_eq!(
+                rule(try_it(stranger.sign(&claims_for(h, &snils, "x-1"))).await),
+                ["assertion_untrusted"]
+            );
+            // Tampered after signing.
+            let good = bank().sign(&claims_for(h, &snils, "x-2"));
+            let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+            parts[1] = parts[1].chars().rev().collect();
+            assert_eq!(rule(try_it(parts.join(".")).await), ["assertion_untrusted"]);
+            assert_eq!(
+                rule(try_it("not a jwt".into()).await),
+                ["assertion_invalid"]
+            );
+            // Expired.
+            let mut old = claims_for(h, &snils, "x-3");
+            old.iat -= 600;
+            old.exp = h.now().timestamp() - 1;
+            assert_eq!(rule(try_it(bank().sign(&old)).await), ["assertion_expired"]);
+            // About someone else.
+            let mut other = claims_for(h, &snils, "x-4");
+            other.surname = "Другая".into();
+            assert_eq!(
+                rule(try_it(bank().sign(&other)).await),
+                ["assertion_mismatch"]
+            );
+            // Another audience.
+            let mut elsewhere = claims_for(h, &snils, "x-5");
+            elsewhere.aud = "another-portal".into();
+            assert_eq!(
+                rule(try_it(bank().sign(&elsewhere)).await),
+                ["assertion_untrusted"]
+            );
+            // A replay: accepted once, refused the second time (even by another account).
+            let once = bank().sign(&claims_for(h, &snils, "x-6"));
+            try_it(once.clone()).await.unwrap();
+            assert_eq!(rule(try_it(once).await), ["assertion_replayed"]);
+        }
+    );
+}

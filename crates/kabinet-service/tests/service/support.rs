@@ -26,9 +26,15 @@ pub struct Harness {
     db: Option<TestDb>,
 }
 
+/// The simulated bank the test configuration trusts.
+pub fn bank() -> kabinet_service::ports::bank::BankSimulator {
+    kabinet_service::ports::bank::BankSimulator::new("test-bank", "Тест-Банк", [5; 32])
+}
+
 /// Cheap argon2id for tests (the real cost is measured by the benchmarks).
 pub fn test_config() -> ServiceConfig {
     let mut config = ServiceConfig::new([7; 32], [9; 32]);
+    config.trusted_banks = vec![bank().trusted()];
     config.hash_params = HashParams {
         memory_kib: 1024,
         iterations: 1,

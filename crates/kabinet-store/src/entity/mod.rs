@@ -4,11 +4,13 @@
 pub mod account;
 pub mod account_event;
 pub mod auth_flow;
+pub mod bank_assertion;
 pub mod code_send;
 pub mod credential;
 pub mod document_scan;
 pub mod job;
 pub mod known_device;
+pub mod letter;
 pub mod login;
 pub mod notification;
 pub mod notification_preference;

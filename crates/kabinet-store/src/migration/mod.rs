@@ -6,6 +6,7 @@ mod m0001_account_events;
 mod m0002_accounts_and_friends;
 mod m0003_flows_and_throttles;
 mod m0004_check_details;
+mod m0005_bank_assertions_and_letters;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_accounts_and_friends::Migration),
             Box::new(m0003_flows_and_throttles::Migration),
             Box::new(m0004_check_details::Migration),
+            Box::new(m0005_bank_assertions_and_letters::Migration),
         ]
     }
 }
