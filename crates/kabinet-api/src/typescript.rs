@@ -34,7 +34,6 @@ pub fn generate() -> String {
         RecoveryStart, RecoveryStep, Recovery, SecretAnswer,
         PasswordChange, Reauth, SecuritySettings, TotpSetup, SecondFactorOff, SecretQuestionSet,
         ContactChangeStart, ContactChange,
-        ContactChangeStart, ContactChange,
         Page, SecurityEvent, SecurityEvents, NotificationCategory, Channel,
         NotificationPreference, NotificationPreferences, NotificationRecord, NotificationHistory,
         InboxMessage, Inbox,

@@ -503,42 +503,6 @@ code_expires_at: string,
  */
 resend_at: string, };
 
-export type ContactChangeStart = { 
-/**
- * The current password.
- */
-password: string, 
-/**
- * Which contact.
- */
-contact_kind: ContactKind, 
-/**
- * The new phone or e-mail as typed.
- */
-contact: string, };
-
-export type ContactChange = { 
-/**
- * The change's ticket.
- */
-ticket: string, 
-/**
- * Which contact.
- */
-contact_kind: ContactKind, 
-/**
- * The new contact, masked.
- */
-contact_masked: string, 
-/**
- * When the code expires.
- */
-code_expires_at: string, 
-/**
- * The earliest moment for "send again".
- */
-resend_at: string, };
-
 export type Page = { 
 /**
  * 0-based page.

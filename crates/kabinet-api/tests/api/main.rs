@@ -58,3 +58,20 @@ fn every_error_code_has_its_own_string() {
         assert_eq!(json, code.as_str());
     }
 }
+
+#[test]
+fn every_type_is_declared_once_and_every_operation_type_is_declared() {
+    let generated = generate();
+    let mut names = HashSet::new();
+    for line in generated.lines() {
+        if let Some(rest) = line.strip_prefix("export type ") {
+            let name = rest.split([' ', '<']).next().unwrap();
+            assert!(names.insert(name.to_owned()), "{name} is declared twice");
+        }
+    }
+    for op in OPERATIONS {
+        for ty in [op.request, op.response] {
+            assert!(names.contains(ty), "{} uses {ty}, which is not declared", op.name);
+        }
+    }
+}
