@@ -120,6 +120,12 @@ macro_rules! with_operations {
             service_catalogue(Empty) -> Catalogue, Session, true;
             /// Confirms the identity with an activation code from a service centre.
             identity_confirm_activation_code(ActivationCodeEntry) -> AccountSummary, Session, false;
+            /// Orders a registered letter carrying a confirmation code.
+            letter_order(LetterOrderRequest) -> LetterView, Session, false;
+            /// Tracks the latest letter.
+            letter_status(Empty) -> LetterView, Session, true;
+            /// Confirms the identity with the letter's code (the tax-office account stays closed).
+            identity_confirm_letter(LetterCode) -> AccountSummary, Session, false;
             /// Confirms the identity with an online bank's signed assertion.
             identity_confirm_bank(BankAssertion) -> AccountSummary, Session, false;
 

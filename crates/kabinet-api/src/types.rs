@@ -830,3 +830,52 @@ pub struct BankAssertion {
     /// The compact JWT.
     pub assertion: String,
 }
+
+/// Order a registered letter with a confirmation code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LetterOrderRequest {
+    /// Where to send it; the profile's registration address when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressForm>,
+}
+
+/// Where a letter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterState {
+    /// Accepted at the post office.
+    Accepted,
+    /// On its way.
+    InTransit,
+    /// Waiting at the citizen's post office.
+    Arrived,
+    /// Handed to the citizen.
+    HandedOver,
+    /// Lost by the post: a new one may be ordered at once.
+    Lost,
+}
+
+/// The latest letter and its tracking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LetterView {
+    /// The post's tracking number.
+    pub tracking: String,
+    /// Where it is.
+    pub state: LetterState,
+    /// When it was ordered.
+    pub ordered_at: DateTime<Utc>,
+    /// When its state last changed (as far as Kabinet knows).
+    pub state_at: DateTime<Utc>,
+    /// The last day the code in it is accepted.
+    pub code_expires_at: DateTime<Utc>,
+    /// The earliest moment a new letter may be ordered.
+    pub next_order_at: DateTime<Utc>,
+}
+
+/// The code from the letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LetterCode {
+    /// As typed.
+    pub code: String,
+}

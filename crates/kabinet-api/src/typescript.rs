@@ -40,6 +40,7 @@ pub fn generate() -> String {
         PassportForm, ForeignPassportForm, AddressForm, ProfileForm, ProfileSubmit,
         RegistryCheck, CheckState, CheckView, ProfileView,
         CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion,
+        LetterOrderRequest, LetterState, LetterView, LetterCode,
     );
     for decl in decls {
         out.push_str(&decl);

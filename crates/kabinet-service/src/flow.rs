@@ -30,6 +30,8 @@ pub enum FlowKind {
     ContactChange,
     /// An activation code issued at a service centre, waiting to be entered.
     Activation,
+    /// A registered letter's code, waiting to be entered.
+    Letter,
 }
 
 impl FlowKind {
@@ -41,6 +43,7 @@ impl FlowKind {
             Self::TotpSetup => "totp_setup",
             Self::ContactChange => "contact_change",
             Self::Activation => "activation",
+            Self::Letter => "letter",
         }
     }
 }

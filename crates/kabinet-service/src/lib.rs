@@ -54,6 +54,8 @@ pub struct Ports {
     pub mail: Arc<dyn Mailer>,
     /// The pension fund, interior ministry and tax registries.
     pub registries: Arc<dyn ports::registry::Registries>,
+    /// The postal service (registered letters).
+    pub post: Arc<dyn ports::post::PostOffice>,
     /// The dev inbox, when the messages go to simulators.
     pub inbox: Option<DevInbox>,
 }
@@ -73,6 +75,7 @@ impl Ports {
                 ports::registry::population(SIMULATED_POPULATION_SEED, 1_000),
                 std::time::Duration::ZERO,
             )),
+            post: Arc::new(ports::post::PostSimulator::new(clock.clone())),
             inbox: Some(inbox),
             clock,
         }

@@ -876,6 +876,46 @@ export type BankAssertion = {
  */
 assertion: string, };
 
+export type LetterOrderRequest = { 
+/**
+ * Where to send it; the profile's registration address when absent.
+ */
+address?: AddressForm, };
+
+export type LetterState = "accepted" | "in_transit" | "arrived" | "handed_over" | "lost";
+
+export type LetterView = { 
+/**
+ * The post's tracking number.
+ */
+tracking: string, 
+/**
+ * Where it is.
+ */
+state: LetterState, 
+/**
+ * When it was ordered.
+ */
+ordered_at: string, 
+/**
+ * When its state last changed (as far as Kabinet knows).
+ */
+state_at: string, 
+/**
+ * The last day the code in it is accepted.
+ */
+code_expires_at: string, 
+/**
+ * The earliest moment a new letter may be ordered.
+ */
+next_order_at: string, };
+
+export type LetterCode = { 
+/**
+ * As typed.
+ */
+code: string, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -916,6 +956,9 @@ export const operations = {
   profile_submit: { access: "session", idempotent: false },
   service_catalogue: { access: "session", idempotent: true },
   identity_confirm_activation_code: { access: "session", idempotent: false },
+  letter_order: { access: "session", idempotent: false },
+  letter_status: { access: "session", idempotent: true },
+  identity_confirm_letter: { access: "session", idempotent: false },
   identity_confirm_bank: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
@@ -965,6 +1008,9 @@ export interface Api {
   profile_submit(request: ProfileSubmit): Promise<ProfileView>;
   service_catalogue(request: Empty): Promise<Catalogue>;
   identity_confirm_activation_code(request: ActivationCodeEntry): Promise<AccountSummary>;
+  letter_order(request: LetterOrderRequest): Promise<LetterView>;
+  letter_status(request: Empty): Promise<LetterView>;
+  identity_confirm_letter(request: LetterCode): Promise<AccountSummary>;
   identity_confirm_bank(request: BankAssertion): Promise<AccountSummary>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;

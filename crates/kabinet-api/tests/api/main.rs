@@ -71,7 +71,11 @@ fn every_type_is_declared_once_and_every_operation_type_is_declared() {
     }
     for op in OPERATIONS {
         for ty in [op.request, op.response] {
-            assert!(names.contains(ty), "{} uses {ty}, which is not declared", op.name);
+            assert!(
+                names.contains(ty),
+                "{} uses {ty}, which is not declared",
+                op.name
+            );
         }
     }
 }

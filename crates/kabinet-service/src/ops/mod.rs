@@ -6,6 +6,7 @@ mod bank;
 mod confirmation;
 mod contacts;
 mod events;
+mod letter;
 mod notifications;
 pub(crate) mod profile;
 mod recovery;

@@ -218,7 +218,7 @@ fn check_view(check: Check, status: &CheckStatus) -> CheckView {
     }
 }
 
-fn core_input(form: &ProfileForm) -> ProfileInput {
+pub(crate) fn core_input(form: &ProfileForm) -> ProfileInput {
     ProfileInput {
         surname: form.surname.clone(),
         first_name: form.first_name.clone(),

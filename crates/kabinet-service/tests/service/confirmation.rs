@@ -408,3 +408,193 @@ mod bank {
         }
     );
 }
+
+mod letter {
+    use kabinet_api::*;
+
+    use super::standard;
+    use crate::support::*;
+
+    const DAY: i64 = 24 * 3600;
+
+    fn letter_code(h: &Harness) -> String {
+        let (_, body) = h
+            .post
+            .handed_over()
+            .into_iter()
+            .next()
+            .expect("a letter handed over");
+        body.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()))
+            .find(|w| w.len() == 10)
+            .expect("a 10-digit code in the letter")
+            .to_owned()
+    }
+
+    async fn fresh_session(h: &Harness) -> Context {
+        let session = signed_in(h.sign_in(&device("laptop"), PHONE, PASSWORD).await.unwrap());
+        with_session(&device("laptop"), &session.token)
+    }
+
+    service_test!(
+        a_tracked_letter_confirms_but_keeps_the_tax_account_closed,
+        |h| {
+            let (me, _) = standard(h).await;
+            let ordered = h
+                .service
+                .letter_order(&me, LetterOrderRequest::default())
+                .await
+                .unwrap();
+            assert_eq!(ordered.state, LetterState::Accepted);
+            assert_eq!(ordered.next_order_at, h.now() + chrono::Duration::days(30));
+            for (days, state) in [
+                (2, LetterState::InTransit),
+                (9, LetterState::Arrived),
+                (4, LetterState::HandedOver),
+            ] {
+                h.advance(days * DAY);
+                let me = fresh_session(h).await;
+                assert_eq!(
+                    h.service.letter_status(&me, Empty {}).await.unwrap().state,
+                    state
+                );
+            }
+            let me = fresh_session(h).await;
+            let code = letter_code(h);
+            let wrong = if code.starts_with('0') {
+                "1".repeat(10)
+            } else {
+                "0".repeat(10)
+            };
+            expect_error(
+                h.service
+                    .identity_confirm_letter(&me, LetterCode { code: wrong })
+                    .await,
+                ErrorCode::CodeWrong,
+            );
+            let summary = h
+                .service
+                .identity_confirm_letter(&me, LetterCode { code: code.clone() })
+                .await
+                .unwrap();
+            assert_eq!(summary.level, Level::Confirmed);
+            let catalogue = h.service.service_catalogue(&me, Empty {}).await.unwrap();
+            let tax = catalogue
+                .services
+                .iter()
+                .find(|s| s.code == "tax_account")
+                .unwrap();
+            assert!(
+                !tax.available,
+                "a mailed code does not open the tax-office account"
+            );
+            assert!(
+                catalogue
+                    .services
+                    .iter()
+                    .find(|s| s.code == "foreign_passport")
+                    .unwrap()
+                    .available
+            );
+            expect_error(
+                h.service
+                    .identity_confirm_letter(&me, LetterCode { code })
+                    .await,
+                ErrorCode::CodeExpired,
+            );
+        }
+    );
+
+    service_test!(a_new_letter_only_after_30_days_unless_lost, |h| {
+        let (me, _) = standard(h).await;
+        h.service
+            .letter_order(&me, LetterOrderRequest::default())
+            .await
+            .unwrap();
+        let early = expect_error(
+            h.service
+                .letter_order(&me, LetterOrderRequest::default())
+                .await,
+            ErrorCode::ResendTooSoon,
+        );
+        assert_eq!(early.retry_at, Some(h.now() + chrono::Duration::days(30)));
+        h.advance(30 * DAY);
+        let me = fresh_session(h).await;
+        // To another address this time, checked like any address.
+        let bad = h
+            .service
+            .letter_order(
+                &me,
+                LetterOrderRequest {
+                    address: Some(AddressForm {
+                        postcode: "12".into(),
+                        ..Default::default()
+                    }),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(!field_rules(&bad, "address.postcode").is_empty());
+        h.post.lose_next(1);
+        let second = h
+            .service
+            .letter_order(
+                &me,
+                LetterOrderRequest {
+                    address: Some(AddressForm {
+                        postcode: "190000".into(),
+                        region: "Санкт-Петербург".into(),
+                        city: "Санкт-Петербург".into(),
+                        street: "Невский проспект".into(),
+                        house: "1".into(),
+                        ..Default::default()
+                    }),
+                },
+            )
+            .await
+            .unwrap();
+        h.advance(2 * DAY);
+        let me = fresh_session(h).await;
+        let lost = h.service.letter_status(&me, Empty {}).await.unwrap();
+        assert_eq!(lost.tracking, second.tracking);
+        assert_eq!(lost.state, LetterState::Lost);
+        // A lost letter may be replaced at once.
+        let third = h
+            .service
+            .letter_order(&me, LetterOrderRequest::default())
+            .await
+            .unwrap();
+        assert_ne!(third.tracking, second.tracking);
+    });
+
+    service_test!(the_letter_code_expires, |h| {
+        let (me, _) = standard(h).await;
+        h.service
+            .letter_order(&me, LetterOrderRequest::default())
+            .await
+            .unwrap();
+        h.advance(60 * DAY);
+        let me = fresh_session(h).await;
+        let code = letter_code(h);
+        expect_error(
+            h.service
+                .identity_confirm_letter(&me, LetterCode { code })
+                .await,
+            ErrorCode::CodeExpired,
+        );
+    });
+
+    service_test!(a_simplified_account_cannot_order_a_letter, |h| {
+        let laptop = device("laptop");
+        let session = h.register(&laptop, PHONE).await;
+        expect_error(
+            h.service
+                .letter_order(
+                    &with_session(&laptop, &session.token),
+                    LetterOrderRequest::default(),
+                )
+                .await,
+            ErrorCode::NotAllowed,
+        );
+    });
+}

@@ -23,6 +23,7 @@ pub struct Harness {
     pub service: Service,
     pub clock: ManualClock,
     pub registries: RegistrySimulator,
+    pub post: kabinet_service::ports::post::PostSimulator,
     db: Option<TestDb>,
 }
 
@@ -49,11 +50,14 @@ impl Harness {
         let mut ports = Ports::simulated(Arc::new(clock.clone()));
         let registries = RegistrySimulator::new(population(7, 50), std::time::Duration::ZERO);
         ports.registries = Arc::new(registries.clone());
+        let post = kabinet_service::ports::post::PostSimulator::new(Arc::new(clock.clone()));
+        ports.post = Arc::new(post.clone());
         let service = Service::new(db.store.clone(), config, ports).expect("start the service");
         Self {
             service,
             clock,
             registries,
+            post,
             db: Some(db),
         }
     }

@@ -1,0 +1,299 @@
+//! Identity confirmation by registered letter (DOMAIN §6, method 2): the letter carries a code;
+//! it can be tracked; a new one only 30 days after the previous (at once if the post lost it);
+//! the code expires; a confirmation by letter keeps the tax-office account closed.
+
+use chrono::Duration;
+use kabinet_api::{
+    AccountSummary, ApiError, Context, Empty, ErrorCode, LetterCode, LetterOrderRequest,
+    LetterState, LetterView, ProfileForm,
+};
+use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level};
+use kabinet_core::address::{Address, AddressInput};
+use kabinet_core::codes::{CodePolicy, CodePurpose, numeric_code};
+use kabinet_core::date::format_date;
+use kabinet_store::entity::letter;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::error::{self, Outcome};
+use crate::flow::{self, FlowKind, NewFlow};
+use crate::otp::{self, CodeChannel, NewCode};
+use crate::ports::entropy::Random;
+use crate::ports::post::{LetterOrder, LetterStatus};
+use crate::repo::{self, Extras};
+
+/// A new letter only this long after the previous one.
+const REORDER_AFTER: Duration = Duration::days(30);
+
+/// Letter codes: 10 digits, valid 60 days, 5 attempts.
+fn letter_policy() -> CodePolicy {
+    CodePolicy {
+        ttl: Duration::days(60),
+        max_attempts: 5,
+        resend_cooldown: REORDER_AFTER,
+        daily_cap: 1,
+    }
+}
+
+fn state_of(status: LetterStatus) -> LetterState {
+    match status {
+        LetterStatus::Accepted => LetterState::Accepted,
+        LetterStatus::InTransit => LetterState::InTransit,
+        LetterStatus::Arrived => LetterState::Arrived,
+        LetterStatus::HandedOver => LetterState::HandedOver,
+        LetterStatus::Lost => LetterState::Lost,
+    }
+}
+
+impl Service {
+    pub(crate) async fn letter_order(
+        &self,
+        context: &Context,
+        request: LetterOrderRequest,
+    ) -> Outcome<LetterView> {
+        let citizen = self.citizen(context).await?;
+        let account_id = citizen.account.row.id;
+        let now = self.now();
+        if citizen.account.state.level != Level::Standard {
+            return Err(ApiError::new(ErrorCode::NotAllowed)
+                .with_message("Письмо с кодом заказывается для стандартной учётной записи"));
+        }
+        if let Some(previous) = self.latest_letter(account_id).await?
+            && previous.status != LetterStatus::Lost.as_str()
+            && previous.ordered_at + REORDER_AFTER > now
+        {
+            return Err(ApiError::new(ErrorCode::ResendTooSoon)
+                .retry_at(previous.ordered_at + REORDER_AFTER));
+        }
+        let profile: ProfileForm = self
+            .profile_row(self.conn(), account_id)
+            .await?
+            .submitted
+            .and_then(|v| serde_json::from_value(v).ok())
+            .ok_or_else(|| ApiError::new(ErrorCode::NotAllowed))?;
+        let form = request.address.unwrap_or_else(|| profile.address.clone());
+        let address = Address::parse(&AddressInput {
+            postcode: form.postcode.clone(),
+            region: form.region.clone(),
+            city: form.city.clone(),
+            street: form.street.clone(),
+            house: form.house.clone(),
+            building: form.building.clone(),
+            flat: form.flat.clone(),
+        })
+        .map_err(|e| {
+            let mut errors = kabinet_core::FieldErrors::default();
+            for f in e.0 {
+                errors.add(&format!("address.{}", f.field), f.violations);
+            }
+            error::fields(errors)
+        })?;
+        let policy = letter_policy();
+        let code = numeric_code(10, &mut Random(self.inner.ports.entropy.as_ref()));
+        let expires_at = now + policy.ttl;
+        let line = [
+            Some(address.region.clone()),
+            Some(address.city.clone()),
+            Some(format!("ул. {}", address.street)),
+            Some(format!("д. {}", address.house)),
+            address.building.as_ref().map(|b| format!("корп. {b}")),
+            address.flat.as_ref().map(|f| format!("кв. {f}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        let recipient = [&profile.surname, &profile.first_name, &profile.patronymic]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let letter_id = Uuid::now_v7();
+        let tracking = self
+            .inner
+            .ports
+            .post
+            .send(&LetterOrder {
+                id: letter_id,
+                recipient,
+                postcode: address.postcode.clone(),
+                address: line,
+                body: format!(
+                    "Код подтверждения личности для личного кабинета: {code}. Введите его в \
+                     разделе «Подтверждение личности» до {}. Никому не сообщайте код.",
+                    format_date(expires_at.date_naive())
+                ),
+            })
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "the post did not take a letter");
+                ApiError::new(ErrorCode::Unavailable)
+            })?;
+        let tx = self.begin().await?;
+        flow::finish_all(&tx, account_id, FlowKind::Letter, now).await?;
+        let (_, code_flow) = flow::create(
+            &tx,
+            &self.inner.hasher,
+            self.inner.ports.entropy.as_ref(),
+            NewFlow {
+                kind: FlowKind::Letter,
+                account_id: Some(account_id),
+                step: "enter",
+                data: json!({"letter": letter_id}),
+                ttl: policy.ttl,
+            },
+            now,
+        )
+        .await?;
+        otp::issue(
+            &tx,
+            &self.inner.hasher,
+            NewCode {
+                flow_id: code_flow.id,
+                account_id,
+                purpose: CodePurpose::Letter,
+                channel: CodeChannel::Nowhere,
+                code: &code,
+                policy: &policy,
+            },
+            now,
+        )
+        .await?;
+        let row = letter::Model {
+            id: letter_id,
+            account_id,
+            tracking,
+            address: serde_json::to_value(&form).map_err(|e| error::internal(&e))?,
+            status: LetterStatus::Accepted.as_str().to_owned(),
+            ordered_at: now,
+            status_at: now,
+            flow_id: Some(code_flow.id),
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(&tx)
+        .await
+        .map_err(error::db)?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(view(&row))
+    }
+
+    pub(crate) async fn letter_status(
+        &self,
+        context: &Context,
+        _request: Empty,
+    ) -> Outcome<LetterView> {
+        let citizen = self.citizen(context).await?;
+        let row = self
+            .latest_letter(citizen.account.row.id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+        let known = LetterStatus::parse(&row.status);
+        if matches!(known, Some(LetterStatus::HandedOver | LetterStatus::Lost)) {
+            return Ok(view(&row));
+        }
+        let status = match self.inner.ports.post.track(&row.tracking).await {
+            Ok(s) => s,
+            // Tracking is informative: show what is known when the post is down.
+            Err(e) => {
+                tracing::warn!(error = %e, "tracking failed");
+                return Ok(view(&row));
+            }
+        };
+        if Some(status) == known {
+            return Ok(view(&row));
+        }
+        let mut active = row.into_active_model();
+        active.status = Set(status.as_str().to_owned());
+        active.status_at = Set(self.now());
+        let row = active.update(self.conn()).await.map_err(error::db)?;
+        Ok(view(&row))
+    }
+
+    pub(crate) async fn identity_confirm_letter(
+        &self,
+        context: &Context,
+        request: LetterCode,
+    ) -> Outcome<AccountSummary> {
+        let citizen = self.citizen(context).await?;
+        let now = self.now();
+        crate::throttle::check_client(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            now,
+        )
+        .await?;
+        let flow = flow::latest_open(self.conn(), citizen.account.row.id, FlowKind::Letter, now)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::CodeExpired))?;
+        let code: String = request.code.chars().filter(char::is_ascii_digit).collect();
+        if let Err(rejection) = otp::check(
+            self.conn(),
+            &self.inner.hasher,
+            flow.id,
+            CodePurpose::Letter,
+            &code,
+            &letter_policy(),
+            now,
+        )
+        .await
+        {
+            crate::throttle::client_failure(
+                self.conn(),
+                &self.inner.config.client,
+                &context.address,
+                now,
+            )
+            .await?;
+            return Err(rejection);
+        }
+        let tx = self.begin().await?;
+        let account = repo::execute(
+            &tx,
+            &citizen.account,
+            &Command::ConfirmIdentity {
+                method: ConfirmationMethod::RegisteredLetter,
+            },
+            &self.by(&Actor::Citizen, context),
+            Extras::default(),
+        )
+        .await?;
+        flow::finish(&tx, &flow, now).await?;
+        tx.commit().await.map_err(error::db)?;
+        self.notify_event(account.row.id, crate::messages::confirmed_notice())
+            .await;
+        self.summary(&account).await
+    }
+
+    async fn latest_letter(&self, account_id: Uuid) -> Outcome<Option<letter::Model>> {
+        letter::Entity::find()
+            .filter(letter::Column::AccountId.eq(account_id))
+            .order_by_desc(letter::Column::OrderedAt)
+            .one(self.conn())
+            .await
+            .map_err(error::db)
+    }
+}
+
+fn view(row: &letter::Model) -> LetterView {
+    let lost = row.status == LetterStatus::Lost.as_str();
+    LetterView {
+        tracking: row.tracking.clone(),
+        state: state_of(LetterStatus::parse(&row.status).unwrap_or(LetterStatus::Accepted)),
+        ordered_at: row.ordered_at,
+        state_at: row.status_at,
+        code_expires_at: row.ordered_at + letter_policy().ttl,
+        next_order_at: if lost {
+            row.status_at
+        } else {
+            row.ordered_at + REORDER_AFTER
+        },
+    }
+}
