@@ -4,5 +4,6 @@
 //!
 //! Only this crate and `kabinet-server` depend on axum.
 
+pub mod post;
 pub mod registry;
 pub mod sms;

@@ -83,9 +83,31 @@ async fn main() -> std::process::ExitCode {
             tokio::signal::ctrl_c().await.ok();
             std::process::ExitCode::SUCCESS
         }
+        Some("post") => {
+            let listen = option("--listen", "127.0.0.1:8027");
+            let key = option("--key", "dev-key");
+            let listener = match tokio::net::TcpListener::bind(&listen).await {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("cannot listen on {listen}: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            };
+            let clock = std::sync::Arc::new(kabinet_service::ports::clock::SystemClock);
+            let simulator = kabinet_service::ports::post::PostSimulator::new(clock);
+            match kabinet_sim::post::PostServer::start(listener, simulator, &key).await {
+                Ok(server) => println!("post simulator at {} (key {key})", server.url()),
+                Err(e) => {
+                    eprintln!("cannot start: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            }
+            tokio::signal::ctrl_c().await.ok();
+            std::process::ExitCode::SUCCESS
+        }
         _ => {
             eprintln!(
-                "usage: kabinet-sim sms|registries [--listen ADDR] [--key KEY] [--seed N] [--latency-ms N] [--failure-rate PERCENT]"
+                "usage: kabinet-sim sms|registries|post [--listen ADDR] [--key KEY] [--seed N] [--latency-ms N] [--failure-rate PERCENT]"
             );
             std::process::ExitCode::FAILURE
         }
