@@ -116,6 +116,15 @@ macro_rules! with_operations {
             /// Submits the profile for registry verification.
             profile_submit(ProfileSubmit) -> ProfileView, Session, false;
 
+            /// Attaches a document scan (replacing one of the same document).
+            profile_scan_upload(ScanUpload) -> ScanInfo, Session, false;
+            /// The attached scans.
+            profile_scans(Empty) -> Scans, Session, true;
+            /// Removes a scan.
+            profile_scan_delete(ById) -> Empty, Session, false;
+            /// Asks the tax registry for the citizen's INN.
+            profile_find_inn(Empty) -> InnLookup, Session, false;
+
             /// What the account's level opens and what the next level would add.
             service_catalogue(Empty) -> Catalogue, Session, true;
             /// Confirms the identity with an activation code from a service centre.

@@ -879,3 +879,58 @@ pub struct LetterCode {
     /// As typed.
     pub code: String,
 }
+
+/// Which document a scan shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanDocument {
+    /// The passport's main page.
+    PassportMain,
+    /// The SNILS.
+    Snils,
+    /// A selfie holding the passport.
+    SelfieWithPassport,
+}
+
+/// A scan to attach to the profile. Its type is judged by the content, never the name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScanUpload {
+    /// Which document.
+    pub document: ScanDocument,
+    /// The file's name as chosen (shown only; not trusted).
+    #[serde(default)]
+    pub file_name: String,
+    /// The bytes, base64 (standard alphabet); at most 5 MB decoded.
+    pub content_base64: String,
+}
+
+/// An attached scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScanInfo {
+    /// Id (for removing it).
+    pub id: Uuid,
+    /// Which document.
+    pub document: ScanDocument,
+    /// `image/jpeg`, `image/png` or `application/pdf`, from the content.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// The scans attached to the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Scans {
+    /// One per document at most.
+    pub scans: Vec<ScanInfo>,
+}
+
+/// The answer of the tax registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InnLookup {
+    /// The INN found, if any (it is saved to the profile).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inn: Option<String>,
+}

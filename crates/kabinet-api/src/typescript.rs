@@ -41,6 +41,7 @@ pub fn generate() -> String {
         RegistryCheck, CheckState, CheckView, ProfileView,
         CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion,
         LetterOrderRequest, LetterState, LetterView, LetterCode,
+        ScanDocument, ScanUpload, ScanInfo, Scans, InnLookup,
     );
     for decl in decls {
         out.push_str(&decl);

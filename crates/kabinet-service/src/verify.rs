@@ -258,7 +258,7 @@ impl Service {
     }
 }
 
-fn person_query(form: &ProfileForm) -> PersonQuery {
+pub(crate) fn person_query(form: &ProfileForm) -> PersonQuery {
     let iso = |d: &str| {
         let parts: Vec<&str> = d.split('.').collect();
         match parts.as_slice() {

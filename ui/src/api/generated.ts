@@ -916,6 +916,56 @@ export type LetterCode = {
  */
 code: string, };
 
+export type ScanDocument = "passport_main" | "snils" | "selfie_with_passport";
+
+export type ScanUpload = { 
+/**
+ * Which document.
+ */
+document: ScanDocument, 
+/**
+ * The file's name as chosen (shown only; not trusted).
+ */
+file_name: string, 
+/**
+ * The bytes, base64 (standard alphabet); at most 5 MB decoded.
+ */
+content_base64: string, };
+
+export type ScanInfo = { 
+/**
+ * Id (for removing it).
+ */
+id: string, 
+/**
+ * Which document.
+ */
+document: ScanDocument, 
+/**
+ * `image/jpeg`, `image/png` or `application/pdf`, from the content.
+ */
+content_type: string, 
+/**
+ * Size in bytes.
+ */
+size_bytes: bigint, 
+/**
+ * When.
+ */
+uploaded_at: string, };
+
+export type Scans = { 
+/**
+ * One per document at most.
+ */
+scans: Array<ScanInfo>, };
+
+export type InnLookup = { 
+/**
+ * The INN found, if any (it is saved to the profile).
+ */
+inn?: string, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -954,6 +1004,10 @@ export const operations = {
   profile_get: { access: "session", idempotent: true },
   profile_save_draft: { access: "session", idempotent: false },
   profile_submit: { access: "session", idempotent: false },
+  profile_scan_upload: { access: "session", idempotent: false },
+  profile_scans: { access: "session", idempotent: true },
+  profile_scan_delete: { access: "session", idempotent: false },
+  profile_find_inn: { access: "session", idempotent: false },
   service_catalogue: { access: "session", idempotent: true },
   identity_confirm_activation_code: { access: "session", idempotent: false },
   letter_order: { access: "session", idempotent: false },
@@ -1006,6 +1060,10 @@ export interface Api {
   profile_get(request: Empty): Promise<ProfileView>;
   profile_save_draft(request: ProfileForm): Promise<ProfileView>;
   profile_submit(request: ProfileSubmit): Promise<ProfileView>;
+  profile_scan_upload(request: ScanUpload): Promise<ScanInfo>;
+  profile_scans(request: Empty): Promise<Scans>;
+  profile_scan_delete(request: ById): Promise<Empty>;
+  profile_find_inn(request: Empty): Promise<InnLookup>;
   service_catalogue(request: Empty): Promise<Catalogue>;
   identity_confirm_activation_code(request: ActivationCodeEntry): Promise<AccountSummary>;
   letter_order(request: LetterOrderRequest): Promise<LetterView>;

@@ -87,6 +87,8 @@ pub enum SecurityAction {
     EmailChanged,
     /// A service centre issued an activation code.
     ActivationCodeIssued,
+    /// The tax registry found the INN, which became a login.
+    InnAdded,
 }
 
 impl SecurityAction {
@@ -106,6 +108,7 @@ impl SecurityAction {
             Self::PhoneChanged => "phone_changed",
             Self::EmailChanged => "email_changed",
             Self::ActivationCodeIssued => "activation_code_issued",
+            Self::InnAdded => "inn_added",
         }
     }
 }

@@ -11,6 +11,7 @@ mod notifications;
 pub(crate) mod profile;
 mod recovery;
 mod registration;
+mod scans;
 mod security;
 mod sign_in;
 

@@ -490,3 +490,166 @@ async fn the_http_registry_adapter_reaches_standard_through_the_simulator_server
     assert_eq!(inn, person.inn);
     db.finish().await;
 }
+
+service_test!(scans_are_judged_by_content_and_size, |h| {
+    use base64::Engine;
+    let me = signed_in_citizen(h).await;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let upload = |document, name: &str, bytes: &[u8]| ScanUpload {
+        document,
+        file_name: name.into(),
+        content_base64: b64(bytes),
+    };
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    jpeg.extend_from_slice(&[0; 100]);
+    let first = h
+        .service
+        .profile_scan_upload(
+            &me,
+            upload(ScanDocument::PassportMain, "passport.jpg", &jpeg),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.content_type, "image/jpeg");
+    assert_eq!(first.size_bytes, 104);
+    // A text file named .pdf is not a PDF.
+    let fake = h
+        .service
+        .profile_scan_upload(&me, upload(ScanDocument::Snils, "snils.pdf", b"hello"))
+        .await
+        .unwrap_err();
+    assert_eq!(field_rules(&fake, "content"), ["file_type"]);
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(5 * 1024 * 1024 + 1, b'x');
+    let huge = h
+        .service
+        .profile_scan_upload(&me, upload(ScanDocument::Snils, "snils.pdf", &big))
+        .await
+        .unwrap_err();
+    assert_eq!(field_rules(&huge, "content"), ["file_too_large"]);
+    let bad = h
+        .service
+        .profile_scan_upload(
+            &me,
+            ScanUpload {
+                document: ScanDocument::Snils,
+                file_name: String::new(),
+                content_base64: "***".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_rules(&bad, "content"), ["not_base64"]);
+    let png = b"\x89PNG\r\n\x1a\n0000";
+    let pdf = b"%PDF-1.4 small";
+    h.service
+        .profile_scan_upload(&me, upload(ScanDocument::Snils, "s", pdf))
+        .await
+        .unwrap();
+    // A new scan of the same document replaces the old one.
+    let replaced = h
+        .service
+        .profile_scan_upload(&me, upload(ScanDocument::PassportMain, "p.png", png))
+        .await
+        .unwrap();
+    let scans = h.service.profile_scans(&me, Empty {}).await.unwrap();
+    assert_eq!(scans.scans.len(), 2);
+    assert!(
+        scans
+            .scans
+            .iter()
+            .any(|s| s.id == replaced.id && s.content_type == "image/png")
+    );
+    assert!(!scans.scans.iter().any(|s| s.id == first.id));
+    h.service
+        .profile_scan_delete(&me, ById { id: replaced.id })
+        .await
+        .unwrap();
+    expect_error(
+        h.service
+            .profile_scan_delete(&me, ById { id: replaced.id })
+            .await,
+        ErrorCode::NotFound,
+    );
+    assert_eq!(
+        h.service
+            .profile_scans(&me, Empty {})
+            .await
+            .unwrap()
+            .scans
+            .len(),
+        1
+    );
+});
+
+service_test!(the_tax_registry_finds_the_inn_which_becomes_a_login, |h| {
+    let me = signed_in_citizen(h).await;
+    expect_error(
+        h.service.profile_find_inn(&me, Empty {}).await,
+        ErrorCode::NotAllowed,
+    );
+    let person = h
+        .registries
+        .people()
+        .into_iter()
+        .find(|p| p.inn.is_some())
+        .unwrap();
+    submit(h, &me, form_of(&person)).await.unwrap();
+    h.service.run_due_jobs("w").await.unwrap();
+    let found = h.service.profile_find_inn(&me, Empty {}).await.unwrap();
+    assert_eq!(found.inn, person.inn);
+    let view = h.service.profile_get(&me, Empty {}).await.unwrap();
+    assert_eq!(view.submitted.unwrap().inn, person.inn.clone().unwrap());
+    signed_in(
+        h.sign_in(&device("laptop"), &person.inn.unwrap(), PASSWORD)
+            .await
+            .unwrap(),
+    );
+    h.registries.fail_next(1);
+    let mut without = h
+        .registries
+        .people()
+        .into_iter()
+        .find(|p| p.inn.is_none())
+        .unwrap();
+    without.surname = person.surname.clone();
+    let _ = without;
+    expect_error(
+        h.service.profile_find_inn(&me, Empty {}).await,
+        ErrorCode::Unavailable,
+    );
+});
+
+#[tokio::test]
+async fn a_slow_registry_times_out_and_the_check_waits_for_its_retry() {
+    let simulator =
+        RegistrySimulator::new(population(12, 5), std::time::Duration::from_millis(1500));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = RegistryServer::start(listener, simulator.clone(), "k")
+        .await
+        .unwrap();
+    let adapter = HttpRegistries::new(&server.url(), "k", std::time::Duration::from_millis(300))
+        .unwrap()
+        .with_retries(2, std::time::Duration::from_millis(10));
+    let person = simulator.people()[0].clone();
+    let query = kabinet_service::ports::registry::PersonQuery {
+        surname: person.surname.clone(),
+        first_name: person.first_name.clone(),
+        patronymic: person.patronymic.clone(),
+        birth_date: person.birth_date.clone(),
+        sex: person.sex.clone(),
+        snils: person.snils.clone(),
+        passport: person.passport.clone(),
+        passport_issued_on: person.passport_issued_on.clone(),
+    };
+    use kabinet_service::ports::registry::Registries;
+    let started = std::time::Instant::now();
+    assert!(
+        adapter.check_snils(&query).await.is_err(),
+        "a timeout is unavailable"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1400),
+        "it did not wait for the slow answer"
+    );
+}
