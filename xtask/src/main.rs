@@ -5,7 +5,8 @@
 //!   `KABINET_TEST_POSTGRES_URL` is set; with `CI=true` it must be), the browser end-to-end tests
 //!   in headless Chromium and the desktop end-to-end tests in the real window under Xvfb;
 //! - `ci`    — `cargo fmt --check`, `test`, then clippy with warnings denied;
-//! - `codegen` — rewrite the generated TypeScript API bindings (`ui/src/api/generated.ts`);
+//! - `codegen` — rewrite the generated TypeScript API bindings (`ui/src/api/generated.ts`) and
+//!   the OpenAPI document (`docs/openapi.json`);
 //! - `bench` — every benchmark (release build), printed as ratios against the baseline of its
 //!   group measured in the same run.
 //!
@@ -43,6 +44,9 @@ fn codegen() -> Result {
     let path = root.join(kabinet_api::typescript::GENERATED_PATH);
     std::fs::create_dir_all(path.parent().unwrap_or(&root)).map_err(|e| e.to_string())?;
     std::fs::write(&path, kabinet_api::typescript::generate()).map_err(|e| e.to_string())?;
+    println!("wrote {}", path.display());
+    let path = root.join(kabinet_api::openapi::COMMITTED_PATH);
+    std::fs::write(&path, kabinet_api::openapi::generate()).map_err(|e| e.to_string())?;
     println!("wrote {}", path.display());
     Ok(())
 }

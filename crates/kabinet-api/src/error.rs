@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Every way an operation can fail, as the UI sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Some fields are wrong; `fields` names each with its rules.
@@ -56,6 +57,10 @@ pub enum ErrorCode {
     Unavailable,
     /// This installation does not offer it (e.g. the dev inbox without simulators).
     NotAvailable,
+    /// The request is larger than this installation accepts.
+    TooLarge,
+    /// A browser request without the page's anti-forgery token: reload the page.
+    CsrfFailed,
     /// Something failed inside Kabinet; it is logged.
     Internal,
 }
@@ -86,6 +91,8 @@ impl ErrorCode {
             Self::ReverificationNeeded => "reverification_needed",
             Self::Unavailable => "unavailable",
             Self::NotAvailable => "not_available",
+            Self::TooLarge => "too_large",
+            Self::CsrfFailed => "csrf_failed",
             Self::Internal => "internal",
         }
     }
@@ -119,13 +126,15 @@ impl ErrorCode {
             }
             Self::Unavailable => "Сервис временно недоступен. Повторите позже",
             Self::NotAvailable => "Недоступно в этой установке",
+            Self::TooLarge => "Слишком большой запрос",
+            Self::CsrfFailed => "Страница устарела. Обновите её и повторите",
             Self::Internal => "Что-то пошло не так. Мы уже разбираемся",
         }
     }
 }
 
 /// One rule a field broke, with the message parameters (e.g. `max = 60`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct RuleViolation {
     /// The rule's code, e.g. `too_short`.
     pub rule: String,
@@ -134,7 +143,7 @@ pub struct RuleViolation {
 }
 
 /// The rules one field broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct FieldError {
     /// The field, as the request names it (`password`, `contact`, `passport.series`).
     pub field: String,
@@ -143,7 +152,7 @@ pub struct FieldError {
 }
 
 /// The error of every operation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ApiError {
     /// What went wrong, from a closed set.
     pub code: ErrorCode,

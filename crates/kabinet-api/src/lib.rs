@@ -6,6 +6,8 @@
 //! This crate does no IO and holds no rule of the domain: it only names shapes.
 
 pub mod error;
+pub mod http;
+pub mod openapi;
 pub mod operations;
 pub mod types;
 pub mod typescript;

@@ -2,6 +2,7 @@
 //! (passwords, codes, tokens) travel only inside requests and the responses that hand them out.
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -20,11 +21,11 @@ pub struct Context {
 }
 
 /// An operation without input.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Empty {}
 
 /// Phone or e-mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
     /// A Russian mobile number.
@@ -34,7 +35,7 @@ pub enum ContactKind {
 }
 
 /// Account level (DOMAIN §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Name, confirmed contact, password.
@@ -46,7 +47,7 @@ pub enum Level {
 }
 
 /// Lifecycle status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     /// Registration not finished.
@@ -62,7 +63,7 @@ pub enum AccountStatus {
 }
 
 /// A second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SecondFactor {
     /// A 6-digit code by SMS.
@@ -77,7 +78,7 @@ pub enum SecondFactor {
 // Public information
 
 /// What the UI needs to know about this installation before anyone signs in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct AppInfo {
     /// The version of the user agreement and personal-data consent shown on the form.
     pub consent_version: String,
@@ -94,7 +95,7 @@ pub struct AppInfo {
 }
 
 /// A password typed so far, for the live checklist and strength meter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct PasswordCheckRequest {
     /// The password as typed.
     pub password: String,
@@ -104,7 +105,7 @@ pub struct PasswordCheckRequest {
 }
 
 /// The verdict on a typed password.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct PasswordCheck {
     /// Every rule of the policy, in order, with whether it is met.
     pub rules: Vec<PasswordRule>,
@@ -115,7 +116,7 @@ pub struct PasswordCheck {
 }
 
 /// One rule of the password policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct PasswordRule {
     /// The rule's code, as in field errors.
     pub rule: String,
@@ -129,7 +130,7 @@ pub struct PasswordRule {
 // Registration
 
 /// The registration form (DOMAIN §3.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct RegistrationStart {
     /// Surname.
     pub surname: String,
@@ -146,7 +147,7 @@ pub struct RegistrationStart {
 }
 
 /// Where a registration stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationStep {
     /// Enter the code sent to the contact.
@@ -156,7 +157,7 @@ pub enum RegistrationStep {
 }
 
 /// A registration in progress; keep `ticket` to resume it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Registration {
     /// The secret that continues this registration.
     pub ticket: String,
@@ -181,14 +182,14 @@ pub struct Registration {
 }
 
 /// A ticket of a flow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Ticket {
     /// The flow's ticket.
     pub ticket: String,
 }
 
 /// A code entered in a flow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct CodeEntry {
     /// The flow's ticket.
     pub ticket: String,
@@ -197,14 +198,14 @@ pub struct CodeEntry {
 }
 
 /// The token of an e-mail confirmation link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct LinkToken {
     /// From the link.
     pub token: String,
 }
 
 /// A new password, typed twice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct NewPassword {
     /// The flow's ticket.
     pub ticket: String,
@@ -218,7 +219,7 @@ pub struct NewPassword {
 // Sign-in and sessions
 
 /// Sign-in form: phone (any writing), e-mail, SNILS or INN, and the password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SignInRequest {
     /// The login as typed.
     pub login: String,
@@ -227,7 +228,7 @@ pub struct SignInRequest {
 }
 
 /// What happens after a correct password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum SignInOutcome {
     /// Signed in.
@@ -239,7 +240,7 @@ pub enum SignInOutcome {
 }
 
 /// A second-factor step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecondFactorChallenge {
     /// The flow's ticket.
     pub ticket: String,
@@ -262,7 +263,7 @@ pub struct SecondFactorChallenge {
 }
 
 /// A second factor entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecondFactorEntry {
     /// The flow's ticket.
     pub ticket: String,
@@ -273,7 +274,7 @@ pub struct SecondFactorEntry {
 }
 
 /// A new session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SignedIn {
     /// The bearer token (desktop) — the browser transport moves it into an HttpOnly cookie.
     pub token: String,
@@ -284,7 +285,7 @@ pub struct SignedIn {
 }
 
 /// What the account home shows first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct AccountSummary {
     /// The account's id.
     pub id: Uuid,
@@ -307,7 +308,7 @@ pub struct AccountSummary {
 }
 
 /// One signed-in device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SessionInfo {
     /// Id for revoking it.
     pub id: Uuid,
@@ -324,14 +325,14 @@ pub struct SessionInfo {
 }
 
 /// Active sessions, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Sessions {
     /// The sessions.
     pub sessions: Vec<SessionInfo>,
 }
 
 /// Something named by id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ById {
     /// The id.
     pub id: Uuid,
@@ -341,14 +342,14 @@ pub struct ById {
 // Recovery
 
 /// "I don't know my password": any login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct RecoveryStart {
     /// Phone, e-mail, SNILS or INN as typed.
     pub login: String,
 }
 
 /// Where a recovery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecoveryStep {
     /// Enter the code sent to the account's confirmed contact (if the account exists).
@@ -362,7 +363,7 @@ pub enum RecoveryStep {
 }
 
 /// A recovery in progress. Identical in shape and timing for logins nobody has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Recovery {
     /// The secret that continues this recovery.
     pub ticket: String,
@@ -383,7 +384,7 @@ pub struct Recovery {
 }
 
 /// The answer to the secret question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecretAnswer {
     /// The flow's ticket.
     pub ticket: String,
@@ -395,7 +396,7 @@ pub struct SecretAnswer {
 // Security settings
 
 /// Change the password (the current one confirms it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct PasswordChange {
     /// The current password.
     pub current_password: String,
@@ -406,14 +407,14 @@ pub struct PasswordChange {
 }
 
 /// The current password, confirming a sensitive change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Reauth {
     /// The current password.
     pub password: String,
 }
 
 /// The security settings page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecuritySettings {
     /// SMS codes at every sign-in.
     pub sms_second_factor: bool,
@@ -430,7 +431,7 @@ pub struct SecuritySettings {
 }
 
 /// A TOTP secret to scan, waiting for a first code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct TotpSetup {
     /// The set-up's ticket.
     pub ticket: String,
@@ -441,7 +442,7 @@ pub struct TotpSetup {
 }
 
 /// Which second factor to turn off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecondFactorOff {
     /// The current password.
     pub password: String,
@@ -450,7 +451,7 @@ pub struct SecondFactorOff {
 }
 
 /// Set the secret question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecretQuestionSet {
     /// The current password.
     pub password: String,
@@ -462,7 +463,7 @@ pub struct SecretQuestionSet {
 
 /// Add or replace the phone or e-mail (the current password confirms it; a code to the new
 /// contact proves it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ContactChangeStart {
     /// The current password.
     pub password: String,
@@ -473,7 +474,7 @@ pub struct ContactChangeStart {
 }
 
 /// A contact change waiting for its code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ContactChange {
     /// The change's ticket.
     pub ticket: String,
@@ -491,7 +492,7 @@ pub struct ContactChange {
 // Security events and notifications
 
 /// A page of a list, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Page {
     /// 0-based page.
     #[serde(default)]
@@ -502,7 +503,7 @@ pub struct Page {
 }
 
 /// One security event of the citizen's account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecurityEvent {
     /// Id for "this wasn't me".
     pub id: Uuid,
@@ -519,7 +520,7 @@ pub struct SecurityEvent {
 }
 
 /// A page of security events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SecurityEvents {
     /// Newest first.
     pub events: Vec<SecurityEvent>,
@@ -528,7 +529,7 @@ pub struct SecurityEvents {
 }
 
 /// A notification category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationCategory {
     /// Applications for services.
@@ -540,7 +541,7 @@ pub enum NotificationCategory {
 }
 
 /// A notification channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// SMS to the phone.
@@ -552,7 +553,7 @@ pub enum Channel {
 }
 
 /// One switch of the preferences grid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct NotificationPreference {
     /// Category.
     pub category: NotificationCategory,
@@ -563,14 +564,14 @@ pub struct NotificationPreference {
 }
 
 /// The whole grid (3 categories × 3 channels).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct NotificationPreferences {
     /// Every switch.
     pub preferences: Vec<NotificationPreference>,
 }
 
 /// One notification sent (codes are masked).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct NotificationRecord {
     /// Id.
     pub id: Uuid,
@@ -591,7 +592,7 @@ pub struct NotificationRecord {
 }
 
 /// A page of notifications.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct NotificationHistory {
     /// Newest first.
     pub notifications: Vec<NotificationRecord>,
@@ -603,7 +604,7 @@ pub struct NotificationHistory {
 // Development
 
 /// A message a simulator "delivered".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct InboxMessage {
     /// `sms` or `email`.
     pub channel: Channel,
@@ -618,7 +619,7 @@ pub struct InboxMessage {
 }
 
 /// The dev inbox, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Inbox {
     /// Messages.
     pub messages: Vec<InboxMessage>,
@@ -628,7 +629,7 @@ pub struct Inbox {
 // Profile and registry verification
 
 /// The passport of a citizen of Russia, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]
 pub struct PassportForm {
     /// 4 digits.
@@ -644,7 +645,7 @@ pub struct PassportForm {
 }
 
 /// A foreign passport, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]
 pub struct ForeignPassportForm {
     /// ISO 3166 alpha-2.
@@ -658,7 +659,7 @@ pub struct ForeignPassportForm {
 }
 
 /// The registration address, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]
 pub struct AddressForm {
     /// 6 digits.
@@ -678,7 +679,7 @@ pub struct AddressForm {
 }
 
 /// The profile form (DOMAIN §5), every field as typed; a draft may be incomplete.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]
 pub struct ProfileForm {
     /// Фамилия.
@@ -708,7 +709,7 @@ pub struct ProfileForm {
 }
 
 /// Submit the profile for verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ProfileSubmit {
     /// The profile.
     pub profile: ProfileForm,
@@ -719,7 +720,7 @@ pub struct ProfileSubmit {
 }
 
 /// A registry check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistryCheck {
     /// SNILS at the pension fund.
@@ -729,7 +730,7 @@ pub enum RegistryCheck {
 }
 
 /// Where a check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckState {
     /// No profile submitted.
@@ -747,7 +748,7 @@ pub enum CheckState {
 }
 
 /// One check's marker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct CheckView {
     /// Which.
     pub check: RegistryCheck,
@@ -762,7 +763,7 @@ pub struct CheckView {
 }
 
 /// The profile page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ProfileView {
     /// The draft being edited, if any.
     #[ts(optional)]
@@ -788,7 +789,7 @@ pub struct ProfileView {
 // Service catalogue and identity confirmation
 
 /// One service of the portal and whether the account may use it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct CatalogueEntry {
     /// Stable code (the UI's translation key).
     pub code: String,
@@ -801,7 +802,7 @@ pub struct CatalogueEntry {
 }
 
 /// What the current level opens and what the next would add.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Catalogue {
     /// The account's level.
     pub level: Level,
@@ -816,7 +817,7 @@ pub struct Catalogue {
 }
 
 /// A 16-digit activation code from a service centre, with the SNILS it was issued for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ActivationCodeEntry {
     /// СНИЛС, any writing.
     pub snils: String,
@@ -825,14 +826,14 @@ pub struct ActivationCodeEntry {
 }
 
 /// A bank's signed assertion, as the bank handed it back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct BankAssertion {
     /// The compact JWT.
     pub assertion: String,
 }
 
 /// Order a registered letter with a confirmation code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct LetterOrderRequest {
     /// Where to send it; the profile's registration address when absent.
     #[ts(optional)]
@@ -841,7 +842,7 @@ pub struct LetterOrderRequest {
 }
 
 /// Where a letter is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LetterState {
     /// Accepted at the post office.
@@ -857,7 +858,7 @@ pub enum LetterState {
 }
 
 /// The latest letter and its tracking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct LetterView {
     /// The post's tracking number.
     pub tracking: String,
@@ -874,14 +875,14 @@ pub struct LetterView {
 }
 
 /// The code from the letter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct LetterCode {
     /// As typed.
     pub code: String,
 }
 
 /// Which document a scan shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScanDocument {
     /// The passport's main page.
@@ -893,7 +894,7 @@ pub enum ScanDocument {
 }
 
 /// A scan to attach to the profile. Its type is judged by the content, never the name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ScanUpload {
     /// Which document.
     pub document: ScanDocument,
@@ -905,7 +906,7 @@ pub struct ScanUpload {
 }
 
 /// An attached scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ScanInfo {
     /// Id (for removing it).
     pub id: Uuid,
@@ -920,14 +921,14 @@ pub struct ScanInfo {
 }
 
 /// The scans attached to the profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Scans {
     /// One per document at most.
     pub scans: Vec<ScanInfo>,
 }
 
 /// The answer of the tax registry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct InnLookup {
     /// The INN found, if any (it is saved to the profile).
     #[ts(optional)]

@@ -100,6 +100,12 @@ pub struct ServiceConfig {
     pub trusted_banks: Vec<crate::ports::bank::TrustedBank>,
     /// How long a bank assertion may live at most (from `iat` to `exp`).
     pub bank_assertion_max_age: Duration,
+    /// Password hashes computed at once (argon2id is CPU- and memory-bound: one per core).
+    pub hashing_slots: usize,
+    /// How long a request waits for a hashing slot before it is refused as overload.
+    pub hashing_wait: std::time::Duration,
+    /// Requests one client address may make per minute (every replica counts together).
+    pub requests_per_minute: u32,
     /// The key of code, ticket and token hashes (the deployment's pepper).
     pub pepper: [u8; 32],
     /// The key that seals TOTP secrets.
@@ -117,6 +123,8 @@ impl std::fmt::Debug for ServiceConfig {
             .field("session_absolute", &self.session_absolute)
             .field("lockout", &self.lockout)
             .field("client", &self.client)
+            .field("hashing_slots", &self.hashing_slots)
+            .field("requests_per_minute", &self.requests_per_minute)
             .field("pepper", &"[redacted]")
             .field("seal_key", &"[redacted]")
             .finish_non_exhaustive()
@@ -141,6 +149,9 @@ impl ServiceConfig {
             secret_answer_attempts: 3,
             trusted_banks: Vec::new(),
             bank_assertion_max_age: Duration::minutes(10),
+            hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),
+            hashing_wait: std::time::Duration::from_millis(80),
+            requests_per_minute: 600,
             pepper,
             seal_key,
         }

@@ -97,6 +97,8 @@ struct Inner {
     /// A hash of nothing, verified for unknown logins so they take as long as known ones.
     decoy_phc: String,
     deliveries: notify::Deliveries,
+    /// At most `hashing_slots` argon2 computations at once.
+    hashing: tokio::sync::Semaphore,
 }
 
 /// Why the service could not start.
@@ -116,6 +118,7 @@ impl Service {
         Ok(Self {
             inner: Arc::new(Inner {
                 hasher: CodeHasher::new(config.pepper),
+                hashing: tokio::sync::Semaphore::new(config.hashing_slots.max(1)),
                 sealer: Sealer::new(&config.seal_key),
                 store,
                 config,
@@ -136,12 +139,28 @@ impl Service {
         self.inner.ports.inbox.as_ref()
     }
 
+    /// Counts a request of the client at `address` against the per-minute limit shared by every
+    /// replica (`too_many_requests` past it). Transports call it before decoding a request.
+    pub async fn admit(&self, address: &str) -> Result<(), kabinet_api::ApiError> {
+        let limit = self.inner.config.requests_per_minute;
+        if limit == 0 {
+            return Ok(());
+        }
+        throttle::admit(self.inner.store.connection(), limit, address, self.now()).await
+    }
+
+    /// Whether the database answers (the server's readiness).
+    pub async fn ready(&self) -> bool {
+        self.inner.store.connection().ping().await.is_ok()
+    }
+
     /// Waits until every message handed to a gateway so far has been sent or has failed.
     pub async fn settle(&self) {
         self.inner.deliveries.settle().await
     }
 
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+    /// The service clock's time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.ports.clock.now()
     }
 }

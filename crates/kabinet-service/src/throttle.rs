@@ -169,3 +169,51 @@ async fn ensure<C: ConnectionTrait>(conn: &C, key: &str, now: DateTime<Utc>) -> 
         .map_err(error::db)?;
     Ok(())
 }
+
+/// Counts one request of a client in the current minute and refuses it past `per_minute`.
+/// The counter is a row per address and minute, bumped in one upsert, so every replica on the
+/// database counts together; a client's first request of a minute sweeps finished windows away.
+pub async fn admit<C: ConnectionTrait>(
+    conn: &C,
+    per_minute: u32,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use sea_orm::sea_query::OnConflict;
+    let minute = now.timestamp().div_euclid(60);
+    let window_start = DateTime::from_timestamp(minute * 60, 0).unwrap_or(now);
+    let fresh = throttle::ActiveModel {
+        key: Set(format!("rate:{address}:{minute}")),
+        failures: Set(1),
+        window_started_at: Set(window_start),
+        last_failure_at: Set(None),
+        locked_until: Set(None),
+    };
+    let counted = throttle::Entity::insert(fresh)
+        .on_conflict(
+            OnConflict::column(throttle::Column::Key)
+                .value(
+                    throttle::Column::Failures,
+                    Expr::col((throttle::Entity, throttle::Column::Failures)).add(1),
+                )
+                .to_owned(),
+        )
+        .exec_with_returning(conn)
+        .await
+        .map_err(error::db)?;
+    if counted.failures == 1 {
+        throttle::Entity::delete_many()
+            .filter(throttle::Column::Key.starts_with("rate:"))
+            .filter(
+                throttle::Column::WindowStartedAt.lt(window_start - chrono::Duration::minutes(1)),
+            )
+            .exec(conn)
+            .await
+            .map_err(error::db)?;
+    }
+    if u32::try_from(counted.failures).unwrap_or(u32::MAX) > per_minute {
+        let next = window_start + chrono::Duration::minutes(1);
+        return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(next));
+    }
+    Ok(())
+}

@@ -11,6 +11,8 @@ use crate::Store;
 pub struct TestDb {
     /// The open, migrated store.
     pub store: Store,
+    /// Its URL, for processes that open it themselves.
+    pub url: String,
     drop_pg: Option<(String, String)>,
     _dir: Option<TempDir>,
 }
@@ -23,6 +25,7 @@ impl TestDb {
         let store = Store::connect(&url).await.expect("open SQLite");
         Self {
             store,
+            url,
             drop_pg: None,
             _dir: Some(dir),
         }
@@ -51,6 +54,7 @@ impl TestDb {
         let store = Store::connect(&url).await.expect("open PostgreSQL");
         Some(Self {
             store,
+            url,
             drop_pg: Some((admin_url, name)),
             _dir: None,
         })

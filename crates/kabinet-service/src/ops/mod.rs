@@ -127,6 +127,7 @@ impl Service {
     pub(crate) async fn hash_secret(&self, secret: String) -> Outcome<String> {
         let params = self.inner.config.hash_params;
         let entropy = self.inner.ports.entropy.clone();
+        let _slot = self.hashing_slot().await?;
         tokio::task::spawn_blocking(move || {
             hash_password(&secret, params, &mut Random(entropy.as_ref()))
         })
@@ -136,13 +137,29 @@ impl Service {
     }
 
     /// Whether `secret` matches `phc` (or the decoy hash when there is none).
-    pub(crate) async fn verify_secret(&self, phc: Option<String>, secret: String) -> bool {
+    /// Refuses with `unavailable` when the hashing slots stay full for the configured wait, so
+    /// an overloaded server answers at once instead of queueing (and its hashing memory stays
+    /// bounded by slots × argon2 memory).
+    pub(crate) async fn verify_secret(&self, phc: Option<String>, secret: String) -> Outcome<bool> {
         let found = phc.is_some();
         let phc = phc.unwrap_or_else(|| self.inner.decoy_phc.clone());
+        let _slot = self.hashing_slot().await?;
         let verdict = tokio::task::spawn_blocking(move || verify_password(&phc, &secret))
             .await
             .unwrap_or(false);
-        verdict && found
+        Ok(verdict && found)
+    }
+
+    /// One of the argon2 slots (as many as cores by default), waiting at most
+    /// `hashing_wait` for it.
+    async fn hashing_slot(&self) -> Outcome<tokio::sync::SemaphorePermit<'_>> {
+        let wait = self.inner.config.hashing_wait;
+        match tokio::time::timeout(wait, self.inner.hashing.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::new(ErrorCode::Unavailable)
+                .with_message("Сервер перегружен. Повторите через несколько секунд")
+                .retry_at(self.now() + chrono::Duration::seconds(1))),
+        }
     }
 
     /// The current password, confirming a sensitive change.
@@ -162,7 +179,7 @@ impl Service {
         let credentials = self.credentials(self.conn(), account_id).await?;
         if self
             .verify_secret(credentials.password_phc.clone(), password.to_owned())
-            .await
+            .await?
         {
             return Ok(credentials);
         }

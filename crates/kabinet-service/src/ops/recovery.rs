@@ -157,7 +157,7 @@ impl Service {
                 credentials.secret_answer_phc.clone(),
                 normalise_answer(&request.answer),
             )
-            .await
+            .await?
         {
             let data = flow.data.clone();
             flow::advance(self.conn(), &flow, NEW_PASSWORD, data).await?;

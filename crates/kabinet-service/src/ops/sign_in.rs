@@ -69,7 +69,7 @@ impl Service {
             Some(a) => self.credentials(self.conn(), a.row.id).await?.password_phc,
             None => None,
         };
-        let password_ok = self.verify_secret(phc, request.password).await;
+        let password_ok = self.verify_secret(phc, request.password).await?;
         let account = match account {
             Some(a) if password_ok && a.state.status != Status::Pending => a,
             other => {
@@ -197,7 +197,7 @@ impl Service {
         let old = self.credentials(self.conn(), account_id).await?;
         if self
             .verify_secret(old.password_phc.clone(), request.password.clone())
-            .await
+            .await?
         {
             return Err(ApiError::field("password", "password_same_as_temporary"));
         }

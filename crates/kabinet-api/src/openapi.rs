@@ -1,0 +1,99 @@
+//! The OpenAPI 3.1 document of the HTTP routes, made from the one operation list and the
+//! types' JSON Schemas; the server serves it at [`crate::http::OPENAPI_PATH`] and a copy is
+//! committed at [`COMMITTED_PATH`] (a test fails when it is stale; `cargo xtask codegen`
+//! rewrites it).
+
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+use crate::http::OPERATIONS_PREFIX;
+use crate::types::*;
+use crate::with_operations;
+
+/// Where the committed copy lives, from the repository root.
+pub const COMMITTED_PATH: &str = "docs/openapi.json";
+
+macro_rules! paths {
+    ($($(#[doc = $doc:literal])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+        fn paths(generator: &mut SchemaGenerator) -> Map<String, Value> {
+            let mut paths = Map::new();
+            $(
+                let summary = [$($doc),*].join(" ").trim().to_owned();
+                let request = generator.subschema_for::<$request>().to_value();
+                let response = generator.subschema_for::<$response>().to_value();
+                paths.insert(
+                    format!("{OPERATIONS_PREFIX}{}", stringify!($name)),
+                    operation(stringify!($name), &summary, request, response, stringify!($access)),
+                );
+            )*
+            paths
+        }
+    };
+}
+
+with_operations!(paths);
+
+fn operation(name: &str, summary: &str, request: Value, response: Value, access: &str) -> Value {
+    let security = if access == "Session" {
+        json!([{ "bearer": [] }, { "session_cookie": [], "csrf": [] }])
+    } else {
+        json!([{}, { "csrf": [] }])
+    };
+    json!({
+        "post": {
+            "operationId": name,
+            "summary": summary,
+            "security": security,
+            "requestBody": {
+                "required": false,
+                "content": { "application/json": { "schema": request } }
+            },
+            "responses": {
+                "200": {
+                    "description": "Done",
+                    "content": { "application/json": { "schema": response } }
+                },
+                "default": {
+                    "description": "An error: its `code` sets the status (see kabinet_api::http::status)",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApiError" } } }
+                }
+            }
+        }
+    })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let settings = SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "#/components/schemas".into();
+    });
+    let mut generator = SchemaGenerator::new(settings);
+    let paths = paths(&mut generator);
+    generator.subschema_for::<ApiError>();
+    let schemas = generator.take_definitions(true);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kabinet",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Registration and sign-in of a citizen-services portal. Browsers authenticate with the kabinet_session cookie and echo the kabinet_csrf cookie in X-CSRF-Token; programs send X-Kabinet-Client and a bearer token."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session_cookie": { "type": "apiKey", "in": "cookie", "name": crate::http::SESSION_COOKIE },
+                "csrf": { "type": "apiKey", "in": "header", "name": crate::http::CSRF_HEADER }
+            }
+        }
+    })
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn generate() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,168 @@
+//! [`kabinet_api::Api`] over HTTP: a [`Client`] calls a Kabinet server the way the desktop's
+//! remote mode does — bearer tokens, the device id in a header, rustls on ring — and answers
+//! with the same [`ApiError`] as the service in-process, so callers cannot tell the two apart.
+//!
+//! Only operations the list marks idempotent (reads) are retried, after a connection failure,
+//! a timeout or a 502/503/504; a write is never sent twice.
+
+use std::time::Duration;
+
+use kabinet_api::http::{CLIENT_HEADER, DEVICE_HEADER, DEVICE_NAME_HEADER, OPERATIONS_PREFIX};
+use kabinet_api::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// How the client behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// The whole time one attempt may take.
+    pub timeout: Duration,
+    /// Connecting may take this long.
+    pub connect_timeout: Duration,
+    /// Extra attempts of an idempotent call.
+    pub retries: u32,
+    /// The wait before the first retry, doubled after each.
+    pub backoff: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            retries: 2,
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+/// A Kabinet server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    options: ClientOptions,
+}
+
+impl Client {
+    /// A client of the server at `base_url` (`https://kabinet.example`).
+    pub fn new(base_url: &str, options: ClientOptions) -> Result<Self, ApiError> {
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("kabinet-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| unavailable(&e.to_string()))?;
+        Ok(Self {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            options,
+        })
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    async fn call<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        name: &str,
+        idempotent: bool,
+        context: &Context,
+        request: &Q,
+    ) -> Result<R, ApiError> {
+        let url = format!("{}{OPERATIONS_PREFIX}{name}", self.base);
+        let attempts = if idempotent {
+            self.options.retries + 1
+        } else {
+            1
+        };
+        let mut wait = self.options.backoff;
+        let mut last = unavailable("no attempt was made");
+        for attempt in 0..attempts {
+            if attempt > 0 {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            match self.attempt(&url, context, request).await {
+                Attempt::Done(outcome) => return outcome,
+                Attempt::Transient(error) => last = error,
+            }
+        }
+        Err(last)
+    }
+
+    async fn attempt<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        url: &str,
+        context: &Context,
+        request: &Q,
+    ) -> Attempt<R> {
+        let mut builder = self
+            .http
+            .post(url)
+            .header(CLIENT_HEADER, "kabinet-client")
+            .header(DEVICE_HEADER, &context.device_id)
+            .header(DEVICE_NAME_HEADER, &context.device_name)
+            .json(request);
+        if let Some(token) = &context.session {
+            builder = builder.bearer_auth(token);
+        }
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) => return Attempt::Transient(unavailable(&e.to_string())),
+        };
+        let status = response.status();
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(e) => return Attempt::Transient(unavailable(&e.to_string())),
+        };
+        if status.is_success() {
+            return Attempt::Done(serde_json::from_slice(&body).map_err(|e| {
+                ApiError::new(ErrorCode::Internal)
+                    .with_message(format!("the server's answer could not be read: {e}"))
+            }));
+        }
+        let error = serde_json::from_slice::<ApiError>(&body)
+            .unwrap_or_else(|_| unavailable(&format!("the server answered {status}")));
+        if matches!(status.as_u16(), 502..=504) {
+            Attempt::Transient(error)
+        } else {
+            Attempt::Done(Err(error))
+        }
+    }
+}
+
+enum Attempt<R> {
+    Done(Result<R, ApiError>),
+    Transient(ApiError),
+}
+
+fn unavailable(detail: &str) -> ApiError {
+    ApiError::new(ErrorCode::Unavailable)
+        .with_message(format!("{} ({detail})", ErrorCode::Unavailable.message()))
+}
+
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Err only when a provider was installed first, which serves just as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+macro_rules! remote {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+        impl Api for Client {
+            $(
+                async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {
+                    self.call(stringify!($name), $idempotent, context, &request).await
+                }
+            )*
+        }
+    };
+}
+
+with_operations!(remote);

@@ -1,0 +1,361 @@
+//! The server's configuration: defaults, then a TOML file (`--config` or `KABINET_CONFIG`),
+//! then `KABINET_*` environment variables (nested keys with `__`, e.g. `KABINET_SMS__URL`).
+//! Secrets (the pepper, the seal key, API keys, the SMTP password) are best given by
+//! environment; they never appear in `Debug` output or logs.
+//!
+//! With `dev = true` every outside party that is not configured is simulated in the process
+//! and missing keys fall back to fixed demo keys (logged as a warning); without it, a missing
+//! key or party stops the start with a list of what is missing.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use kabinet_core::secret::HashParams;
+use kabinet_service::ports::bank::BankSimulator;
+use kabinet_service::ports::clock::SystemClock;
+use kabinet_service::ports::mail::{SmtpConfig, SmtpMailer, SmtpSecurity};
+use kabinet_service::ports::post::HttpPostOffice;
+use kabinet_service::ports::registry::HttpRegistries;
+use kabinet_service::ports::sms::HttpSmsGateway;
+use kabinet_service::{Ports, ServiceConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::{BodyLimits, HttpSettings};
+
+/// A secret value: hidden from `Debug`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// An HTTP party (SMS gateway, registries, post).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpParty {
+    /// Its base URL.
+    pub url: String,
+    /// The key Kabinet presents.
+    pub api_key: Secret,
+}
+
+/// The SMTP relay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    /// Host name.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// `none` (loopback only), `starttls` or `tls`.
+    pub security: String,
+    /// Login, if any.
+    pub username: Option<String>,
+    /// Password, if any.
+    pub password: Option<Secret>,
+    /// The sender.
+    pub from: String,
+}
+
+/// A bank whose assertions confirm identities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankSettings {
+    /// Its id (the assertion's issuer).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+}
+
+/// Everything the server reads at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerConfig {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// `sqlite://…` or `postgres://…`; empty: `kabinet.db` in the OS data folder.
+    pub database_url: String,
+    /// Where links in e-mails point.
+    pub public_url: String,
+    /// This installation's name on the events it writes.
+    pub origin: String,
+    /// The built web UI; empty: none.
+    pub ui_dir: Option<PathBuf>,
+    /// Take client addresses from `X-Forwarded-For` (behind a proxy only).
+    pub trust_forwarded_for: bool,
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+    /// Largest scan upload body, bytes.
+    pub max_upload_bytes: usize,
+    /// Requests per client address per minute, all replicas together (0: no limit).
+    pub requests_per_minute: u32,
+    /// argon2id memory, KiB (19 MiB by default).
+    pub argon2_memory_kib: u32,
+    /// argon2id passes.
+    pub argon2_iterations: u32,
+    /// Password hashes at once; empty: the core count.
+    pub hashing_slots: Option<usize>,
+    /// Session idle timeout, minutes.
+    pub session_idle_minutes: i64,
+    /// Session absolute lifetime, hours.
+    pub session_absolute_hours: i64,
+    /// How often this replica looks for due jobs, milliseconds.
+    pub job_period_ms: u64,
+    /// `json` (default) or `text`.
+    pub log_format: String,
+    /// Simulate unconfigured parties and allow demo keys.
+    pub dev: bool,
+    /// The pepper of code and token hashes: 64 hex digits.
+    pub pepper: Option<Secret>,
+    /// The key sealing TOTP secrets: 64 hex digits.
+    pub seal_key: Option<Secret>,
+    /// The SMS gateway.
+    pub sms: Option<HttpParty>,
+    /// The registries.
+    pub registries: Option<HttpParty>,
+    /// The postal service.
+    pub post: Option<HttpParty>,
+    /// The SMTP relay.
+    pub smtp: Option<SmtpSettings>,
+    /// Trusted banks.
+    pub banks: Vec<BankSettings>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: String::new(),
+            public_url: "http://localhost:8080".to_owned(),
+            origin: "kabinet-server".to_owned(),
+            ui_dir: None,
+            trust_forwarded_for: false,
+            max_body_bytes: 64 * 1024,
+            max_upload_bytes: 8 * 1024 * 1024,
+            requests_per_minute: 600,
+            argon2_memory_kib: HashParams::default().memory_kib,
+            argon2_iterations: HashParams::default().iterations,
+            hashing_slots: None,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            job_period_ms: 1000,
+            log_format: "json".to_owned(),
+            dev: false,
+            pepper: None,
+            seal_key: None,
+            sms: None,
+            registries: None,
+            post: None,
+            smtp: None,
+            banks: Vec::new(),
+        }
+    }
+}
+
+/// The simulated bank trusted in dev mode, so a demo can confirm an identity.
+pub fn demo_bank() -> BankSimulator {
+    BankSimulator::new("demo-bank", "Демо-Банк", [42; 32])
+}
+
+impl ServerConfig {
+    /// Defaults ← `file` ← `KABINET_*` variables.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Self::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(format!(
+                    "the configuration file {} does not exist",
+                    file.display()
+                ));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment
+            .merge(Env::prefixed("KABINET_").ignore(&["config"]).split("__"))
+            .extract()
+            .map_err(|e| format!("the configuration is wrong: {e}"))
+    }
+
+    /// The HTTP settings.
+    pub fn http(&self) -> HttpSettings {
+        HttpSettings {
+            limits: BodyLimits {
+                default_bytes: self.max_body_bytes,
+                upload_bytes: self.max_upload_bytes,
+            },
+            trust_forwarded_for: self.trust_forwarded_for,
+            ui_dir: self
+                .ui_dir
+                .clone()
+                .filter(|d| d.join("index.html").exists()),
+        }
+    }
+
+    /// The service's settings; every problem is listed.
+    pub fn service(&self) -> Result<ServiceConfig, String> {
+        let mut problems = Vec::new();
+        let pepper = self.key(&self.pepper, "pepper", 1, &mut problems);
+        let seal_key = self.key(&self.seal_key, "seal_key", 2, &mut problems);
+        let mut config = ServiceConfig::new(pepper, seal_key);
+        config.origin = self.origin.clone();
+        config.public_url = self.public_url.clone();
+        config.requests_per_minute = self.requests_per_minute;
+        config.hash_params = HashParams {
+            memory_kib: self.argon2_memory_kib.max(8),
+            iterations: self.argon2_iterations.max(1),
+            parallelism: 1,
+        };
+        if let Some(slots) = self.hashing_slots {
+            config.hashing_slots = slots.max(1);
+        }
+        config.session_idle = chrono::Duration::minutes(self.session_idle_minutes.max(1));
+        config.session_absolute = chrono::Duration::hours(self.session_absolute_hours.max(1));
+        for bank in &self.banks {
+            match hex32(&bank.public_key) {
+                Some(public_key) => {
+                    config
+                        .trusted_banks
+                        .push(kabinet_service::ports::bank::TrustedBank {
+                            id: bank.id.clone(),
+                            name: bank.name.clone(),
+                            public_key,
+                        })
+                }
+                None => problems.push(format!(
+                    "banks.{}.public_key must be 64 hex digits",
+                    bank.id
+                )),
+            }
+        }
+        if self.dev {
+            config.trusted_banks.push(demo_bank().trusted());
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+
+    fn key(
+        &self,
+        value: &Option<Secret>,
+        name: &str,
+        demo: u8,
+        problems: &mut Vec<String>,
+    ) -> [u8; 32] {
+        match value {
+            Some(secret) => hex32(&secret.0).unwrap_or_else(|| {
+                problems.push(format!("{name} must be 64 hex digits"));
+                [0; 32]
+            }),
+            None if self.dev => {
+                tracing::warn!(
+                    key = name,
+                    "dev mode: using a fixed demo key; never do this in production"
+                );
+                [demo; 32]
+            }
+            None => {
+                problems.push(format!(
+                    "{name} is required (KABINET_{})",
+                    name.to_uppercase()
+                ));
+                [0; 32]
+            }
+        }
+    }
+
+    /// The adapters: real ones for configured parties, simulators for the rest in dev mode.
+    pub fn ports(&self) -> Result<Ports, String> {
+        let mut ports = Ports::simulated(Arc::new(SystemClock));
+        let timeout = Duration::from_secs(10);
+        let mut missing = Vec::new();
+        match &self.sms {
+            Some(p) => {
+                ports.sms = Arc::new(
+                    HttpSmsGateway::new(&p.url, &p.api_key.0, timeout)
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+            None => missing.push("sms"),
+        }
+        match &self.registries {
+            Some(p) => {
+                ports.registries = Arc::new(
+                    HttpRegistries::new(&p.url, &p.api_key.0, timeout)
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+            None => missing.push("registries"),
+        }
+        match &self.post {
+            Some(p) => {
+                ports.post = Arc::new(
+                    HttpPostOffice::new(&p.url, &p.api_key.0, timeout)
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+            None => missing.push("post"),
+        }
+        match &self.smtp {
+            Some(s) => {
+                ports.mail = Arc::new(SmtpMailer::new(&smtp(s)?).map_err(|e| e.to_string())?)
+            }
+            None => missing.push("smtp"),
+        }
+        if !self.dev && !missing.is_empty() {
+            return Err(format!(
+                "not configured: {} (or set dev = true to simulate them)",
+                missing.join(", ")
+            ));
+        }
+        if self.sms.is_some() && self.smtp.is_some() {
+            // Every message leaves the process: there is no dev inbox to read them from.
+            ports.inbox = None;
+        }
+        Ok(ports)
+    }
+
+    /// The database URL, defaulting to the OS data folder.
+    pub fn database_url(&self) -> Result<String, String> {
+        if !self.database_url.is_empty() {
+            return Ok(self.database_url.clone());
+        }
+        kabinet_store::connect::default_sqlite_url("kabinet-server")
+            .ok_or_else(|| "database_url is required: this OS has no data folder".to_owned())
+    }
+}
+
+fn smtp(s: &SmtpSettings) -> Result<SmtpConfig, String> {
+    let security = match s.security.as_str() {
+        "none" => SmtpSecurity::None,
+        "starttls" => SmtpSecurity::StartTls,
+        "tls" => SmtpSecurity::Tls,
+        other => {
+            return Err(format!(
+                "smtp.security must be none, starttls or tls, not {other}"
+            ));
+        }
+    };
+    Ok(SmtpConfig {
+        host: s.host.clone(),
+        port: s.port,
+        security,
+        credentials: s.username.clone().zip(s.password.clone().map(|p| p.0)),
+        from: s.from.clone(),
+        timeout_seconds: 10,
+    })
+}
+
+fn hex32(text: &str) -> Option<[u8; 32]> {
+    let bytes = hex::decode(text.trim()).ok()?;
+    bytes.try_into().ok()
+}

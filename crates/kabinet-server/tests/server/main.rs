@@ -1,0 +1,10 @@
+//! The server's tests: the scenario suite in-process and over HTTP on both databases, the HTTP
+//! edge (cookies, anti-forgery, limits, bad input on every route, OpenAPI, shutdown, overload),
+//! and two server processes on one PostgreSQL.
+
+#[macro_use]
+mod support;
+
+mod edge;
+mod replicas;
+mod scenarios;
