@@ -100,6 +100,7 @@ const BENCHES: &[(&str, &str, &[&str])] = &[("kabinet-core", "core", &["parsers"
 const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-store", "store"),
     ("kabinet-service", "enumeration"),
+    ("kabinet-server", "load"),
 ];
 
 fn bench() -> Result {

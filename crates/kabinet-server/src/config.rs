@@ -86,7 +86,8 @@ pub struct ServerConfig {
     pub public_url: String,
     /// This installation's name on the events it writes.
     pub origin: String,
-    /// The built web UI; empty: none.
+    /// The built web UI (`ui/dist` from the working folder by default), served when it holds an
+    /// `index.html`.
     pub ui_dir: Option<PathBuf>,
     /// Take client addresses from `X-Forwarded-For` (behind a proxy only).
     pub trust_forwarded_for: bool,
@@ -135,7 +136,7 @@ impl Default for ServerConfig {
             database_url: String::new(),
             public_url: "http://localhost:8080".to_owned(),
             origin: "kabinet-server".to_owned(),
-            ui_dir: None,
+            ui_dir: Some(PathBuf::from("ui/dist")),
             trust_forwarded_for: false,
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 8 * 1024 * 1024,

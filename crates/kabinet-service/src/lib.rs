@@ -98,7 +98,42 @@ struct Inner {
     decoy_phc: String,
     deliveries: notify::Deliveries,
     /// At most `hashing_slots` argon2 computations at once.
-    hashing: tokio::sync::Semaphore,
+    hashing: Arc<tokio::sync::Semaphore>,
+    /// How many run now and the most that ever ran at once.
+    hashing_gauge: Arc<HashingGauge>,
+}
+
+#[derive(Default)]
+struct HashingGauge {
+    now: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+/// A held hashing slot, counted in the gauge until dropped. It moves into the blocking task
+/// with the hash, so a request abandoned half-way cannot free its slot while its hash still runs.
+pub(crate) struct HashingSlot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    gauge: Arc<HashingGauge>,
+}
+
+impl HashingSlot {
+    fn taken(permit: tokio::sync::OwnedSemaphorePermit, gauge: Arc<HashingGauge>) -> Self {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = gauge.now.fetch_add(1, SeqCst) + 1;
+        gauge.peak.fetch_max(now, SeqCst);
+        Self {
+            _permit: permit,
+            gauge,
+        }
+    }
+}
+
+impl Drop for HashingSlot {
+    fn drop(&mut self) {
+        self.gauge
+            .now
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Why the service could not start.
@@ -118,7 +153,8 @@ impl Service {
         Ok(Self {
             inner: Arc::new(Inner {
                 hasher: CodeHasher::new(config.pepper),
-                hashing: tokio::sync::Semaphore::new(config.hashing_slots.max(1)),
+                hashing: Arc::new(tokio::sync::Semaphore::new(config.hashing_slots.max(1))),
+                hashing_gauge: Arc::default(),
                 sealer: Sealer::new(&config.seal_key),
                 store,
                 config,
@@ -147,6 +183,15 @@ impl Service {
             return Ok(());
         }
         throttle::admit(self.inner.store.connection(), limit, address, self.now()).await
+    }
+
+    /// The most password hashes that ever ran at once in this process (never above
+    /// `hashing_slots`, so hashing memory stays below slots × argon2 memory).
+    pub fn hashing_peak(&self) -> usize {
+        self.inner
+            .hashing_gauge
+            .peak
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether the database answers (the server's readiness).

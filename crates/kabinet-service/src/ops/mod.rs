@@ -127,8 +127,9 @@ impl Service {
     pub(crate) async fn hash_secret(&self, secret: String) -> Outcome<String> {
         let params = self.inner.config.hash_params;
         let entropy = self.inner.ports.entropy.clone();
-        let _slot = self.hashing_slot().await?;
+        let slot = self.hashing_slot().await?;
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             hash_password(&secret, params, &mut Random(entropy.as_ref()))
         })
         .await
@@ -143,19 +144,26 @@ impl Service {
     pub(crate) async fn verify_secret(&self, phc: Option<String>, secret: String) -> Outcome<bool> {
         let found = phc.is_some();
         let phc = phc.unwrap_or_else(|| self.inner.decoy_phc.clone());
-        let _slot = self.hashing_slot().await?;
-        let verdict = tokio::task::spawn_blocking(move || verify_password(&phc, &secret))
-            .await
-            .unwrap_or(false);
+        let slot = self.hashing_slot().await?;
+        let verdict = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            verify_password(&phc, &secret)
+        })
+        .await
+        .unwrap_or(false);
         Ok(verdict && found)
     }
 
     /// One of the argon2 slots (as many as cores by default), waiting at most
     /// `hashing_wait` for it.
-    async fn hashing_slot(&self) -> Outcome<tokio::sync::SemaphorePermit<'_>> {
+    async fn hashing_slot(&self) -> Outcome<crate::HashingSlot> {
         let wait = self.inner.config.hashing_wait;
-        match tokio::time::timeout(wait, self.inner.hashing.acquire()).await {
-            Ok(Ok(permit)) => Ok(permit),
+        let slots = self.inner.hashing.clone();
+        match tokio::time::timeout(wait, slots.acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(crate::HashingSlot::taken(
+                permit,
+                self.inner.hashing_gauge.clone(),
+            )),
             _ => Err(ApiError::new(ErrorCode::Unavailable)
                 .with_message("Сервер перегружен. Повторите через несколько секунд")
                 .retry_at(self.now() + chrono::Duration::seconds(1))),

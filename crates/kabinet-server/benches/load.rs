@@ -1,0 +1,393 @@
+//! The server under load over loopback, release build, production argon2id (m = 19 MiB, t = 2,
+//! p = 1). Every rate is read against a baseline measured in the same run:
+//!
+//! 1. raw argon2id verifications per second on every core — the ceiling of password sign-ins;
+//! 2. password sign-ins per second through HTTP, kabinet-client and the database (closed loop),
+//!    as a share of (1);
+//! 3. session checks (`me`) per second, as a share of a no-op route (`/health`);
+//! 4. latency percentiles at 70 % of the capacity found in (2) (open loop, timed from each
+//!    request's scheduled start so queueing is not hidden);
+//! 5. twice the capacity: how much is refused, how fast refusals come, the most hashes that ever
+//!    ran at once and the process's peak memory.
+//!
+//! PostgreSQL when `KABINET_TEST_POSTGRES_URL` is set, SQLite otherwise. The results replace the
+//! load section of docs/benchmarks.md.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use kabinet_api::*;
+use kabinet_client::{Client, ClientOptions};
+use kabinet_core::secret::{HashParams, hash_password, verify_password};
+use kabinet_server::HttpSettings;
+use kabinet_service::ports::clock::SystemClock;
+use kabinet_service::{Ports, Service, ServiceConfig};
+use kabinet_store::testing::TestDb;
+
+const ACCOUNTS: usize = 32;
+const PASSWORD: &str = "Zelenyj-Sad7!";
+
+fn device(i: usize) -> Context {
+    Context {
+        session: None,
+        address: "bench".into(),
+        device_id: format!("bench-{i}"),
+        device_name: "load generator".into(),
+    }
+}
+
+fn phone(i: usize) -> String {
+    format!("+7912100{i:04}")
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn register(service: &Service, i: usize) {
+    let context = device(i);
+    let started = service
+        .registration_start(
+            &context,
+            RegistrationStart {
+                surname: "Нагрузкина".into(),
+                first_name: "Анна".into(),
+                contact_kind: ContactKind::Phone,
+                contact: phone(i),
+                consent: true,
+                consent_version: "2026-01".into(),
+            },
+        )
+        .await
+        .expect("start");
+    service.settle().await;
+    let message = service.inbox().unwrap().to(&phone(i)).remove(0);
+    let code: String = message
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned();
+    service
+        .registration_confirm(
+            &context,
+            CodeEntry {
+                ticket: started.ticket.clone(),
+                code,
+            },
+        )
+        .await
+        .expect("confirm");
+    service
+        .registration_set_password(
+            &context,
+            NewPassword {
+                ticket: started.ticket,
+                password: PASSWORD.into(),
+                password_repeat: PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("password");
+}
+
+/// Raw argon2id verifications per second on `threads` threads for `span`.
+fn raw_verify_rate(threads: usize, span: Duration) -> f64 {
+    let mut rng =
+        kabinet_service::ports::entropy::Random(&kabinet_service::ports::entropy::OsEntropy);
+    let phc = hash_password(PASSWORD, HashParams::default(), &mut rng).unwrap();
+    let count = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let count = count.clone();
+            let phc = phc.clone();
+            scope.spawn(move || {
+                while start.elapsed() < span {
+                    assert!(verify_password(&phc, PASSWORD));
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+async fn sign_in(client: &Client, i: usize) -> Result<SignInOutcome, ApiError> {
+    client
+        .sign_in(
+            &device(i),
+            SignInRequest {
+                login: phone(i),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+}
+
+/// Closed loop: `workers` callers, each calling again as soon as it has an answer.
+async fn closed_loop<F, Fut>(workers: usize, span: Duration, call: F) -> (f64, u64)
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let call = Arc::new(call);
+    let ok = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let handles: Vec<_> = (0..workers)
+        .map(|w| {
+            let (call, ok, failed) = (call.clone(), ok.clone(), failed.clone());
+            tokio::spawn(async move {
+                let mut n = w;
+                while start.elapsed() < span {
+                    if call(n).await {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                    n += workers;
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.unwrap();
+    }
+    (
+        ok.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64(),
+        failed.load(Ordering::Relaxed),
+    )
+}
+
+/// Open loop: sign-ins started at `rate` per second for `span`, whatever the answers do.
+/// Returns (latency from the scheduled start, answered 200?) per request.
+async fn open_loop(
+    client: &Client,
+    rate: f64,
+    span: Duration,
+) -> Vec<(Duration, Result<(), ErrorCode>)> {
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let start = tokio::time::Instant::now();
+    let total = (span.as_secs_f64() * rate) as usize;
+    let mut handles = Vec::with_capacity(total);
+    for n in 0..total {
+        let due = start + interval * n as u32;
+        tokio::time::sleep_until(due).await;
+        let client = client.clone();
+        handles.push(tokio::spawn(async move {
+            let outcome = sign_in(&client, n % ACCOUNTS).await;
+            (due.elapsed(), outcome.map(|_| ()).map_err(|e| e.code))
+        }));
+    }
+    let mut results = Vec::with_capacity(total);
+    for h in handles {
+        results.push(h.await.unwrap());
+    }
+    results
+}
+
+#[tokio::main]
+async fn main() {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let (db, database) = match TestDb::postgres().await {
+        Some(db) => (db, "PostgreSQL 15 on loopback"),
+        None => (TestDb::sqlite().await, "SQLite (WAL, synchronous=FULL)"),
+    };
+    let mut config = ServiceConfig::new([1; 32], [2; 32]);
+    // One address for the whole load: the per-client request limit is off here (its cost is
+    // one upsert per request).
+    config.requests_per_minute = 0;
+    let slots = config.hashing_slots;
+    let wait = config.hashing_wait;
+    let service = Service::new(
+        db.store.clone(),
+        config,
+        Ports::simulated(Arc::new(SystemClock)),
+    )
+    .unwrap();
+    for i in 0..ACCOUNTS {
+        register(&service, i).await;
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let stopped = stop.clone();
+    let server = tokio::spawn(kabinet_server::serve(
+        listener,
+        kabinet_server::app(service.clone(), HttpSettings::default()),
+        async move { stopped.notified().await },
+    ));
+    let options = ClientOptions {
+        retries: 0,
+        ..ClientOptions::default()
+    };
+    let client = Client::new(&url, options).unwrap();
+
+    eprintln!("raw argon2id verify rate…");
+    let raw = tokio::task::spawn_blocking(move || raw_verify_rate(cores, Duration::from_secs(6)))
+        .await
+        .unwrap();
+
+    eprintln!("sign-in capacity…");
+    let c = client.clone();
+    let (capacity, refused_at_capacity) =
+        closed_loop(2 * cores, Duration::from_secs(8), move |n| {
+            let c = c.clone();
+            async move {
+                matches!(
+                    sign_in(&c, n % ACCOUNTS).await,
+                    Ok(SignInOutcome::SignedIn(_))
+                )
+            }
+        })
+        .await;
+
+    eprintln!("session checks…");
+    let mut tokens = Vec::new();
+    for i in 0..16 {
+        if let Ok(SignInOutcome::SignedIn(s)) = sign_in(&client, i).await {
+            tokens.push((i, s.token));
+        }
+    }
+    let tokens = Arc::new(tokens);
+    let c = client.clone();
+    let t = tokens.clone();
+    let (checks, _) = closed_loop(16, Duration::from_secs(5), move |n| {
+        let (c, t) = (c.clone(), t.clone());
+        async move {
+            let (i, token) = &t[n % t.len()];
+            let mut context = device(*i);
+            context.session = Some(token.clone());
+            c.me(&context, Empty {}).await.is_ok()
+        }
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let health_url = format!("{url}/health");
+    let (noop, _) = closed_loop(16, Duration::from_secs(5), move |_| {
+        let (http, u) = (http.clone(), health_url.clone());
+        async move {
+            http.get(u)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await;
+
+    eprintln!("latency at 70 % of capacity…");
+    let mut at70 = open_loop(&client, capacity * 0.7, Duration::from_secs(10)).await;
+    at70.sort_by_key(|(d, _)| *d);
+    let lat70: Vec<Duration> = at70.iter().map(|(d, _)| *d).collect();
+    let failed70 = at70.iter().filter(|(_, r)| r.is_err()).count();
+
+    eprintln!("twice the capacity…");
+    let rss_before = peak_rss_mib();
+    let over = open_loop(&client, capacity * 2.0, Duration::from_secs(8)).await;
+    let mut served: Vec<Duration> = over
+        .iter()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(d, _)| *d)
+        .collect();
+    let mut refused: Vec<Duration> = over
+        .iter()
+        .filter(|(_, r)| matches!(r, Err(ErrorCode::Unavailable | ErrorCode::TooManyRequests)))
+        .map(|(d, _)| *d)
+        .collect();
+    let other = over.len() - served.len() - refused.len();
+    served.sort();
+    refused.sort();
+    let rss_after = peak_rss_mib();
+    let peak = service.hashing_peak();
+
+    stop.notify_one();
+    server.await.unwrap().unwrap();
+    db.finish().await;
+
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let report = format!(
+        "## kabinet-server under load ({date})\n\n\
+Release build; server, load generator (kabinet-client over loopback HTTP) and database on one \
+machine: {cores} cores ({cpu}); {database}. argon2id m = 19 MiB, t = 2, p = 1; hashing slots = \
+{slots}, wait for a slot ≤ {wait_ms} ms; {ACCOUNTS} accounts signing in from known devices.\n\n\
+| measure | value | baseline (same run) | ratio |\n|---|---|---|---|\n\
+| password sign-ins/s (closed loop, {workers} callers) | {capacity:.1} | raw argon2id verify/s on {cores} threads: {raw:.1} | {ratio:.2} (target ≥ 0.90) |\n\
+| session checks/s (`me`, 16 callers) | {checks:.0} | no-op route `/health`: {noop:.0} | {check_ratio:.2} |\n\n\
+Sign-ins refused while measuring capacity: {refused_at_capacity}.\n\n\
+**At 70 % of capacity** ({r70:.1} sign-ins/s open loop, 10 s, {n70} requests, {failed70} not signed in): \
+p50 {p50}, p95 {p95}, p99 {p99} (target p95 < 250 ms).\n\n\
+**At twice capacity** ({r200:.1}/s open loop, 8 s, {n200} requests): {nserved} served (p50 {sp50}, p99 {sp99}); \
+{nrefused} refused with 503/429 ({share:.0} %), refusals answered in p50 {rp50}, p99 {rp99}, max {rmax} \
+(target ≤ 100 ms); {other} other errors. Most hashes at once: {peak} (slots {slots}), so hashing \
+memory stays ≤ {hash_mem} MiB; peak resident memory of the whole process {rss_before:.0} MiB before the \
+overload and {rss_after:.0} MiB after.\n",
+        date = chrono::Utc::now().format("%Y-%m-%d"),
+        wait_ms = wait.as_millis(),
+        workers = 2 * cores,
+        ratio = capacity / raw,
+        check_ratio = checks / noop,
+        r70 = capacity * 0.7,
+        n70 = lat70.len(),
+        p50 = ms(percentile(&lat70, 0.50)),
+        p95 = ms(percentile(&lat70, 0.95)),
+        p99 = ms(percentile(&lat70, 0.99)),
+        r200 = capacity * 2.0,
+        n200 = over.len(),
+        nserved = served.len(),
+        sp50 = ms(percentile(&served, 0.50)),
+        sp99 = ms(percentile(&served, 0.99)),
+        nrefused = refused.len(),
+        share = 100.0 * refused.len() as f64 / over.len().max(1) as f64,
+        rp50 = ms(percentile(&refused, 0.50)),
+        rp99 = ms(percentile(&refused, 0.99)),
+        rmax = ms(refused.last().copied().unwrap_or_default()),
+        hash_mem = peak * 19,
+    );
+    println!("{report}");
+    write_section(&report);
+}
+
+/// Replaces the load section of docs/benchmarks.md (or appends it).
+fn write_section(report: &str) {
+    const BEGIN: &str = "<!-- load:begin -->";
+    const END: &str = "<!-- load:end -->";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let section = format!("{BEGIN}\n{report}{END}");
+    let updated = match (text.find(BEGIN), text.find(END)) {
+        (Some(b), Some(e)) if e > b => format!("{}{section}{}", &text[..b], &text[e + END.len()..]),
+        _ => format!("{}\n{section}\n", text.trim_end()),
+    };
+    std::fs::write(&path, updated).expect("write docs/benchmarks.md");
+    eprintln!("wrote {}", path.display());
+}
