@@ -442,3 +442,100 @@ where
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_retries_reads_but_never_writes() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A server that is always unavailable, counting what reaches it.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(ApiError::new(ErrorCode::Unavailable)),
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let options = kabinet_client::ClientOptions {
+        retries: 2,
+        backoff: std::time::Duration::from_millis(5),
+        ..Default::default()
+    };
+    let client = kabinet_client::Client::new(&url, options).unwrap();
+    let me = with_session(&device("laptop"), "token");
+    expect_error(client.me(&me, Empty {}).await, ErrorCode::Unavailable);
+    assert_eq!(
+        hits.swap(0, Ordering::SeqCst),
+        3,
+        "a read is tried three times"
+    );
+    let request = SignInRequest {
+        login: "+79123456789".into(),
+        password: PASSWORD.into(),
+    };
+    expect_error(
+        client.sign_in(&device("laptop"), request).await,
+        ErrorCode::Unavailable,
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "a write is sent once");
+    // Nobody listening is `unavailable` too, not a panic.
+    let gone = kabinet_client::Client::new("http://127.0.0.1:9", Default::default()).unwrap();
+    expect_error(
+        gone.app_info(&device("laptop"), Empty {}).await,
+        ErrorCode::Unavailable,
+    );
+}
+
+#[test]
+fn configuration_comes_from_the_file_and_hides_its_secrets() {
+    use kabinet_server::config::ServerConfig;
+    let dir = kabinet_store::testing::TempDir::new();
+    let file = dir.path.join("kabinet.toml");
+    std::fs::write(
+        &file,
+        r#"
+listen = "0.0.0.0:9090"
+database_url = "postgres://kabinet@db/kabinet"
+requests_per_minute = 120
+pepper = "0101010101010101010101010101010101010101010101010101010101010101"
+seal_key = "0202020202020202020202020202020202020202020202020202020202020202"
+[sms]
+url = "https://sms.example"
+api_key = "sms-secret-key"
+"#,
+    )
+    .unwrap();
+    let config = ServerConfig::load(Some(&file)).unwrap();
+    assert_eq!(config.listen.to_string(), "0.0.0.0:9090");
+    assert_eq!(config.requests_per_minute, 120);
+    assert_eq!(config.sms.as_ref().unwrap().url, "https://sms.example");
+    let shown = format!("{config:?}");
+    for secret in ["sms-secret-key", "0101010101", "0202020202"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert_eq!(config.service().unwrap().requests_per_minute, 120);
+    // Outside dev mode every missing party is named rather than silently simulated.
+    let missing = config.ports().map(|_| ()).unwrap_err();
+    for party in ["registries", "post", "smtp"] {
+        assert!(missing.contains(party), "{missing}");
+    }
+    // Keys are required outside dev mode, and must be 64 hex digits.
+    std::fs::write(&file, "pepper = \"abc\"\n").unwrap();
+    let problems = ServerConfig::load(Some(&file))
+        .unwrap()
+        .service()
+        .unwrap_err();
+    assert!(
+        problems.contains("pepper must be 64 hex digits"),
+        "{problems}"
+    );
+    assert!(problems.contains("seal_key is required"), "{problems}");
+    assert!(ServerConfig::load(Some(&dir.path.join("absent.toml"))).is_err());
+}
