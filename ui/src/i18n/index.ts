@@ -50,3 +50,8 @@ export function setLanguage(next: Language): void {
 export const t = derived(language, (lng) => (key: string, params?: Record<string, unknown>) =>
   i18n.getFixedT(lng)(key, params),
 );
+
+/** Whether the locale files hold `key` (both hold the same keys; a test checks it). */
+export function hasKey(key: string): boolean {
+  return i18n.exists(key);
+}

@@ -1,21 +1,57 @@
 // A hash router: the same build works from Tauri's custom protocol and from any HTTP path.
-import { readable } from "svelte/store";
+// `#/register`, `#/recovery?ticket=…`: a route name and optional query parameters.
+import { derived, readable } from "svelte/store";
 
-export const ROUTES = ["home", "sign-in", "register"] as const;
+export const ROUTES = [
+  "home",
+  "sign-in",
+  "register",
+  "recovery",
+  "account",
+  "profile",
+  "confirm",
+  "security",
+  "notifications",
+  "help",
+  "email-link",
+] as const;
 export type Route = (typeof ROUTES)[number];
 
-/** The route a location hash names; anything unknown is the home screen. */
+export interface Location {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** The route and parameters a location hash names; anything unknown is the home screen. */
+export function parseLocation(hash: string): Location {
+  const [path, query = ""] = hash.replace(/^#\/?/, "").split("?", 2);
+  // The e-mail confirmation link the service sends: `#/register/confirm/<token>`.
+  const link = /^register\/confirm\/([^/]+)$/.exec(path);
+  if (link) return { route: "email-link", params: { token: decodeURIComponent(link[1]) } };
+  const route = ROUTES.find((r) => r === path) ?? "home";
+  return { route, params: Object.fromEntries(new URLSearchParams(query)) };
+}
+
+/** The route a location hash names. */
 export function parseRoute(hash: string): Route {
-  const name = hash.replace(/^#\/?/, "");
-  return ROUTES.find((r) => r === name) ?? "home";
+  return parseLocation(hash).route;
 }
 
-export function href(route: Route): string {
-  return route === "home" ? "#/" : `#/${route}`;
+export function href(route: Route, params: Record<string, string> = {}): string {
+  const query = new URLSearchParams(params).toString();
+  const path = route === "home" ? "#/" : `#/${route}`;
+  return query ? `${path}?${query}` : path;
 }
 
-export const route = readable<Route>(parseRoute(globalThis.location?.hash ?? ""), (set) => {
-  const update = () => set(parseRoute(location.hash));
+/** Moves to a route, as a link would. */
+export function go(route: Route, params: Record<string, string> = {}): void {
+  location.hash = href(route, params);
+}
+
+export const currentLocation = readable<Location>(parseLocation(globalThis.location?.hash ?? ""), (set) => {
+  const update = () => set(parseLocation(location.hash));
   addEventListener("hashchange", update);
   return () => removeEventListener("hashchange", update);
 });
+
+export const route = derived(currentLocation, (l) => l.route);

@@ -1,0 +1,115 @@
+// The one backend the screens talk to. Every operation of the generated `Api` goes through a
+// transport: Tauri `invoke` inside the desktop window, HTTP `fetch` in a browser. Both fail the
+// same way, with an `ApiFailure` carrying the server's `{code, message, fields}`.
+import { operations, type Api, type ApiError } from "./generated";
+
+export type OperationName = keyof typeof operations;
+
+/** Sends one operation's request and resolves with its answer, or rejects with `ApiFailure`. */
+export type Transport = (operation: OperationName, request: unknown) => Promise<unknown>;
+
+/** A refused call: the API's error as the server sent it. */
+export class ApiFailure extends Error {
+  readonly error: ApiError;
+  constructor(error: ApiError) {
+    super(error.message || error.code);
+    this.name = "ApiFailure";
+    this.error = error;
+  }
+}
+
+/** The error of anything a call threw: network failures become `unavailable`. */
+export function asApiError(thrown: unknown): ApiError {
+  if (thrown instanceof ApiFailure) return thrown.error;
+  if (isApiError(thrown)) return thrown;
+  return { code: "unavailable", message: String((thrown as Error)?.message ?? thrown) };
+}
+
+function isApiError(value: unknown): value is ApiError {
+  return typeof value === "object" && value !== null && typeof (value as ApiError).code === "string";
+}
+
+/** An `Api` whose every method is a call through `transport`. */
+export function makeBackend(transport: Transport): Api {
+  const api: Record<string, (request: unknown) => Promise<unknown>> = {};
+  for (const name of Object.keys(operations) as OperationName[]) {
+    api[name] = (request: unknown) => transport(name, request ?? {});
+  }
+  return api as unknown as Api;
+}
+
+export const CSRF_COOKIE = "kabinet_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+export const OPERATIONS_PREFIX = "/api/v1/";
+
+/** Reads one cookie from a `document.cookie` string. */
+export function readCookie(cookies: string, name: string): string | undefined {
+  for (const part of cookies.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
+}
+
+/**
+ * The browser transport: `POST /api/v1/<operation>` with JSON, the session in an `HttpOnly`
+ * cookie the script never sees, and the anti-forgery token copied from its cookie to a header.
+ */
+export function httpTransport(
+  base = "",
+  fetcher: typeof fetch = (...args) => fetch(...args),
+  cookies: () => string = () => globalThis.document?.cookie ?? "",
+): Transport {
+  return async (operation, request) => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    const csrf = readCookie(cookies(), CSRF_COOKIE);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+    let response: Response;
+    try {
+      response = await fetcher(`${base}${OPERATIONS_PREFIX}${operation}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(request),
+        credentials: "same-origin",
+      });
+    } catch (error) {
+      throw new ApiFailure({ code: "unavailable", message: String(error) });
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) return body;
+    throw new ApiFailure(
+      isApiError(body) ? body : { code: response.status >= 500 ? "unavailable" : "internal", message: text.slice(0, 200) },
+    );
+  };
+}
+
+type Invoke = (command: string, args: Record<string, unknown>) => Promise<unknown>;
+
+/** The desktop transport: one Tauri command per operation, its error already `{code, message}`. */
+export function tauriTransport(invoke: Invoke): Transport {
+  return async (operation, request) => {
+    try {
+      return await invoke(operation, { request });
+    } catch (error) {
+      throw new ApiFailure(isApiError(error) ? error : { code: "internal", message: String(error) });
+    }
+  };
+}
+
+interface TauriWindow {
+  __TAURI_INTERNALS__?: { invoke: Invoke };
+}
+
+/** Tauri's transport inside the desktop window, HTTP everywhere else. */
+export function defaultTransport(): Transport {
+  const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;
+  return tauri ? tauriTransport((cmd, args) => tauri.invoke(cmd, args)) : httpTransport();
+}
+
+export const backend: Api = makeBackend(defaultTransport());
