@@ -10,6 +10,7 @@
 //! never a dropped connection. Logs carry methods, routes, statuses and times — never bodies,
 //! headers, cookies or tokens.
 
+pub mod admin;
 pub mod config;
 pub mod logging;
 

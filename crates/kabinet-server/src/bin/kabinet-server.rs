@@ -1,6 +1,9 @@
 //! `kabinet-server [--config FILE] [--dev]`: glue that reads the configuration, opens the
 //! database (running migrations), starts the job worker and serves until SIGTERM or Ctrl-C,
 //! finishing the requests in flight.
+//!
+//! `kabinet-server [--config FILE] [--dev] staff activation-code --snils S [--operator ID]
+//! [--centre ID]` and `kabinet-server demo-people [--count N]`: see [`kabinet_server::admin`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,18 +16,31 @@ use kabinet_store::Store;
 async fn main() -> ExitCode {
     let mut file = std::env::var_os("KABINET_CONFIG").map(PathBuf::from);
     let mut dev = false;
+    let mut command = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--config" => file = args.next().map(PathBuf::from),
             "--dev" => dev = true,
-            _ => {
-                eprintln!("usage: kabinet-server [--config FILE] [--dev]");
-                return ExitCode::from(2);
-            }
+            _ => command.push(arg),
         }
     }
-    match run(file, dev).await {
+    let outcome = match command.first().map(String::as_str) {
+        None => run(file, dev).await,
+        Some("demo-people") => {
+            let count = option(&command, "--count").and_then(|c| c.parse().ok());
+            println!("{}", kabinet_server::admin::demo_people(count.unwrap_or(5)));
+            Ok(())
+        }
+        Some("staff") if command.get(1).map(String::as_str) == Some("activation-code") => {
+            staff_activation_code(file, dev, &command).await
+        }
+        Some(_) => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!(%message, "the server stopped");
@@ -34,16 +50,50 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(file: Option<PathBuf>, dev: bool) -> Result<(), String> {
-    let mut config = ServerConfig::load(file.as_deref())?;
-    config.dev |= dev;
-    kabinet_server::logging::init(&config.log_format);
+const USAGE: &str = "usage: kabinet-server [--config FILE] [--dev]
+       kabinet-server [--config FILE] [--dev] staff activation-code --snils SNILS [--operator ID] [--centre ID]
+       kabinet-server demo-people [--count N]";
+
+fn option(args: &[String], name: &str) -> Option<String> {
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).cloned()
+}
+
+/// Opens the service the way the server does, without serving.
+async fn open(config: &ServerConfig) -> Result<Service, String> {
     let service_config = config.service()?;
     let ports = config.ports()?;
     let store = Store::connect(&config.database_url()?)
         .await
         .map_err(|e| e.to_string())?;
-    let service = Service::new(store, service_config, ports).map_err(|e| e.to_string())?;
+    Service::new(store, service_config, ports).map_err(|e| e.to_string())
+}
+
+fn load(file: Option<PathBuf>, dev: bool) -> Result<ServerConfig, String> {
+    let mut config = ServerConfig::load(file.as_deref())?;
+    config.dev |= dev;
+    Ok(config)
+}
+
+async fn staff_activation_code(
+    file: Option<PathBuf>,
+    dev: bool,
+    args: &[String],
+) -> Result<(), String> {
+    let snils = option(args, "--snils").ok_or("--snils is required")?;
+    let operator = option(args, "--operator").unwrap_or_else(|| "command-line".into());
+    let centre = option(args, "--centre").unwrap_or_else(|| "command-line".into());
+    let service = open(&load(file, dev)?).await?;
+    let code =
+        kabinet_server::admin::issue_activation_code(&service, &snils, &operator, &centre).await?;
+    println!("{code}");
+    Ok(())
+}
+
+async fn run(file: Option<PathBuf>, dev: bool) -> Result<(), String> {
+    let config = load(file, dev)?;
+    kabinet_server::logging::init(&config.log_format);
+    let service = open(&config).await?;
     let worker = service.spawn_worker(
         format!("{}-{}", config.origin, std::process::id()),
         std::time::Duration::from_millis(config.job_period_ms.max(10)),
