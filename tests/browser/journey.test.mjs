@@ -350,6 +350,24 @@ journey("2FA: an authenticator app is enrolled with its QR code and then asked f
   await page.getByTestId("account-name").waitFor();
 });
 
+journey("a temporary password from a service centre must be replaced before anything else", async (page) => {
+  const phone = newPhone();
+  await registerViaApi(server, { surname: "Зайцев", firstName: "Антон", phone, password: PASSWORD, device: await deviceOf(page) });
+  const temporary = await server.admin("staff", "temporary-password", "--login", phone, "--operator", "op-2", "--centre", "mfc-1");
+  await signInUi(page, phone, temporary);
+  await page.getByRole("heading", { level: 1, name: "Смена временного пароля" }).waitFor();
+  await page.getByLabel("Новый пароль").fill(temporary);
+  await page.getByLabel("Пароль ещё раз").fill(temporary);
+  await page.getByRole("button", { name: "Сохранить и войти" }).click();
+  await page.getByTestId("new_password-error").or(page.getByTestId("form-error")).first().waitFor();
+  await screen(page, "sign-in-temporary-password-ru");
+  const fresh = "Svoi-Parol-7?";
+  await page.getByLabel("Новый пароль").fill(fresh);
+  await page.getByLabel("Пароль ещё раз").fill(fresh);
+  await page.getByRole("button", { name: "Сохранить и войти" }).click();
+  await page.getByTestId("account-name").waitFor();
+});
+
 journey("registration works with the keyboard alone", async (page) => {
   const phone = newPhone();
   const keyboard = page.keyboard;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import i18next from "i18next";
 import ru from "../i18n/locales/ru.json";
 import en from "../i18n/locales/en.json";
-import type { ErrorCode } from "../api/generated";
+import type { ApiError, ErrorCode } from "../api/generated";
 import { errorMessage, fieldMessages, formatWhen } from "./errors";
 
 const i18n = i18next.createInstance();
@@ -23,7 +23,7 @@ describe("error messages", () => {
   });
 
   it("name every rule of every field with its parameters", () => {
-    const error = {
+    const error: ApiError = {
       code: "invalid_input" as const,
       message: "",
       fields: [

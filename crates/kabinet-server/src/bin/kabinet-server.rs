@@ -2,8 +2,8 @@
 //! database (running migrations), starts the job worker and serves until SIGTERM or Ctrl-C,
 //! finishing the requests in flight.
 //!
-//! `kabinet-server [--config FILE] [--dev] staff activation-code --snils S [--operator ID]
-//! [--centre ID]` and `kabinet-server demo-people [--count N]`: see [`kabinet_server::admin`].
+//! `kabinet-server [--config FILE] [--dev] staff activation-code --snils S | temporary-password
+//! --login L [--operator ID] [--centre ID]` and `kabinet-server demo-people [--count N]`: see [`kabinet_server::admin`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,9 +32,7 @@ async fn main() -> ExitCode {
             println!("{}", kabinet_server::admin::demo_people(count.unwrap_or(5)));
             Ok(())
         }
-        Some("staff") if command.get(1).map(String::as_str) == Some("activation-code") => {
-            staff_activation_code(file, dev, &command).await
-        }
+        Some("staff") => staff(file, dev, &command).await,
         Some(_) => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -52,6 +50,7 @@ async fn main() -> ExitCode {
 
 const USAGE: &str = "usage: kabinet-server [--config FILE] [--dev]
        kabinet-server [--config FILE] [--dev] staff activation-code --snils SNILS [--operator ID] [--centre ID]
+       kabinet-server [--config FILE] [--dev] staff temporary-password --login LOGIN [--operator ID] [--centre ID]
        kabinet-server demo-people [--count N]";
 
 fn option(args: &[String], name: &str) -> Option<String> {
@@ -75,18 +74,24 @@ fn load(file: Option<PathBuf>, dev: bool) -> Result<ServerConfig, String> {
     Ok(config)
 }
 
-async fn staff_activation_code(
-    file: Option<PathBuf>,
-    dev: bool,
-    args: &[String],
-) -> Result<(), String> {
-    let snils = option(args, "--snils").ok_or("--snils is required")?;
+async fn staff(file: Option<PathBuf>, dev: bool, args: &[String]) -> Result<(), String> {
+    use kabinet_server::admin;
     let operator = option(args, "--operator").unwrap_or_else(|| "command-line".into());
     let centre = option(args, "--centre").unwrap_or_else(|| "command-line".into());
-    let service = open(&load(file, dev)?).await?;
-    let code =
-        kabinet_server::admin::issue_activation_code(&service, &snils, &operator, &centre).await?;
-    println!("{code}");
+    let printed = match args.get(1).map(String::as_str) {
+        Some("activation-code") => {
+            let snils = option(args, "--snils").ok_or("--snils is required")?;
+            let service = open(&load(file, dev)?).await?;
+            admin::issue_activation_code(&service, &snils, &operator, &centre).await?
+        }
+        Some("temporary-password") => {
+            let login = option(args, "--login").ok_or("--login is required")?;
+            let service = open(&load(file, dev)?).await?;
+            admin::issue_temporary_password(&service, &login, &operator, &centre).await?
+        }
+        _ => return Err(USAGE.to_owned()),
+    };
+    println!("{printed}");
     Ok(())
 }
 
