@@ -360,6 +360,7 @@ journey("a temporary password from a service centre must be replaced before anyt
   await page.getByLabel("Пароль ещё раз").fill(temporary);
   await page.getByRole("button", { name: "Сохранить и войти" }).click();
   await page.getByTestId("new_password-error").or(page.getByTestId("form-error")).first().waitFor();
+  await page.locator(".checklist").waitFor();
   await screen(page, "sign-in-temporary-password-ru");
   const fresh = "Svoi-Parol-7?";
   await page.getByLabel("Новый пароль").fill(fresh);
