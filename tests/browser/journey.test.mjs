@@ -147,6 +147,8 @@ journey("the whole journey: registration to a confirmed account, every screen in
   await screen(page, "account-simplified-ru");
   await setLanguage(page, "en");
   await page.getByText("What to do next").waitFor();
+  assert.match(await page.getByTestId("services").innerText(), /Paying traffic fines/);
+  assert.match(await page.getByTestId("next-level-adds").innerText(), /Doctor's appointments/);
   await screen(page, "account-simplified-en");
   await setLanguage(page, "ru");
 
