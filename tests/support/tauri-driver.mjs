@@ -36,7 +36,7 @@ async function waitForStatus(port, deadlineMs) {
 }
 
 /** Launches the app under tauri-driver with its own data and config folders. */
-export async function launchApp({ dataHome } = {}) {
+export async function launchApp({ dataHome, keyringService } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const home = dataHome ?? mkdtempSync(join(tmpdir(), "kabinet-desktop-"));
@@ -51,6 +51,7 @@ export async function launchApp({ dataHome } = {}) {
         XDG_CONFIG_HOME: join(home, "config"),
         XDG_CACHE_HOME: join(home, "cache"),
         NO_AT_BRIDGE: "1",
+        KABINET_KEYRING_SERVICE: keyringService ?? `kabinet-e2e-${process.pid}`,
         WEBKIT_DISABLE_COMPOSITING_MODE: "1",
       },
     },

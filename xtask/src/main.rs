@@ -187,10 +187,15 @@ fn build_ui() -> Result {
     step("web UI build (Vite)", npm(&["run", "build:ui"]))
 }
 
-/// The real window needs a display and a session bus: Xvfb inside `dbus-run-session`.
+/// The real window needs a display and a session bus: Xvfb inside `dbus-run-session`; and a
+/// session keyring of its own (`keyctl session -`), so the app's kernel-keyring entries can be
+/// linked to the persistent keyring and never mix with the user's.
 fn desktop_e2e() -> Command {
-    let mut cmd = Command::new("dbus-run-session");
+    let mut cmd = Command::new("keyctl");
     cmd.args([
+        "session",
+        "-",
+        "dbus-run-session",
         "--",
         "xvfb-run",
         "-a",

@@ -106,6 +106,25 @@ interface TauriWindow {
   __TAURI_INTERNALS__?: { invoke: Invoke };
 }
 
+/** Whether the UI runs inside the desktop window. */
+export function isDesktop(): boolean {
+  return Boolean((globalThis as unknown as TauriWindow).__TAURI_INTERNALS__);
+}
+
+/**
+ * Desktop only: whether the next sign-in is remembered across restarts (the token then goes to
+ * the OS keyring; the page never sees it). Browsers keep the session cookie for its lifetime.
+ */
+export async function rememberOnThisDevice(remember: boolean): Promise<void> {
+  const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;
+  if (!tauri) return;
+  try {
+    await tauri.invoke("desktop_remember", { remember });
+  } catch {
+    // a keyring that refuses leaves the session for this run only
+  }
+}
+
 /** Tauri's transport inside the desktop window, HTTP everywhere else. */
 export function defaultTransport(): Transport {
   const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;

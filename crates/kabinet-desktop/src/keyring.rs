@@ -1,0 +1,115 @@
+//! The OS keyring through `keyring-core`: the macOS Keychain, the Windows Credential Manager,
+//! and on Linux the kernel keyring (keyutils). Entries are named `kabinet` / `<name>`.
+//! Keyring calls may block on D-Bus or the kernel; they are short and made rarely (at start,
+//! at sign-in and sign-out).
+
+use std::sync::Arc;
+
+use keyring_core::{CredentialStore, Entry};
+
+/// A keyring failure, worded for the log and the citizen's error message.
+#[derive(Debug)]
+pub struct KeyringError(pub String);
+
+impl std::fmt::Display for KeyringError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the OS keyring refused: {}", self.0)
+    }
+}
+
+impl std::error::Error for KeyringError {}
+
+/// Kabinet's entries in one credential store.
+#[derive(Clone)]
+pub struct Keyring {
+    store: Arc<CredentialStore>,
+    service: String,
+}
+
+impl Keyring {
+    /// The platform's store; `service` names Kabinet's entries (tests use their own).
+    pub fn platform(service: &str) -> Result<Self, KeyringError> {
+        Ok(Self {
+            store: platform_store()?,
+            service: service.to_owned(),
+        })
+    }
+
+    fn entry(&self, name: &str) -> Result<Entry, KeyringError> {
+        self.store.build(&self.service, name, None).map_err(err)
+    }
+
+    /// The secret called `name`, if there is one.
+    pub fn get(&self, name: &str) -> Result<Option<String>, KeyringError> {
+        match self.entry(name)?.get_password() {
+            Ok(value) => Ok(Some(value)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(err(e)),
+        }
+    }
+
+    /// Stores `value` as `name`, replacing what was there.
+    pub fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+        self.entry(name)?.set_password(value).map_err(err)
+    }
+
+    /// Removes `name`; removing what is not there is not an error.
+    pub fn delete(&self, name: &str) -> Result<(), KeyringError> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(err(e)),
+        }
+    }
+
+    /// A 32-byte key called `name`, made from the OS random source and stored on first use.
+    pub fn key(&self, name: &str) -> Result<[u8; 32], KeyringError> {
+        if let Some(hex) = self.get(name)?
+            && let Some(key) = from_hex(&hex)
+        {
+            return Ok(key);
+        }
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| KeyringError(e.to_string()))?;
+        self.set(name, &to_hex(&key))?;
+        Ok(key)
+    }
+}
+
+fn err(e: keyring_core::Error) -> KeyringError {
+    KeyringError(e.to_string())
+}
+
+#[cfg(target_os = "linux")]
+fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new().map_err(err)?;
+    Ok(store)
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    let store: Arc<CredentialStore> =
+        apple_native_keyring_store::keychain::Store::new().map_err(err)?;
+    Ok(store)
+}
+
+#[cfg(target_os = "windows")]
+fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(err)?;
+    Ok(store)
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<[u8; 32]> {
+    let text = text.trim();
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}

@@ -1,0 +1,145 @@
+//! The desktop app's backend, kept apart from Tauri so it can be tested without a window.
+//!
+//! [`Desktop`] answers every operation of the API for the window: it adds the context (this
+//! device, the session), forwards to the [`Backend`] — the service embedded in the process on
+//! SQLite, or [`kabinet_client::Client`] against a server — and keeps the session token on the
+//! Rust side: a token in an answer is taken out before the answer reaches the web page, held in
+//! memory, and kept in the OS keyring only when the citizen asked to be remembered.
+//! The embedded service's keys (the code pepper and the sealing key) live in the keyring too;
+//! nothing secret is written to a file.
+
+mod backend;
+pub mod keyring;
+
+use std::sync::Mutex;
+
+use kabinet_api::*;
+use serde_json::Value;
+
+pub use backend::{Backend, open_embedded};
+pub use keyring::{Keyring, KeyringError};
+
+/// The keyring entry of a remembered session.
+const SESSION_ENTRY: &str = "session";
+
+/// What the window talks to.
+pub struct Desktop {
+    backend: Backend,
+    keyring: Keyring,
+    device_id: String,
+    device_name: String,
+    session: Mutex<Option<String>>,
+    remember: Mutex<bool>,
+}
+
+impl Desktop {
+    /// A desktop on `backend`; a session remembered in `keyring` is picked up.
+    pub fn new(backend: Backend, keyring: Keyring, device_id: String, device_name: String) -> Self {
+        let remembered = keyring.get(SESSION_ENTRY).ok().flatten();
+        Self {
+            backend,
+            keyring,
+            device_id,
+            device_name,
+            remember: Mutex::new(remembered.is_some()),
+            session: Mutex::new(remembered),
+        }
+    }
+
+    /// Whether the next sign-in is remembered across restarts (and the current one, if any).
+    pub fn set_remember(&self, remember: bool) -> Result<(), ApiError> {
+        *lock(&self.remember) = remember;
+        let token = lock(&self.session).clone();
+        match (remember, token) {
+            (true, Some(token)) => self.keyring.set(SESSION_ENTRY, &token).map_err(unavailable),
+            (false, _) => self.keyring.delete(SESSION_ENTRY).map_err(unavailable),
+            (true, None) => Ok(()),
+        }
+    }
+
+    /// Whether a session is remembered.
+    pub fn remembers(&self) -> bool {
+        *lock(&self.remember)
+    }
+
+    fn context(&self) -> Context {
+        Context {
+            session: lock(&self.session).clone(),
+            address: "desktop".into(),
+            device_id: self.device_id.clone(),
+            device_name: self.device_name.clone(),
+        }
+    }
+
+    /// Takes a session token out of an answer, keeps it, and forgets it when the backend says
+    /// the session is over.
+    fn answer<T: serde::Serialize>(
+        &self,
+        signing_out: bool,
+        outcome: Result<T, ApiError>,
+    ) -> Result<Value, ApiError> {
+        match outcome {
+            Ok(value) => {
+                let mut value = serde_json::to_value(value)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal).with_message(e.to_string()))?;
+                if let Some(Value::String(token)) =
+                    value.as_object_mut().and_then(|o| o.remove("token"))
+                {
+                    self.keep(token);
+                }
+                if signing_out {
+                    self.forget();
+                }
+                Ok(value)
+            }
+            Err(error) => {
+                if error.code == ErrorCode::Unauthenticated || signing_out {
+                    self.forget();
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn keep(&self, token: String) {
+        if *lock(&self.remember) {
+            // A keyring that refuses leaves the session working until the app closes.
+            if let Err(e) = self.keyring.set(SESSION_ENTRY, &token) {
+                eprintln!("kabinet: the session is not remembered: {e}");
+            }
+        }
+        *lock(&self.session) = Some(token);
+    }
+
+    fn forget(&self) {
+        *lock(&self.session) = None;
+        let _ = self.keyring.delete(SESSION_ENTRY);
+    }
+}
+
+macro_rules! desktop_operations {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+        impl Desktop {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self, request: $request) -> Result<Value, ApiError> {
+                    let context = self.context();
+                    let outcome = self.backend.$name(&context, request).await;
+                    self.answer(stringify!($name) == "sign_out", outcome)
+                }
+            )*
+        }
+    };
+}
+
+with_operations!(desktop_operations);
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn unavailable(error: KeyringError) -> ApiError {
+    ApiError::new(ErrorCode::Unavailable).with_message(error.to_string())
+}

@@ -1,0 +1,136 @@
+//! The desktop backend without a window: the embedded service through `Desktop`, sessions kept
+//! on the Rust side and in the real OS keyring (the Linux kernel keyring here).
+
+use kabinet_api::*;
+use kabinet_desktop::{Backend, Desktop, Keyring, open_embedded};
+use kabinet_store::testing::TempDir;
+
+const PASSWORD: &str = "Kabinet-2026!";
+
+/// A keyring service name of this test's own, so runs never meet.
+fn keyring(test: &str) -> Keyring {
+    Keyring::platform(&format!("kabinet-test-{test}-{}", std::process::id()))
+        .expect("the OS keyring")
+}
+
+async fn desktop(dir: &TempDir, keys: &Keyring) -> Desktop {
+    let url = kabinet_store::connect::sqlite_url_in(&dir.path, "desktop");
+    let service = open_embedded(&url, keys).await.expect("embedded service");
+    Desktop::new(
+        Backend::Embedded(service),
+        keys.clone(),
+        "device-1".into(),
+        "test desktop".into(),
+    )
+}
+
+async fn register(desktop: &Desktop, phone: &str) -> serde_json::Value {
+    let info: AppInfo = serde_json::from_value(desktop.app_info(Empty {}).await.unwrap()).unwrap();
+    let start = desktop
+        .registration_start(RegistrationStart {
+            surname: "Иванов".into(),
+            first_name: "Иван".into(),
+            contact_kind: ContactKind::Phone,
+            contact: phone.into(),
+            consent: true,
+            consent_version: info.consent_version,
+        })
+        .await
+        .unwrap();
+    let ticket = start["ticket"].as_str().unwrap().to_owned();
+    let inbox: Inbox = serde_json::from_value(desktop.dev_inbox(Empty {}).await.unwrap()).unwrap();
+    let body = &inbox.messages.iter().find(|m| m.to == phone).unwrap().body;
+    let code: String = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .into();
+    desktop
+        .registration_confirm(CodeEntry {
+            ticket: ticket.clone(),
+            code,
+        })
+        .await
+        .unwrap();
+    desktop
+        .registration_set_password(NewPassword {
+            ticket,
+            password: PASSWORD.into(),
+            password_repeat: PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_token_stays_in_rust_and_the_keys_in_the_keyring() {
+    let dir = TempDir::new();
+    let keys = keyring("keys");
+    let desktop = desktop(&dir, &keys).await;
+    let signed_in = register(&desktop, "+79161110001").await;
+    assert!(
+        signed_in.get("token").is_none(),
+        "the token never reaches the window: {signed_in}"
+    );
+    assert_eq!(signed_in["account"]["surname"], "Иванов");
+    // The session works without the window ever holding it.
+    let me = desktop.me(Empty {}).await.unwrap();
+    assert_eq!(me["first_name"], "Иван");
+    // The embedded service's keys are in the keyring, 64 hex digits each, and stable.
+    let pepper = keys
+        .get("pepper")
+        .unwrap()
+        .expect("a pepper in the keyring");
+    assert_eq!(pepper.len(), 64);
+    assert_eq!(keys.key("pepper").unwrap(), keys.key("pepper").unwrap());
+    // Nothing secret in the data folder's files but the database itself.
+    for entry in std::fs::read_dir(dir.path.join("desktop")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains(&pepper));
+    }
+    desktop.sign_out(Empty {}).await.unwrap();
+    let after = desktop.me(Empty {}).await.unwrap_err();
+    assert_eq!(after.code, ErrorCode::Unauthenticated);
+    for name in ["pepper", "seal-key", "session"] {
+        keys.delete(name).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn remember_me_keeps_the_session_in_the_keyring_until_sign_out() {
+    let dir = TempDir::new();
+    let keys = keyring("remember");
+    let first = desktop(&dir, &keys).await;
+    first.set_remember(true).unwrap();
+    register(&first, "+79161110002").await;
+    assert!(
+        keys.get("session").unwrap().is_some(),
+        "a remembered session is in the keyring"
+    );
+    drop(first);
+    // A restart lands signed in.
+    let second = desktop(&dir, &keys).await;
+    assert!(second.remembers());
+    assert_eq!(second.me(Empty {}).await.unwrap()["surname"], "Иванов");
+    // Sign-out removes the keyring entry; the next start is signed out.
+    second.sign_out(Empty {}).await.unwrap();
+    assert_eq!(keys.get("session").unwrap(), None);
+    let third = desktop(&dir, &keys).await;
+    assert_eq!(
+        third.me(Empty {}).await.unwrap_err().code,
+        ErrorCode::Unauthenticated
+    );
+    // Without "remember me" nothing reaches the keyring.
+    third.set_remember(false).unwrap();
+    third
+        .sign_in(SignInRequest {
+            login: "+79161110002".into(),
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(keys.get("session").unwrap(), None);
+    for name in ["pepper", "seal-key", "session"] {
+        keys.delete(name).unwrap();
+    }
+}
