@@ -5,7 +5,9 @@
 //! [`kabinet_desktop::Desktop`] and encodes the answer; errors cross as `{code, message, fields}`.
 
 use kabinet_api::*;
-use kabinet_desktop::{Backend, Desktop, Keyring, open_embedded};
+use kabinet_desktop::{
+    Backend, BackendChoice, Desktop, Keyring, Settings, open_embedded, open_remote,
+};
 use serde_json::Value;
 use tauri::{Manager, State};
 
@@ -30,7 +32,13 @@ macro_rules! commands {
         )*
 
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* desktop_remember, desktop_remembers]
+            tauri::generate_handler![
+                $($name,)*
+                desktop_remember,
+                desktop_remembers,
+                desktop_settings,
+                desktop_settings_save
+            ]
         }
     };
 }
@@ -49,21 +57,42 @@ fn desktop_remembers(state: State<'_, Opened>) -> Result<bool, ApiError> {
     Ok(desktop(&state)?.remembers())
 }
 
-/// Opens the embedded backend in the app-data folder with keys from the OS keyring.
-async fn open(data_dir: std::path::PathBuf) -> Opened {
+/// The settings screen's current values.
+#[tauri::command]
+fn desktop_settings(app: tauri::AppHandle) -> Result<Settings, ApiError> {
+    Ok(Settings::load(&config_dir(&app)?))
+}
+
+/// Saves the settings and restarts the app on the chosen backend; a wrong address is a field
+/// error and changes nothing.
+#[tauri::command]
+fn desktop_settings_save(app: tauri::AppHandle, settings: Settings) -> Result<(), ApiError> {
+    settings.save(&config_dir(&app)?)?;
+    app.restart()
+}
+
+fn config_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
+    app.path()
+        .app_config_dir()
+        .map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e.to_string()))
+}
+
+/// Opens the backend the settings name: the embedded service in the app-data folder with keys
+/// from the OS keyring, or a server.
+async fn open(data_dir: std::path::PathBuf, settings: Settings) -> Opened {
     // Tests run the app with their own keyring service so they never touch a real install's.
     let service = std::env::var("KABINET_KEYRING_SERVICE").unwrap_or_else(|_| "kabinet".into());
     let keyring = Keyring::platform(&service).map_err(|e| e.to_string())?;
-    let url = kabinet_store::connect::sqlite_url_in(&data_dir, "embedded");
-    let service = open_embedded(&url, &keyring).await?;
+    let backend = match settings.backend {
+        BackendChoice::Embedded => {
+            let url = kabinet_store::connect::sqlite_url_in(&data_dir, "embedded");
+            Backend::Embedded(open_embedded(&url, &keyring).await?)
+        }
+        BackendChoice::Remote => open_remote(&settings.server_url)?,
+    };
     let device_id = device_id(&data_dir)?;
     let device_name = format!("Кабинет для {}", std::env::consts::OS);
-    Ok(Desktop::new(
-        Backend::Embedded(service),
-        keyring,
-        device_id,
-        device_name,
-    ))
+    Ok(Desktop::new(backend, keyring, device_id, device_name))
 }
 
 /// A random, non-secret id of this installation, kept in the data folder.
@@ -88,7 +117,8 @@ pub fn run() {
     let built = tauri::Builder::default()
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            let opened = tauri::async_runtime::block_on(open(data_dir));
+            let settings = Settings::load(&app.path().app_config_dir()?);
+            let opened = tauri::async_runtime::block_on(open(data_dir, settings));
             if let Err(why) = &opened {
                 eprintln!("kabinet: the embedded backend could not open: {why}");
             }

@@ -35,6 +35,13 @@ macro_rules! backend_api {
 
 with_operations!(backend_api);
 
+/// The remote backend: kabinet-client against `server_url`.
+pub fn open_remote(server_url: &str) -> Result<Backend, String> {
+    Client::new(server_url.trim(), kabinet_client::ClientOptions::default())
+        .map(Backend::Remote)
+        .map_err(|e| e.message)
+}
+
 /// Opens the embedded service on `database_url` with simulated outside parties; its pepper and
 /// sealing key come from `keyring` (made on first start). Starts the job worker.
 pub async fn open_embedded(database_url: &str, keyring: &Keyring) -> Result<Service, String> {

@@ -10,14 +10,16 @@
 
 mod backend;
 pub mod keyring;
+pub mod settings;
 
 use std::sync::Mutex;
 
 use kabinet_api::*;
 use serde_json::Value;
 
-pub use backend::{Backend, open_embedded};
+pub use backend::{Backend, open_embedded, open_remote};
 pub use keyring::{Keyring, KeyringError};
+pub use settings::{BackendChoice, Settings};
 
 /// The keyring entry of a remembered session.
 const SESSION_ENTRY: &str = "session";

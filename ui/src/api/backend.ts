@@ -125,6 +125,38 @@ export async function rememberOnThisDevice(remember: boolean): Promise<void> {
   }
 }
 
+/** The desktop's settings (mirrors kabinet-desktop's `Settings`). */
+export interface DesktopSettings {
+  backend: "embedded" | "remote";
+  server_url: string;
+}
+
+function tauriInvoke(): Invoke {
+  const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;
+  if (!tauri) throw new ApiFailure({ code: "not_available", message: "desktop only" });
+  return (cmd, args) => tauri.invoke(cmd, args);
+}
+
+/** Desktop only: the saved settings. */
+export async function desktopSettings(): Promise<DesktopSettings> {
+  const invoke = tauriInvoke();
+  try {
+    return (await invoke("desktop_settings", {})) as DesktopSettings;
+  } catch (error) {
+    throw new ApiFailure(isApiError(error) ? error : { code: "internal", message: String(error) });
+  }
+}
+
+/** Desktop only: saves the settings; the app restarts on the chosen backend. */
+export async function saveDesktopSettings(settings: DesktopSettings): Promise<void> {
+  const invoke = tauriInvoke();
+  try {
+    await invoke("desktop_settings_save", { settings });
+  } catch (error) {
+    throw new ApiFailure(isApiError(error) ? error : { code: "internal", message: String(error) });
+  }
+}
+
 /** Tauri's transport inside the desktop window, HTTP everywhere else. */
 export function defaultTransport(): Transport {
   const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;

@@ -14,6 +14,7 @@ export const ROUTES = [
   "notifications",
   "help",
   "email-link",
+  "settings",
 ] as const;
 export type Route = (typeof ROUTES)[number];
 

@@ -2,7 +2,9 @@
 //! on the Rust side and in the real OS keyring (the Linux kernel keyring here).
 
 use kabinet_api::*;
-use kabinet_desktop::{Backend, Desktop, Keyring, open_embedded};
+use kabinet_desktop::{
+    Backend, BackendChoice, Desktop, Keyring, Settings, open_embedded, open_remote,
+};
 use kabinet_store::testing::TempDir;
 
 const PASSWORD: &str = "Kabinet-2026!";
@@ -133,4 +135,75 @@ async fn remember_me_keeps_the_session_in_the_keyring_until_sign_out() {
     for name in ["pepper", "seal-key", "session"] {
         keys.delete(name).unwrap();
     }
+}
+
+#[tokio::test]
+async fn the_remote_backend_reaches_a_server_and_keeps_the_token_too() {
+    // A server on a random loopback port, with its own embedded service and simulators.
+    let server_dir = TempDir::new();
+    let server_keys = keyring("server");
+    let url = kabinet_store::connect::sqlite_url_in(&server_dir.path, "server");
+    let service = open_embedded(&url, &server_keys).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let app = kabinet_server::app(service, kabinet_server::HttpSettings::default());
+    tokio::spawn(kabinet_server::serve(
+        listener,
+        app,
+        std::future::pending::<()>(),
+    ));
+
+    let keys = keyring("remote");
+    let desktop = Desktop::new(
+        open_remote(&address).unwrap(),
+        keys.clone(),
+        "device-2".into(),
+        "remote desktop".into(),
+    );
+    let signed_in = register(&desktop, "+79161110003").await;
+    assert!(signed_in.get("token").is_none(), "{signed_in}");
+    assert_eq!(desktop.me(Empty {}).await.unwrap()["surname"], "Иванов");
+    // The remote desktop makes no keys of its own.
+    assert_eq!(keys.get("pepper").unwrap(), None);
+    // An unreachable server is `unavailable`, not a panic.
+    let gone = Desktop::new(
+        open_remote("http://127.0.0.1:9").unwrap(),
+        keys.clone(),
+        "d".into(),
+        "d".into(),
+    );
+    assert_eq!(
+        gone.app_info(Empty {}).await.unwrap_err().code,
+        ErrorCode::Unavailable
+    );
+    for name in ["pepper", "seal-key", "session"] {
+        server_keys.delete(name).unwrap();
+        keys.delete(name).unwrap();
+    }
+}
+
+#[test]
+fn settings_are_saved_and_a_wrong_server_address_is_named() {
+    let dir = TempDir::new();
+    assert_eq!(Settings::load(&dir.path), Settings::default());
+    let mut settings = Settings {
+        backend: BackendChoice::Remote,
+        server_url: "kabinet.example".into(),
+    };
+    let error = settings.save(&dir.path).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    let fields = error.fields;
+    assert_eq!(fields[0].field, "server_url");
+    assert_eq!(fields[0].rules[0].rule, "url_format");
+    settings.server_url = String::new();
+    assert_eq!(
+        settings.save(&dir.path).unwrap_err().fields[0].rules[0].rule,
+        "required"
+    );
+    settings.server_url = "https://kabinet.example".into();
+    settings.save(&dir.path).unwrap();
+    assert_eq!(Settings::load(&dir.path), settings);
+    // A damaged file falls back to the defaults rather than stopping the app.
+    std::fs::write(Settings::path(&dir.path), b"{not json").unwrap();
+    assert_eq!(Settings::load(&dir.path), Settings::default());
 }
