@@ -31,9 +31,10 @@ setup_build_packages() {
 }
 
 # What the end-to-end tests need: Xvfb and a D-Bus session for the real window, WebKitWebDriver,
-# Debian's Chromium for Playwright, keyutils for the kernel keyring, the PostgreSQL client.
+# Debian's Chromium for Playwright, keyutils and gnome-keyring (a Secret Service) for the keyring
+# tests, the PostgreSQL client.
 setup_test_packages() {
-  apt_install xvfb xauth dbus dbus-x11 webkit2gtk-driver chromium imagemagick keyutils procps postgresql-client
+  apt_install xvfb xauth dbus dbus-x11 webkit2gtk-driver chromium imagemagick keyutils gnome-keyring procps postgresql-client
 }
 
 setup_rust() {

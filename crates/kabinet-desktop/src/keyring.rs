@@ -1,5 +1,7 @@
 //! The OS keyring through `keyring-core`: the macOS Keychain, the Windows Credential Manager,
-//! and on Linux the kernel keyring (keyutils). Entries are named `kabinet` / `<name>`.
+//! and on Linux the desktop's Secret Service (GNOME Keyring, KWallet) when one answers a probe
+//! write, else the kernel keyring (keyutils) — which keeps entries only until the machine
+//! restarts. Entries are named `kabinet` / `<name>`.
 //! Keyring calls may block on D-Bus or the kernel; they are short and made rarely (at start,
 //! at sign-in and sign-out).
 
@@ -23,16 +25,24 @@ impl std::error::Error for KeyringError {}
 #[derive(Clone)]
 pub struct Keyring {
     store: Arc<CredentialStore>,
+    kind: &'static str,
     service: String,
 }
 
 impl Keyring {
     /// The platform's store; `service` names Kabinet's entries (tests use their own).
     pub fn platform(service: &str) -> Result<Self, KeyringError> {
+        let (store, kind) = platform_store(service)?;
         Ok(Self {
-            store: platform_store()?,
+            store,
+            kind,
             service: service.to_owned(),
         })
+    }
+
+    /// Which store holds the entries: `secret-service`, `keyutils`, `keychain` or `windows`.
+    pub fn kind(&self) -> &'static str {
+        self.kind
     }
 
     fn entry(&self, name: &str) -> Result<Entry, KeyringError> {
@@ -79,23 +89,40 @@ fn err(e: keyring_core::Error) -> KeyringError {
     KeyringError(e.to_string())
 }
 
+type Chosen = (Arc<CredentialStore>, &'static str);
+
 #[cfg(target_os = "linux")]
-fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+fn platform_store(service: &str) -> Result<Chosen, KeyringError> {
+    if let Some(store) = secret_service(service) {
+        return Ok((store, "secret-service"));
+    }
     let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new().map_err(err)?;
-    Ok(store)
+    Ok((store, "keyutils"))
+}
+
+/// The Secret Service, if a session bus is there and a probe entry can be written and removed
+/// (a locked or absent keyring daemon fails the probe).
+#[cfg(target_os = "linux")]
+fn secret_service(service: &str) -> Option<Arc<CredentialStore>> {
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS")?;
+    let store: Arc<CredentialStore> = dbus_secret_service_keyring_store::Store::new().ok()?;
+    let probe = store.build(service, "probe", None).ok()?;
+    probe.set_password("probe").ok()?;
+    probe.delete_credential().ok()?;
+    Some(store)
 }
 
 #[cfg(target_os = "macos")]
-fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+fn platform_store(_service: &str) -> Result<Chosen, KeyringError> {
     let store: Arc<CredentialStore> =
         apple_native_keyring_store::keychain::Store::new().map_err(err)?;
-    Ok(store)
+    Ok((store, "keychain"))
 }
 
 #[cfg(target_os = "windows")]
-fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+fn platform_store(_service: &str) -> Result<Chosen, KeyringError> {
     let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(err)?;
-    Ok(store)
+    Ok((store, "windows"))
 }
 
 fn to_hex(bytes: &[u8]) -> String {

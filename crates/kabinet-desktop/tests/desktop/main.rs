@@ -207,3 +207,48 @@ fn settings_are_saved_and_a_wrong_server_address_is_named() {
     std::fs::write(Settings::path(&dir.path), b"{not json").unwrap();
     assert_eq!(Settings::load(&dir.path), Settings::default());
 }
+
+/// Runs this test binary's `test` again inside a fresh D-Bus session with an unlocked GNOME
+/// Keyring (a throwaway HOME), the way a Linux desktop session provides a Secret Service.
+fn inside_gnome_keyring(test: &str) {
+    let home = TempDir::new();
+    let exe = std::env::current_exe().unwrap();
+    let script = format!(
+        "echo -n kabinet | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec '{}' --exact {test} --nocapture",
+        exe.display()
+    );
+    let status = std::process::Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("HOME", &home.path)
+        .env("KABINET_INSIDE_SECRET_SERVICE", "1")
+        .status()
+        .expect("dbus-run-session and gnome-keyring-daemon (installed by ./x test)");
+    assert!(status.success(), "the inner run failed: {status}");
+}
+
+#[test]
+fn a_secret_service_is_preferred_and_the_kernel_keyring_is_the_fallback() {
+    if std::env::var_os("KABINET_INSIDE_SECRET_SERVICE").is_none() {
+        // Outside a desktop session there is no Secret Service to answer.
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            assert_eq!(keyring("fallback").kind(), "keyutils");
+        }
+        inside_gnome_keyring(
+            "a_secret_service_is_preferred_and_the_kernel_keyring_is_the_fallback",
+        );
+        return;
+    }
+    let keys = keyring("secret-service");
+    assert_eq!(keys.kind(), "secret-service");
+    let key = keys.key("seal-key").unwrap();
+    assert_eq!(
+        keys.key("seal-key").unwrap(),
+        key,
+        "a key is made once and read back"
+    );
+    keys.set("session", "token-1").unwrap();
+    assert_eq!(keys.get("session").unwrap().as_deref(), Some("token-1"));
+    keys.delete("session").unwrap();
+    assert_eq!(keys.get("session").unwrap(), None);
+    keys.delete("seal-key").unwrap();
+}
