@@ -4,6 +4,9 @@
 //! command per operation of the API (made from the one list) that decodes its input, calls
 //! [`kabinet_desktop::Desktop`] and encodes the answer; errors cross as `{code, message, fields}`.
 
+mod menu;
+mod window_state;
+
 use kabinet_api::*;
 use kabinet_desktop::{
     Backend, BackendChoice, Desktop, Keyring, Settings, open_embedded, open_remote,
@@ -111,16 +114,59 @@ fn device_id(data_dir: &std::path::Path) -> Result<String, String> {
     Ok(id)
 }
 
+/// Brings the running window forward when Kabinet is started a second time.
+fn focus_main<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Logs in the OS log folder (`~/.local/share/ru.kabinet.desktop/logs` on Linux), five files of
+/// at most 1 MB kept. Nothing secret is logged: tokens never pass through this crate's logs.
+fn logging() -> tauri_plugin_log::Builder {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    tauri_plugin_log::Builder::new()
+        .targets([
+            Target::new(TargetKind::LogDir {
+                file_name: Some("kabinet".into()),
+            }),
+            Target::new(TargetKind::Stderr),
+        ])
+        .level(log::LevelFilter::Info)
+        .level_for("zbus", log::LevelFilter::Warn)
+        .level_for("tracing", log::LevelFilter::Warn)
+        .max_file_size(1_000_000)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+}
+
 /// Builds and runs the desktop app until its last window closes.
 pub fn run() {
     let context = tauri::generate_context!("tauri.conf.json");
     let built = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            log::info!("a second launch: focusing the running window");
+            focus_main(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(window_state::on_event)
+        .plugin(logging().build())
+        .menu(menu::build)
+        .on_menu_event(|app, event| menu::on_event(app, event.id().as_ref()))
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             let settings = Settings::load(&app.path().app_config_dir()?);
+            let choice = settings.backend;
             let opened = tauri::async_runtime::block_on(open(data_dir, settings));
-            if let Err(why) = &opened {
-                eprintln!("kabinet: the embedded backend could not open: {why}");
+            match &opened {
+                Ok(desktop) => log::info!(
+                    "Kabinet {} started: {choice:?} backend, keyring {}",
+                    env!("CARGO_PKG_VERSION"),
+                    desktop.keyring_kind()
+                ),
+                Err(why) => log::error!("the backend could not open: {why}"),
             }
             app.manage(opened);
             Ok(())

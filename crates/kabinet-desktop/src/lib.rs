@@ -59,6 +59,11 @@ impl Desktop {
         }
     }
 
+    /// Which keyring store holds the secrets (for the log).
+    pub fn keyring_kind(&self) -> &'static str {
+        self.keyring.kind()
+    }
+
     /// Whether a session is remembered.
     pub fn remembers(&self) -> bool {
         *lock(&self.remember)
@@ -107,7 +112,7 @@ impl Desktop {
         if *lock(&self.remember) {
             // A keyring that refuses leaves the session working until the app closes.
             if let Err(e) = self.keyring.set(SESSION_ENTRY, &token) {
-                eprintln!("kabinet: the session is not remembered: {e}");
+                eprintln!("kabinet: the session is not remembered ({e})");
             }
         }
         *lock(&self.session) = Some(token);
