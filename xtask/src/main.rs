@@ -27,7 +27,8 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench(),
         Some("codegen") => codegen(),
-        _ => Err("usage: cargo xtask <run|test|ci|bench|codegen>".to_owned()),
+        Some("dist") => dist(),
+        _ => Err("usage: cargo xtask <run|test|ci|bench|codegen|dist>".to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -181,6 +182,26 @@ fn require_postgres_in_ci() -> Result {
         }
         _ => Ok(()),
     }
+}
+
+/// Release installers for this OS through the Tauri CLI (`tauri build`, which builds the UI and
+/// the release binary): `.deb` and `.rpm` on Linux (AppImage's bundler downloads tools, so it is
+/// configured but not built here), `.app` and `.dmg` on macOS, `.msi` and NSIS `.exe` on Windows.
+fn dist() -> Result {
+    let bundles = if cfg!(target_os = "linux") {
+        "deb,rpm"
+    } else if cfg!(target_os = "macos") {
+        "app,dmg"
+    } else {
+        "msi,nsis"
+    };
+    step(
+        &format!("installers ({bundles})"),
+        npm(&["run", "tauri", "--", "build", "--bundles", bundles]),
+    )?;
+    let target = env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    eprintln!("\ninstallers are in {target}/release/bundle/");
+    Ok(())
 }
 
 fn build_ui() -> Result {
