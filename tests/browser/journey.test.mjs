@@ -241,6 +241,32 @@ journey("the whole journey: registration to a confirmed account, every screen in
   }
 });
 
+journey("without a mobile phone: registration by e-mail, confirmed by the link in the letter", async (page) => {
+  const email = `citizen-${Date.now()}@example.org`;
+  await page.goto(`${server.url}#/register`);
+  await page.getByRole("button", { name: "У меня нет мобильного телефона" }).click();
+  await page.getByLabel("Фамилия").fill("Почтова");
+  await page.getByLabel("Имя", { exact: true }).fill("Ольга");
+  await page.getByLabel("Электронная почта").fill(email);
+  await page.getByLabel(/Я согласен/).check();
+  await screen(page, "register-email-ru");
+  await page.getByRole("button", { name: "Продолжить" }).click();
+  await page.getByText(/Мы отправили письмо с кодом и ссылкой/).waitFor();
+  // The letter carries a link `…/#/register/confirm/<token>`; the citizen opens it.
+  const letter = page.locator(`[data-testid=inbox-message][data-to="${email}"]`).first();
+  await letter.waitFor();
+  const token = /#\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(await letter.innerText())?.[1];
+  assert.ok(token, "the letter has a confirmation link");
+  await page.goto(`${server.url}#/register/confirm/${token}`);
+  // The link confirms the address; the wizard continues at the password.
+  await page.getByLabel("Пароль ещё раз").waitFor();
+  await page.getByLabel("Пароль", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Пароль ещё раз").fill(PASSWORD);
+  await page.getByRole("button", { name: "Завершить регистрацию" }).click();
+  await page.getByTestId("account-name").waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId("account-name").innerText(), "Ольга Почтова");
+});
+
 journey("every invalid registration field says what is wrong, in Russian and in English", async (page) => {
   await page.goto(`${server.url}#/register`);
   await page.getByLabel("Мобильный телефон").fill("+7 812 123-45-67");
@@ -368,6 +394,28 @@ journey("a temporary password from a service centre must be replaced before anyt
   await page.getByLabel("Новый пароль").fill(fresh);
   await page.getByLabel("Пароль ещё раз").fill(fresh);
   await page.getByRole("button", { name: "Сохранить и войти" }).click();
+  await page.getByTestId("account-name").waitFor();
+});
+
+journey("«Это был не я» ends every session and leads straight into recovery", async (page) => {
+  const phone = newPhone();
+  await registerViaApi(server, { surname: "Бдительная", firstName: "Нина", phone, password: PASSWORD, device: await deviceOf(page) });
+  await signInUi(page, phone, PASSWORD);
+  await page.getByTestId("account-name").waitFor();
+  await page.getByRole("link", { name: "Безопасность" }).click();
+  await page.getByTestId("events").getByRole("row").nth(1).waitFor();
+  await screen(page, "security-events-ru");
+  const before = await messagesTo(server, phone);
+  await page.getByRole("button", { name: "Это был не я" }).first().click();
+  await page.getByRole("heading", { level: 1, name: "Восстановление доступа" }).waitFor();
+  await page.getByLabel("Код подтверждения").fill(await codeFor(server, phone, { after: before }));
+  await page.getByRole("button", { name: "Подтвердить" }).click();
+  const fresh = "Tolko-Moi-9!";
+  await page.getByLabel("Новый пароль").fill(fresh);
+  await page.getByLabel("Пароль ещё раз").fill(fresh);
+  await page.getByRole("button", { name: "Сохранить пароль" }).click();
+  await page.getByTestId("recovered").waitFor();
+  await signInUi(page, phone, fresh);
   await page.getByTestId("account-name").waitFor();
 });
 
