@@ -108,7 +108,7 @@ fn device_id(data_dir: &std::path::Path) -> Result<String, String> {
     }
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
-    let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let id = hex::encode(bytes);
     std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
     std::fs::write(&path, &id).map_err(|e| e.to_string())?;
     Ok(id)

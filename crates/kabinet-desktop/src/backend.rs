@@ -54,7 +54,8 @@ pub async fn open_embedded(database_url: &str, keyring: &Keyring) -> Result<Serv
         .map_err(|e| e.to_string())?;
     let service = Service::new(store, config, Ports::simulated(Arc::new(SystemClock)))
         .map_err(|e| e.to_string())?;
-    // The worker lives as long as the process: registry checks and letters run on it.
-    std::mem::forget(service.spawn_worker("desktop".into(), std::time::Duration::from_secs(1)));
+    // Dropping the handle detaches the worker: it runs registry checks and letters for as long
+    // as the process lives.
+    drop(service.spawn_worker("desktop".into(), std::time::Duration::from_secs(1)));
     Ok(service)
 }

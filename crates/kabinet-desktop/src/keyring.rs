@@ -73,14 +73,14 @@ impl Keyring {
 
     /// A 32-byte key called `name`, made from the OS random source and stored on first use.
     pub fn key(&self, name: &str) -> Result<[u8; 32], KeyringError> {
-        if let Some(hex) = self.get(name)?
-            && let Some(key) = from_hex(&hex)
+        if let Some(text) = self.get(name)?
+            && let Ok(key) = <[u8; 32]>::try_from(hex::decode(text.trim()).unwrap_or_default())
         {
             return Ok(key);
         }
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| KeyringError(e.to_string()))?;
-        self.set(name, &to_hex(&key))?;
+        self.set(name, &hex::encode(key))?;
         Ok(key)
     }
 }
@@ -123,20 +123,4 @@ fn platform_store(_service: &str) -> Result<Chosen, KeyringError> {
 fn platform_store(_service: &str) -> Result<Chosen, KeyringError> {
     let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(err)?;
     Ok((store, "windows"))
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(text: &str) -> Option<[u8; 32]> {
-    let text = text.trim();
-    if text.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }

@@ -111,18 +111,24 @@ export function isDesktop(): boolean {
   return Boolean((globalThis as unknown as TauriWindow).__TAURI_INTERNALS__);
 }
 
+/** One desktop-only command (not an API operation), failing like the Tauri transport. */
+async function desktopCommand<T>(command: string, args: Record<string, unknown>): Promise<T> {
+  const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;
+  if (!tauri) throw new ApiFailure({ code: "not_available", message: "desktop only" });
+  try {
+    return (await tauri.invoke(command, args)) as T;
+  } catch (error) {
+    throw new ApiFailure(isApiError(error) ? error : { code: "internal", message: String(error) });
+  }
+}
+
 /**
  * Desktop only: whether the next sign-in is remembered across restarts (the token then goes to
  * the OS keyring; the page never sees it). Browsers keep the session cookie for its lifetime.
  */
 export async function rememberOnThisDevice(remember: boolean): Promise<void> {
-  const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;
-  if (!tauri) return;
-  try {
-    await tauri.invoke("desktop_remember", { remember });
-  } catch {
-    // a keyring that refuses leaves the session for this run only
-  }
+  // A keyring that refuses leaves the session for this run only.
+  await desktopCommand("desktop_remember", { remember }).catch(() => {});
 }
 
 /** The desktop's settings (mirrors kabinet-desktop's `Settings`). */
@@ -131,30 +137,14 @@ export interface DesktopSettings {
   server_url: string;
 }
 
-function tauriInvoke(): Invoke {
-  const tauri = (globalThis as unknown as TauriWindow).__TAURI_INTERNALS__;
-  if (!tauri) throw new ApiFailure({ code: "not_available", message: "desktop only" });
-  return (cmd, args) => tauri.invoke(cmd, args);
-}
-
 /** Desktop only: the saved settings. */
-export async function desktopSettings(): Promise<DesktopSettings> {
-  const invoke = tauriInvoke();
-  try {
-    return (await invoke("desktop_settings", {})) as DesktopSettings;
-  } catch (error) {
-    throw new ApiFailure(isApiError(error) ? error : { code: "internal", message: String(error) });
-  }
+export function desktopSettings(): Promise<DesktopSettings> {
+  return desktopCommand("desktop_settings", {});
 }
 
 /** Desktop only: saves the settings; the app restarts on the chosen backend. */
 export async function saveDesktopSettings(settings: DesktopSettings): Promise<void> {
-  const invoke = tauriInvoke();
-  try {
-    await invoke("desktop_settings_save", { settings });
-  } catch (error) {
-    throw new ApiFailure(isApiError(error) ? error : { code: "internal", message: String(error) });
-  }
+  await desktopCommand("desktop_settings_save", { settings });
 }
 
 /** Tauri's transport inside the desktop window, HTTP everywhere else. */

@@ -1,13 +1,11 @@
 // What the UI knows about the backend and the signed-in citizen. The session itself never lives
 // here: the browser keeps it in an HttpOnly cookie, the desktop in the OS keyring.
 import { writable } from "svelte/store";
-import type { AccountSummary, ApiError, AppInfo } from "../api/generated";
-import { asApiError, backend } from "../api/backend";
+import type { AccountSummary, AppInfo } from "../api/generated";
+import { backend } from "../api/backend";
 
 /** `undefined` while unknown, `null` when nobody is signed in. */
 export const account = writable<AccountSummary | null | undefined>(undefined);
-/** A failure reaching the backend, shown above every screen until the next success. */
-export const lastError = writable<ApiError | undefined>(undefined);
 export const appInfo = writable<AppInfo | undefined>(undefined);
 
 export async function loadAppInfo(): Promise<void> {
@@ -24,9 +22,8 @@ export async function refreshAccount(): Promise<AccountSummary | null> {
     const me = await backend.me({});
     account.set(me);
     return me;
-  } catch (thrown) {
+  } catch {
     // Signed out, expired or unreachable: the public screens are what is left to show.
-    lastError.set(asApiError(thrown).code === "unauthenticated" ? undefined : asApiError(thrown));
     account.set(null);
     return null;
   }
