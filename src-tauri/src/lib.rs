@@ -5,6 +5,7 @@
 //! [`kabinet_desktop::Desktop`] and encodes the answer; errors cross as `{code, message, fields}`.
 
 mod menu;
+mod updates;
 mod window_state;
 
 use kabinet_api::*;
@@ -40,7 +41,10 @@ macro_rules! commands {
                 desktop_remember,
                 desktop_remembers,
                 desktop_settings,
-                desktop_settings_save
+                desktop_settings_save,
+                desktop_ready,
+                updates::desktop_update_check,
+                updates::desktop_update_install
             ]
         }
     };
@@ -58,6 +62,19 @@ fn desktop_remember(state: State<'_, Opened>, remember: bool) -> Result<(), ApiE
 #[tauri::command]
 fn desktop_remembers(state: State<'_, Opened>) -> Result<bool, ApiError> {
     Ok(desktop(&state)?.remembers())
+}
+
+/// When the process started, for the start-up time in the log.
+struct Started(std::time::Instant);
+
+/// The window's first screen is up: logs how long the start took (for support, and the line the
+/// start-up benchmark waits for).
+#[tauri::command]
+fn desktop_ready(started: State<'_, Started>) {
+    log::info!(
+        "window interactive {} ms after start",
+        started.0.elapsed().as_millis()
+    );
 }
 
 /// The settings screen's current values.
@@ -143,6 +160,7 @@ fn logging() -> tauri_plugin_log::Builder {
 
 /// Builds and runs the desktop app until its last window closes.
 pub fn run() {
+    let started = Started(std::time::Instant::now());
     let context = tauri::generate_context!("tauri.conf.json");
     let built = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
@@ -153,6 +171,9 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .on_window_event(window_state::on_event)
         .plugin(logging().build())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(updates::Offered::default())
+        .manage(started)
         .menu(menu::build)
         .on_menu_event(|app, event| menu::on_event(app, event.id().as_ref()))
         .setup(|app| {

@@ -35,8 +35,11 @@ async function waitForStatus(port, deadlineMs) {
   }
 }
 
-/** Launches the app under tauri-driver with its own data and config folders. */
-export async function launchApp({ dataHome, keyringService } = {}) {
+/**
+ * Launches the app under tauri-driver with its own data and config folders; `env` adds
+ * variables for the app, `application` runs another copy of the binary.
+ */
+export async function launchApp({ dataHome, keyringService, env = {}, application } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const home = dataHome ?? mkdtempSync(join(tmpdir(), "kabinet-desktop-"));
@@ -53,6 +56,7 @@ export async function launchApp({ dataHome, keyringService } = {}) {
         NO_AT_BRIDGE: "1",
         KABINET_KEYRING_SERVICE: keyringService ?? `kabinet-e2e-${process.pid}`,
         WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+        ...env,
       },
     },
   );
@@ -65,7 +69,7 @@ export async function launchApp({ dataHome, keyringService } = {}) {
       logLevel: "warn",
       connectionRetryCount: 0,
       capabilities: {
-        "tauri:options": { application: appBinary() },
+        "tauri:options": { application: application ?? appBinary() },
         "wdio:enforceWebDriverClassic": true,
       },
     });

@@ -8,10 +8,15 @@
 //! - `codegen` — rewrite the generated TypeScript API bindings (`ui/src/api/generated.ts`) and
 //!   the OpenAPI document (`docs/openapi.json`);
 //! - `bench` — every benchmark (release build), printed as ratios against the baseline of its
-//!   group measured in the same run.
+//!   group measured in the same run;
+//! - `dist` — the installers of this OS and, with a signing key, the updater's `latest.json`;
+//! - `release-manifest --dir D --base-url U [--version V] [--notes N]` — signs the installers in
+//!   a folder and writes its `latest.json` (what `dist` does after building).
 //!
 //! Installing system packages is the job of the `./x` script that calls this; xtask only checks
 //! that what it needs is there and says what is missing.
+
+mod release;
 
 use std::env;
 use std::process::{Command, ExitCode};
@@ -25,10 +30,11 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("ci") => ci(),
-        Some("bench") => bench(),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("codegen") => codegen(),
         Some("dist") => dist(),
-        _ => Err("usage: cargo xtask <run|test|ci|bench|codegen|dist>".to_owned()),
+        Some("release-manifest") => release_manifest(&args[1..]),
+        _ => Err("usage: cargo xtask <run|test|ci|bench|codegen|dist|release-manifest>".to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -104,14 +110,25 @@ const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-server", "load"),
 ];
 
-fn bench() -> Result {
+/// Every benchmark, or only those whose package or target contains `only`
+/// (`cargo xtask bench desktop`).
+fn bench(only: Option<&str>) -> Result {
+    let wanted = |package: &str, target: &str| {
+        only.is_none_or(|only| package.contains(only) || target.contains(only))
+    };
     for (package, target) in SELF_REPORTING {
+        if !wanted(package, target) {
+            continue;
+        }
         step(
             &format!("benchmarks of {package}"),
             cargo_with(&["bench", "-p", package, "--bench", target, "--locked"]),
         )?;
     }
     for (package, target, groups) in BENCHES {
+        if !wanted(package, target) {
+            continue;
+        }
         step(
             &format!("benchmarks of {package}"),
             cargo_with(&[
@@ -122,7 +139,33 @@ fn bench() -> Result {
             print_ratios(group)?;
         }
     }
+    if wanted("kabinet", "desktop") {
+        bench_desktop_startup()?;
+    }
     Ok(())
+}
+
+/// Start-up time and peak memory of the release app next to a bare Tauri window, both built
+/// here and now (`benches/desktop-startup.mjs` measures; `benches/bare-window` is the baseline).
+fn bench_desktop_startup() -> Result {
+    build_ui()?;
+    step(
+        "release builds of Kabinet and the bare window",
+        cargo_with(&[
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "kabinet",
+            "-p",
+            "bare-window",
+        ]),
+    )?;
+    let release = target_dir().join("release");
+    let mut cmd = under_display(&["node", "benches/desktop-startup.mjs"]);
+    cmd.arg(release.join("kabinet"))
+        .arg(release.join("bare-window"));
+    step("desktop start-up", cmd)
 }
 
 /// Prints each member of a criterion group next to the group's `baseline`, from criterion's
@@ -199,9 +242,73 @@ fn dist() -> Result {
         &format!("installers ({bundles})"),
         npm(&["run", "tauri", "--", "build", "--bundles", bundles]),
     )?;
-    let target = env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    eprintln!("\ninstallers are in {target}/release/bundle/");
+    let bundle_dir = target_dir().join("release").join("bundle");
+    eprintln!("\ninstallers are in {}", bundle_dir.display());
+    if !release::has_signing_key() {
+        eprintln!(
+            "latest.json not written: the release key is not set (TAURI_SIGNING_PRIVATE_KEY or \
+             TAURI_SIGNING_PRIVATE_KEY_PATH, and TAURI_SIGNING_PRIVATE_KEY_PASSWORD)"
+        );
+        return Ok(());
+    }
+    // One folder to publish: the installers, their signatures and latest.json.
+    let out = bundle_dir.join("updates");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    for kind in bundles.split(',') {
+        let Ok(entries) = std::fs::read_dir(bundle_dir.join(kind)) else {
+            continue;
+        };
+        for path in entries.filter_map(|entry| Some(entry.ok()?.path())) {
+            if path.is_file()
+                && let Some(name) = path.file_name()
+            {
+                std::fs::copy(&path, out.join(name)).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    let manifest = release::write_manifest(&release::Release {
+        dir: out,
+        version: app_version()?,
+        base_url: env::var("KABINET_RELEASE_BASE_URL")
+            .unwrap_or_else(|_| "https://updates.kabinet.example/stable".into()),
+        notes: env::var("KABINET_RELEASE_NOTES").unwrap_or_default(),
+    })?;
+    eprintln!("updater manifest: {}", manifest.display());
     Ok(())
+}
+
+/// `release-manifest --dir D --base-url U [--version V] [--notes N]`.
+fn release_manifest(args: &[String]) -> Result {
+    let value = |flag: &str| -> Option<String> {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let dir = value("--dir").ok_or("--dir is required")?;
+    let base_url = value("--base-url").ok_or("--base-url is required")?;
+    let version = match value("--version") {
+        Some(version) => version,
+        None => app_version()?,
+    };
+    let path = release::write_manifest(&release::Release {
+        dir: dir.into(),
+        version,
+        base_url,
+        notes: value("--notes").unwrap_or_default(),
+    })?;
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// The app's version, from `tauri.conf.json`.
+fn app_version() -> Result<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tauri.conf.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    json["version"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: no version", path.display()))
 }
 
 fn build_ui() -> Result {
@@ -212,6 +319,11 @@ fn build_ui() -> Result {
 /// session keyring of its own (`keyctl session -`), so the app's kernel-keyring entries can be
 /// linked to the persistent keyring and never mix with the user's.
 fn desktop_e2e() -> Command {
+    under_display(&["npm", "run", "test:desktop"])
+}
+
+/// `program` in its own session keyring, D-Bus session and Xvfb display.
+fn under_display(program: &[&str]) -> Command {
     let mut cmd = Command::new("keyctl");
     cmd.args([
         "session",
@@ -222,10 +334,8 @@ fn desktop_e2e() -> Command {
         "-a",
         "-s",
         "-screen 0 1280x1024x24",
-        "npm",
-        "run",
-        "test:desktop",
-    ]);
+    ])
+    .args(program);
     cmd.env("NO_AT_BRIDGE", "1")
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     cmd

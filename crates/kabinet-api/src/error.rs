@@ -61,6 +61,11 @@ pub enum ErrorCode {
     TooLarge,
     /// A browser request without the page's anti-forgery token: reload the page.
     CsrfFailed,
+    /// Desktop: the downloaded update failed its signature check and was not installed.
+    UpdateRefused,
+    /// Desktop: the verified update could not be installed (e.g. the citizen cancelled the
+    /// system's permission prompt); the running version stays.
+    UpdateFailed,
     /// Something failed inside Kabinet; it is logged.
     Internal,
 }
@@ -93,6 +98,8 @@ impl ErrorCode {
             Self::NotAvailable => "not_available",
             Self::TooLarge => "too_large",
             Self::CsrfFailed => "csrf_failed",
+            Self::UpdateRefused => "update_refused",
+            Self::UpdateFailed => "update_failed",
             Self::Internal => "internal",
         }
     }
@@ -128,6 +135,10 @@ impl ErrorCode {
             Self::NotAvailable => "Недоступно в этой установке",
             Self::TooLarge => "Слишком большой запрос",
             Self::CsrfFailed => "Страница устарела. Обновите её и повторите",
+            Self::UpdateRefused => {
+                "Обновление не прошло проверку подписи и не установлено. Работайте в текущей версии"
+            }
+            Self::UpdateFailed => "Обновление не установлено. Текущая версия продолжает работать",
             Self::Internal => "Что-то пошло не так. Мы уже разбираемся",
         }
     }

@@ -39,6 +39,8 @@ pub fn status(code: ErrorCode) -> u16 {
         CodeWrong | CodeExpired | CodeSpent | CodeAttemptsExhausted => 400,
         CredentialsInvalid | Unauthenticated => 401,
         PasswordWrong | AccountBlocked | NotAllowed | CsrfFailed => 403,
+        // Desktop-only; never answered over HTTP.
+        UpdateRefused | UpdateFailed => 422,
         NotFound | NotAvailable => 404,
         ContactInUse | Conflict | WrongStep | ReverificationNeeded => 409,
         FlowExpired => 410,

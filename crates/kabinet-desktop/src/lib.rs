@@ -11,6 +11,7 @@
 mod backend;
 pub mod keyring;
 pub mod settings;
+pub mod updates;
 
 use std::sync::Mutex;
 
@@ -20,6 +21,7 @@ use serde_json::Value;
 pub use backend::{Backend, open_embedded, open_remote};
 pub use keyring::{Keyring, KeyringError};
 pub use settings::{BackendChoice, Settings};
+pub use updates::{Channel, Policy, UpdatePlan};
 
 /// The keyring entry of a remembered session.
 const SESSION_ENTRY: &str = "session";

@@ -1,9 +1,11 @@
 //! The desktop's settings, in `settings.json` of the OS config folder: which backend to use and
-//! the server's address. Nothing secret is kept here. A bad value is named by its field.
+//! the server's address, the release channel. Nothing secret is kept here. A bad value is named by its field.
 
 use std::path::{Path, PathBuf};
 
 use kabinet_api::{ApiError, ErrorCode};
+
+use crate::updates::Channel;
 use serde::{Deserialize, Serialize};
 
 /// Where the desktop's operations go.
@@ -26,6 +28,9 @@ pub struct Settings {
     /// The server for the remote backend (`https://kabinet.example`).
     #[serde(default)]
     pub server_url: String,
+    /// The release channel to follow (a workstation policy may fix it).
+    #[serde(default)]
+    pub update_channel: Channel,
 }
 
 impl Settings {

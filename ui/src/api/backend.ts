@@ -135,6 +135,39 @@ export async function rememberOnThisDevice(remember: boolean): Promise<void> {
 export interface DesktopSettings {
   backend: "embedded" | "remote";
   server_url: string;
+  update_channel: UpdateChannel;
+}
+
+export type UpdateChannel = "stable" | "beta";
+
+/** What the desktop knows about updates (mirrors kabinet-desktop's `UpdateStatus`). */
+export interface UpdateStatus {
+  current_version: string;
+  channel: UpdateChannel;
+  channel_locked: boolean;
+  disabled_by: "policy" | "broken_policy" | null;
+  pinned_version: string | null;
+  offered_version: string | null;
+  notes: string | null;
+  published: string | null;
+}
+
+/** Desktop only: tells the app its first screen is up (logged with the start-up time). */
+export function reportReady(): void {
+  if (isDesktop()) void desktopCommand("desktop_ready", {}).catch(() => {});
+}
+
+/** Desktop only: looks for a signed update the workstation allows. */
+export function checkForUpdate(): Promise<UpdateStatus> {
+  return desktopCommand("desktop_update_check", {});
+}
+
+/**
+ * Desktop only: downloads the offered update, verifies its signature, installs it and restarts.
+ * A bad signature fails with `update_refused` and nothing is installed.
+ */
+export async function installUpdate(): Promise<void> {
+  await desktopCommand("desktop_update_install", {});
 }
 
 /** Desktop only: the saved settings. */

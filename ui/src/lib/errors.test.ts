@@ -39,7 +39,7 @@ describe("error messages", () => {
   });
 
   it("exist for every error code in both languages", () => {
-    const codes: ErrorCode[] = ["invalid_input", "contact_in_use", "code_wrong", "code_expired", "code_spent", "code_attempts_exhausted", "resend_too_soon", "send_limit_reached", "flow_expired", "wrong_step", "credentials_invalid", "account_locked", "too_many_requests", "account_blocked", "unauthenticated", "password_wrong", "not_found", "conflict", "not_allowed", "reverification_needed", "unavailable", "not_available", "too_large", "csrf_failed", "internal"];
+    const codes: ErrorCode[] = ["invalid_input", "contact_in_use", "code_wrong", "code_expired", "code_spent", "code_attempts_exhausted", "resend_too_soon", "send_limit_reached", "flow_expired", "wrong_step", "credentials_invalid", "account_locked", "too_many_requests", "account_blocked", "unauthenticated", "password_wrong", "not_found", "conflict", "not_allowed", "reverification_needed", "unavailable", "not_available", "too_large", "csrf_failed", "update_refused", "update_failed", "internal"];
     for (const lng of ["ru", "en"]) for (const code of codes) expect(i18n.exists(`errors.${code}`, { lng }), `${lng} ${code}`).toBe(true);
   });
 

@@ -3,7 +3,7 @@
 
 use kabinet_api::*;
 use kabinet_desktop::{
-    Backend, BackendChoice, Desktop, Keyring, Settings, open_embedded, open_remote,
+    Backend, BackendChoice, Channel, Desktop, Keyring, Settings, open_embedded, open_remote,
 };
 use kabinet_store::testing::TempDir;
 
@@ -189,6 +189,7 @@ fn settings_are_saved_and_a_wrong_server_address_is_named() {
     let mut settings = Settings {
         backend: BackendChoice::Remote,
         server_url: "kabinet.example".into(),
+        update_channel: Channel::Beta,
     };
     let error = settings.save(&dir.path).unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidInput);
