@@ -9,8 +9,9 @@ mod updates;
 mod window_state;
 
 use kabinet_api::*;
+use kabinet_desktop::settings::DATABASE_PASSWORD_ENTRY;
 use kabinet_desktop::{
-    Backend, BackendChoice, Desktop, Keyring, Settings, open_embedded, open_remote,
+    Backend, BackendChoice, Desktop, Keyring, Settings, SettingsView, open_embedded, open_remote,
 };
 use serde_json::Value;
 use tauri::{Manager, State};
@@ -77,18 +78,39 @@ fn desktop_ready(started: State<'_, Started>) {
     );
 }
 
-/// The settings screen's current values.
+/// The settings screen's current values, and whether a database password is kept (never the
+/// password).
 #[tauri::command]
-fn desktop_settings(app: tauri::AppHandle) -> Result<Settings, ApiError> {
-    Ok(Settings::load(&config_dir(&app)?))
+fn desktop_settings(app: tauri::AppHandle) -> Result<SettingsView, ApiError> {
+    let settings = Settings::load(&config_dir(&app)?);
+    let database_password_saved = keyring()
+        .ok()
+        .and_then(|k| k.get(DATABASE_PASSWORD_ENTRY).ok().flatten())
+        .is_some();
+    Ok(SettingsView {
+        settings,
+        database_password_saved,
+    })
 }
 
-/// Saves the settings and restarts the app on the chosen backend; a wrong address is a field
-/// error and changes nothing.
+/// Saves the settings (a database password into the OS keyring) and restarts the app on the
+/// chosen backend; a wrong address is a field error and changes nothing.
 #[tauri::command]
-fn desktop_settings_save(app: tauri::AppHandle, settings: Settings) -> Result<(), ApiError> {
-    settings.save(&config_dir(&app)?)?;
+fn desktop_settings_save(
+    app: tauri::AppHandle,
+    settings: Settings,
+    database_password: Option<String>,
+) -> Result<(), ApiError> {
+    let keyring = keyring().map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e))?;
+    settings.save_with_password(&config_dir(&app)?, &keyring, database_password.as_deref())?;
     app.restart()
+}
+
+/// The OS keyring under Kabinet's service name; tests run the app with their own
+/// (`KABINET_KEYRING_SERVICE`) so they never touch a real install's.
+fn keyring() -> Result<Keyring, String> {
+    let service = std::env::var("KABINET_KEYRING_SERVICE").unwrap_or_else(|_| "kabinet".into());
+    Keyring::platform(&service).map_err(|e| e.to_string())
 }
 
 fn config_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
@@ -97,15 +119,13 @@ fn config_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e.to_string()))
 }
 
-/// Opens the backend the settings name: the embedded service in the app-data folder with keys
-/// from the OS keyring, or a server.
+/// Opens the backend the settings name: the embedded service (SQLite in the app-data folder, or
+/// PostgreSQL with its password from the keyring) with keys from the OS keyring, or a server.
 async fn open(data_dir: std::path::PathBuf, settings: Settings) -> Opened {
-    // Tests run the app with their own keyring service so they never touch a real install's.
-    let service = std::env::var("KABINET_KEYRING_SERVICE").unwrap_or_else(|_| "kabinet".into());
-    let keyring = Keyring::platform(&service).map_err(|e| e.to_string())?;
+    let keyring = keyring()?;
     let backend = match settings.backend {
         BackendChoice::Embedded => {
-            let url = kabinet_store::connect::sqlite_url_in(&data_dir, "embedded");
+            let url = settings.embedded_database_url(&data_dir, &keyring)?;
             Backend::Embedded(open_embedded(&url, &keyring).await?)
         }
         BackendChoice::Remote => open_remote(&settings.server_url)?,

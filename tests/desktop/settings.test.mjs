@@ -1,5 +1,6 @@
-// The desktop's settings screen in the real window: a wrong server address is named by its
-// field and nothing is saved (the app keeps running on the embedded backend).
+// The desktop's settings screen in the real window: a wrong server address, and a database
+// address with a password in it, are named by their fields and nothing is saved (the app keeps
+// running on the embedded backend).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
 import { artifactDir } from "../support/paths.mjs";
 
-test("a wrong server address is refused on its field and nothing is saved", async () => {
+test("wrong addresses are refused on their fields and nothing is saved", async () => {
   const home = mkdtempSync(join(tmpdir(), "kabinet-desktop-settings-"));
   const app = await launchApp({ dataHome: home });
   try {
@@ -27,6 +28,18 @@ test("a wrong server address is refused on its field and nothing is saved", asyn
     assert.match(await error.getText(), /https:\/\/kabinet\.example/);
     assert.equal(await url.getAttribute("aria-invalid"), "true");
     await screenshotDisplay(join(artifactDir("desktop"), "settings-error-ru.png"));
+    // A database address with its password in it: the password belongs in the keyring.
+    await browser.$('input[value="embedded"]').click();
+    await browser.$('input[name="database"][value="true"]').click();
+    const database = await browser.$("#database_url");
+    await database.waitForDisplayed({ timeout: 10_000 });
+    await database.setValue("postgres://kabinet:secret@db.centre.example/kabinet");
+    await browser.$("button[type=submit]").click();
+    const refused = await browser.$('[data-testid="database_url-error"]');
+    await refused.waitForDisplayed({ timeout: 10_000 });
+    assert.match(await refused.getText(), /Уберите пароль из адреса/);
+    assert.equal(await browser.$("#database_password").getAttribute("type"), "password");
+    await screenshotDisplay(join(artifactDir("desktop"), "settings-database-ru.png"));
     assert.equal(existsSync(join(home, "config", "ru.kabinet.desktop", "settings.json")), false);
   } finally {
     await app.close();

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 pub use backend::{Backend, open_embedded, open_remote};
 pub use keyring::{Keyring, KeyringError};
-pub use settings::{BackendChoice, Settings};
+pub use settings::{BackendChoice, Settings, SettingsView};
 pub use updates::{Channel, Policy, UpdatePlan};
 
 /// The keyring entry of a remembered session.

@@ -135,7 +135,14 @@ export async function rememberOnThisDevice(remember: boolean): Promise<void> {
 export interface DesktopSettings {
   backend: "embedded" | "remote";
   server_url: string;
+  /** The embedded service's PostgreSQL address without its password; empty for SQLite. */
+  database_url: string;
   update_channel: UpdateChannel;
+}
+
+/** The settings as the screen gets them: whether a database password is kept, never the password. */
+export interface DesktopSettingsView extends DesktopSettings {
+  database_password_saved: boolean;
 }
 
 export type UpdateChannel = "stable" | "beta";
@@ -171,13 +178,16 @@ export async function installUpdate(): Promise<void> {
 }
 
 /** Desktop only: the saved settings. */
-export function desktopSettings(): Promise<DesktopSettings> {
+export function desktopSettings(): Promise<DesktopSettingsView> {
   return desktopCommand("desktop_settings", {});
 }
 
-/** Desktop only: saves the settings; the app restarts on the chosen backend. */
-export async function saveDesktopSettings(settings: DesktopSettings): Promise<void> {
-  await desktopCommand("desktop_settings_save", { settings });
+/**
+ * Desktop only: saves the settings; a database password goes to the OS keyring (empty keeps the
+ * saved one). The app restarts on the chosen backend.
+ */
+export async function saveDesktopSettings(settings: DesktopSettings, databasePassword = ""): Promise<void> {
+  await desktopCommand("desktop_settings_save", { settings, databasePassword: databasePassword || null });
 }
 
 /** Tauri's transport inside the desktop window, HTTP everywhere else. */

@@ -2,6 +2,7 @@
 //! on the Rust side and in the real OS keyring (the Linux kernel keyring here).
 
 use kabinet_api::*;
+use kabinet_desktop::settings::DATABASE_PASSWORD_ENTRY;
 use kabinet_desktop::{
     Backend, BackendChoice, Channel, Desktop, Keyring, Settings, open_embedded, open_remote,
 };
@@ -190,6 +191,7 @@ fn settings_are_saved_and_a_wrong_server_address_is_named() {
         backend: BackendChoice::Remote,
         server_url: "kabinet.example".into(),
         update_channel: Channel::Beta,
+        database_url: String::new(),
     };
     let error = settings.save(&dir.path).unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidInput);
@@ -252,4 +254,103 @@ fn a_secret_service_is_preferred_and_the_kernel_keyring_is_the_fallback() {
     keys.delete("session").unwrap();
     assert_eq!(keys.get("session").unwrap(), None);
     keys.delete("seal-key").unwrap();
+}
+
+#[test]
+fn a_database_address_with_a_password_or_of_another_kind_is_refused() {
+    let dir = TempDir::new();
+    let keys = keyring("db-rules");
+    for (address, rule) in [
+        (
+            "postgres://kabinet:secret@db.centre.example/kabinet",
+            "password_in_url",
+        ),
+        (
+            "mysql://kabinet@db.centre.example/kabinet",
+            "postgres_url_format",
+        ),
+        ("db.centre.example", "postgres_url_format"),
+    ] {
+        let settings = Settings {
+            database_url: address.into(),
+            ..Settings::default()
+        };
+        let error = settings
+            .save_with_password(&dir.path, &keys, Some("pw"))
+            .unwrap_err();
+        assert_eq!(error.fields[0].field, "database_url", "{address}");
+        assert_eq!(error.fields[0].rules[0].rule, rule, "{address}");
+        assert_eq!(
+            keys.get(DATABASE_PASSWORD_ENTRY).unwrap(),
+            None,
+            "{address}"
+        );
+    }
+    assert!(
+        !Settings::path(&dir.path).exists(),
+        "a refused setting wrote the file"
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_service_runs_on_postgresql_with_its_password_in_the_keyring() {
+    let Some(db) = kabinet_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let dir = TempDir::new();
+    let keys = keyring("db-password");
+    let mut address = url::Url::parse(&db.url).unwrap();
+    address.set_password(None).unwrap();
+    let password = "пароль-базы-7Zq";
+    let settings = Settings {
+        database_url: address.to_string(),
+        ..Settings::default()
+    };
+    settings
+        .save_with_password(&dir.path, &keys, Some(password))
+        .unwrap();
+    // The password is in the keyring, not in the settings file.
+    let file = std::fs::read_to_string(Settings::path(&dir.path)).unwrap();
+    assert!(
+        !file.contains(password) && file.contains("postgres://"),
+        "{file}"
+    );
+    assert_eq!(
+        keys.get(DATABASE_PASSWORD_ENTRY).unwrap().as_deref(),
+        Some(password)
+    );
+    // Saving again without a password keeps the kept one.
+    settings.save_with_password(&dir.path, &keys, None).unwrap();
+    assert_eq!(
+        keys.get(DATABASE_PASSWORD_ENTRY).unwrap().as_deref(),
+        Some(password)
+    );
+    // The URL the service opens carries it, in memory only.
+    let url = Settings::load(&dir.path)
+        .embedded_database_url(&dir.path, &keys)
+        .unwrap();
+    assert_eq!(
+        url::Url::parse(&url).unwrap().password(),
+        Some("%D0%BF%D0%B0%D1%80%D0%BE%D0%BB%D1%8C-%D0%B1%D0%B0%D0%B7%D1%8B-7Zq")
+    );
+    let service = open_embedded(&url, &keys)
+        .await
+        .expect("embedded service on PostgreSQL");
+    let desktop = Desktop::new(
+        Backend::Embedded(service),
+        keys.clone(),
+        "device-pg".into(),
+        "test desktop".into(),
+    );
+    let answer = register(&desktop, "+79160000777").await;
+    assert!(answer.get("token").is_none());
+    // Back to SQLite: the password leaves the keyring.
+    Settings::default()
+        .save_with_password(&dir.path, &keys, None)
+        .unwrap();
+    assert_eq!(keys.get(DATABASE_PASSWORD_ENTRY).unwrap(), None);
+    for name in ["pepper", "seal-key"] {
+        keys.delete(name).unwrap();
+    }
+    db.finish().await;
 }
