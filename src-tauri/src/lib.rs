@@ -14,16 +14,29 @@ use kabinet_desktop::{
     Backend, BackendChoice, Desktop, Keyring, Settings, SettingsView, open_embedded, open_remote,
 };
 use serde_json::Value;
+use std::sync::Arc;
+
 use tauri::{Manager, State};
+use tokio::sync::watch;
 
 /// The backend once it is open, or why it could not open.
-type Opened = Result<Desktop, String>;
+type Opened = Result<Arc<Desktop>, String>;
 
-fn desktop<'a>(state: &'a State<'_, Opened>) -> Result<&'a Desktop, ApiError> {
-    state
-        .inner()
-        .as_ref()
-        .map_err(|why| ApiError::new(ErrorCode::Unavailable).with_message(why.clone()))
+/// The backend, opened in the background while WebKit starts the window: commands that come
+/// before it is ready wait for it.
+struct Opening(watch::Sender<Option<Opened>>);
+
+async fn desktop(state: &State<'_, Opening>) -> Result<Arc<Desktop>, ApiError> {
+    let mut opened = state.0.subscribe();
+    let opened = opened
+        .wait_for(Option::is_some)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e.to_string()))?;
+    match opened.as_ref() {
+        Some(Ok(desktop)) => Ok(desktop.clone()),
+        Some(Err(why)) => Err(ApiError::new(ErrorCode::Unavailable).with_message(why.clone())),
+        None => Err(ApiError::new(ErrorCode::Unavailable)),
+    }
 }
 
 macro_rules! commands {
@@ -31,8 +44,8 @@ macro_rules! commands {
         $(
             $(#[$doc])*
             #[tauri::command]
-            async fn $name(state: State<'_, Opened>, request: $request) -> Result<Value, ApiError> {
-                desktop(&state)?.$name(request).await
+            async fn $name(state: State<'_, Opening>, request: $request) -> Result<Value, ApiError> {
+                desktop(&state).await?.$name(request).await
             }
         )*
 
@@ -55,14 +68,14 @@ with_operations!(commands);
 
 /// Whether the next sign-in is remembered across restarts («Запомнить меня»).
 #[tauri::command]
-fn desktop_remember(state: State<'_, Opened>, remember: bool) -> Result<(), ApiError> {
-    desktop(&state)?.set_remember(remember)
+async fn desktop_remember(state: State<'_, Opening>, remember: bool) -> Result<(), ApiError> {
+    desktop(&state).await?.set_remember(remember)
 }
 
 /// Whether a session is remembered.
 #[tauri::command]
-fn desktop_remembers(state: State<'_, Opened>) -> Result<bool, ApiError> {
-    Ok(desktop(&state)?.remembers())
+async fn desktop_remembers(state: State<'_, Opening>) -> Result<bool, ApiError> {
+    Ok(desktop(&state).await?.remembers())
 }
 
 /// When the process started, for the start-up time in the log.
@@ -132,7 +145,12 @@ async fn open(data_dir: std::path::PathBuf, settings: Settings) -> Opened {
     };
     let device_id = device_id(&data_dir)?;
     let device_name = format!("Кабинет для {}", std::env::consts::OS);
-    Ok(Desktop::new(backend, keyring, device_id, device_name))
+    Ok(Arc::new(Desktop::new(
+        backend,
+        keyring,
+        device_id,
+        device_name,
+    )))
 }
 
 /// A random, non-secret id of this installation, kept in the data folder.
@@ -200,16 +218,21 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             let settings = Settings::load(&app.path().app_config_dir()?);
             let choice = settings.backend;
-            let opened = tauri::async_runtime::block_on(open(data_dir, settings));
-            match &opened {
-                Ok(desktop) => log::info!(
-                    "Kabinet {} started: {choice:?} backend, keyring {}",
-                    env!("CARGO_PKG_VERSION"),
-                    desktop.keyring_kind()
-                ),
-                Err(why) => log::error!("the backend could not open: {why}"),
-            }
-            app.manage(opened);
+            let opening = watch::Sender::new(None);
+            let opened = opening.clone();
+            app.manage(Opening(opening));
+            tauri::async_runtime::spawn(async move {
+                let backend = open(data_dir, settings).await;
+                match &backend {
+                    Ok(desktop) => log::info!(
+                        "Kabinet {} started: {choice:?} backend, keyring {}",
+                        env!("CARGO_PKG_VERSION"),
+                        desktop.keyring_kind()
+                    ),
+                    Err(why) => log::error!("the backend could not open: {why}"),
+                }
+                opened.send_replace(Some(backend));
+            });
             Ok(())
         })
         .invoke_handler(handler())

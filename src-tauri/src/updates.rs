@@ -50,7 +50,7 @@ pub async fn check<R: Runtime>(
         .map_err(|e| {
             ApiError::new(ErrorCode::Unavailable).with_message(format!("update address: {e}"))
         })?;
-    let mut builder = app
+    let builder = app
         .updater_builder()
         .endpoints(endpoints)
         .map_err(refused)?
@@ -60,9 +60,10 @@ pub async fn check<R: Runtime>(
         });
     // Debug builds only: the end-to-end tests sign their updates with a key they generate.
     #[cfg(debug_assertions)]
-    if let Ok(key) = std::env::var("KABINET_UPDATE_PUBKEY") {
-        builder = builder.pubkey(key);
-    }
+    let builder = match std::env::var("KABINET_UPDATE_PUBKEY") {
+        Ok(key) => builder.pubkey(key),
+        Err(_) => builder,
+    };
     let found = builder
         .build()
         .map_err(refused)?
