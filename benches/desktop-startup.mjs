@@ -61,6 +61,9 @@ function treeRss(root) {
   return total;
 }
 
+/** The keyring store Kabinet's log named, for the report. */
+let keyringKind = "?";
+
 /** One start of `binary` with the data folders under `home`: {ms, peak} */
 function start(binary, home) {
   return new Promise((ok, fail) => {
@@ -97,6 +100,7 @@ function start(binary, home) {
     const timer = setTimeout(() => finish(new Error(`${binary} was not interactive in time:\n${output}`)), TIMEOUT_MS);
     const watch = (chunk) => {
       output += chunk;
+      keyringKind = /keyring (\S+),/.exec(output)?.[1] ?? keyringKind;
       if (ready === undefined && /window interactive/.test(output)) {
         ready = performance.now() - began;
         setTimeout(() => finish(), SETTLE_MS);
@@ -147,5 +151,6 @@ for (const r of [base, app]) {
     `  ${r.name.padEnd(30)} ${r.ms.toFixed(0).padStart(12)} ms ${(r.peak / MiB).toFixed(1).padStart(8)} MiB ${(r.ms / base.ms).toFixed(2).padStart(8)} ${(r.peak / base.peak).toFixed(2).padStart(9)}`,
   );
 }
+console.log(`  Kabinet's keyring: ${keyringKind}`);
 console.log(`  Kabinet's first start (new database and keys): ${first.ms.toFixed(0)} ms, peak ${(first.peak / MiB).toFixed(1)} MiB`);
 console.log(`  every start, ms: bare ${results.bare.map((r) => r.ms.toFixed(0)).join(" ")}; Kabinet ${results.kabinet.map((r) => r.ms.toFixed(0)).join(" ")}`);

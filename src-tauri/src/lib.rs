@@ -218,6 +218,8 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             let settings = Settings::load(&app.path().app_config_dir()?);
             let choice = settings.backend;
+            let started_at = app.state::<Started>().0;
+            log::info!("window setup {} ms after start", started_at.elapsed().as_millis());
             let opening = watch::Sender::new(None);
             let opened = opening.clone();
             app.manage(Opening(opening));
@@ -225,9 +227,10 @@ pub fn run() {
                 let backend = open(data_dir, settings).await;
                 match &backend {
                     Ok(desktop) => log::info!(
-                        "Kabinet {} started: {choice:?} backend, keyring {}",
+                        "Kabinet {} started: {choice:?} backend, keyring {}, open {} ms after start",
                         env!("CARGO_PKG_VERSION"),
-                        desktop.keyring_kind()
+                        desktop.keyring_kind(),
+                        started_at.elapsed().as_millis()
                     ),
                     Err(why) => log::error!("the backend could not open: {why}"),
                 }

@@ -60,6 +60,11 @@ impl fmt::Display for HashError {
 impl std::error::Error for HashError {}
 
 impl HashParams {
+    /// Whether argon2 accepts these parameters.
+    pub fn check(&self) -> Result<(), HashError> {
+        self.argon2().map(|_| ())
+    }
+
     fn argon2(&self) -> Result<Argon2<'static>, HashError> {
         let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
             .map_err(|e| HashError(e.to_string()))?;

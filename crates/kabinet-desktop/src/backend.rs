@@ -54,8 +54,13 @@ pub async fn open_embedded(database_url: &str, keyring: &Keyring) -> Result<Serv
         .map_err(|e| e.to_string())?;
     let service = Service::new(store, config, Ports::simulated(Arc::new(SystemClock)))
         .map_err(|e| e.to_string())?;
-    // Dropping the handle detaches the worker: it runs registry checks and letters for as long
-    // as the process lives.
-    drop(service.spawn_worker("desktop".into(), std::time::Duration::from_secs(1)));
+    // The worker runs registry checks and letters for as long as the process lives. It starts a
+    // moment after the window, so the first screen does not share the database with it.
+    let worker = service.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        // Dropping the handle detaches it.
+        drop(worker.spawn_worker("desktop".into(), std::time::Duration::from_secs(1)));
+    });
     Ok(service)
 }

@@ -33,7 +33,7 @@ use kabinet_store::seal::Sealer;
 
 pub use config::{ClientPolicy, LockoutPolicy, ServiceConfig};
 use ports::clock::Clock;
-use ports::entropy::{Entropy, Random};
+use ports::entropy::Entropy;
 use ports::inbox::DevInbox;
 use ports::mail::Mailer;
 use ports::sms::SmsGateway;
@@ -94,8 +94,9 @@ struct Inner {
     ports: Ports,
     hasher: CodeHasher,
     sealer: Sealer,
-    /// A hash of nothing, verified for unknown logins so they take as long as known ones.
-    decoy_phc: String,
+    /// A hash of nothing, verified for unknown logins so they take as long as known ones; made
+    /// on a thread of its own at start.
+    decoy_phc: Arc<std::sync::OnceLock<String>>,
     deliveries: notify::Deliveries,
     /// At most `hashing_slots` argon2 computations at once.
     hashing: Arc<tokio::sync::Semaphore>,
@@ -136,6 +137,21 @@ impl Drop for HashingSlot {
     }
 }
 
+/// What the decoy hash is a hash of (never anyone's password: it is only ever verified).
+const DECOY_PASSWORD: &str = "decoy password for unknown logins";
+
+/// A random source that gives the salt drawn at start, so the decoy can be hashed on a thread
+/// that does not hold the service's entropy port.
+struct FixedSalt([u8; 16]);
+
+impl kabinet_core::random::RandomSource for FixedSalt {
+    fn fill(&mut self, buf: &mut [u8]) {
+        for (out, byte) in buf.iter_mut().zip(self.0.iter().cycle()) {
+            *out = *byte;
+        }
+    }
+}
+
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 #[error("the service could not start: {0}")]
@@ -144,12 +160,21 @@ pub struct StartError(String);
 impl Service {
     /// A service over `store` with `config` and `ports`.
     pub fn new(store: Store, config: ServiceConfig, ports: Ports) -> Result<Self, StartError> {
-        let decoy_phc = hash_password(
-            "decoy password for unknown logins",
-            config.hash_params,
-            &mut Random(ports.entropy.as_ref()),
-        )
-        .map_err(|e| StartError(e.to_string()))?;
+        // The decoy is hashed on a thread of its own so a start (the desktop's above all) does
+        // not wait for one argon2 computation; the first unknown login waits for it if need be.
+        // Wrong parameters stop the start here rather than at the first sign-in.
+        config
+            .hash_params
+            .check()
+            .map_err(|e| StartError(e.to_string()))?;
+        let decoy_phc = Arc::new(std::sync::OnceLock::new());
+        let mut salt = [0u8; 16];
+        ports.entropy.fill(&mut salt);
+        let (params, decoy) = (config.hash_params, decoy_phc.clone());
+        std::thread::spawn(move || {
+            let phc = hash_password(DECOY_PASSWORD, params, &mut FixedSalt(salt));
+            decoy.get_or_init(|| phc.unwrap_or_default());
+        });
         Ok(Self {
             inner: Arc::new(Inner {
                 hasher: CodeHasher::new(config.pepper),

@@ -143,10 +143,12 @@ impl Service {
     /// bounded by slots × argon2 memory).
     pub(crate) async fn verify_secret(&self, phc: Option<String>, secret: String) -> Outcome<bool> {
         let found = phc.is_some();
-        let phc = phc.unwrap_or_else(|| self.inner.decoy_phc.clone());
+        let decoy = self.inner.decoy_phc.clone();
         let slot = self.hashing_slot().await?;
         let verdict = tokio::task::spawn_blocking(move || {
             let _slot = slot;
+            // The decoy is ready long before anyone signs in; if not, this waits for it.
+            let phc = phc.unwrap_or_else(|| decoy.wait().clone());
             verify_password(&phc, &secret)
         })
         .await
