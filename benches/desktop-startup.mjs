@@ -6,7 +6,7 @@
 // inside Xvfb and a D-Bus session:
 //   node benches/desktop-startup.mjs <kabinet> <bare-window> [runs]
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -77,8 +77,6 @@ function start(binary, home) {
         XDG_CONFIG_HOME: join(home, "config"),
         XDG_CACHE_HOME: join(home, "cache"),
         KABINET_KEYRING_SERVICE: `kabinet-bench-${process.pid}`,
-        // No update server in a benchmark: a policy that turns the check off.
-        KABINET_POLICY_FILE: join(home, "policy.json"),
       },
     });
     let ready;
@@ -87,10 +85,16 @@ function start(binary, home) {
     const sampler = setInterval(() => {
       peak = Math.max(peak, treeRss(child.pid));
     }, 25);
+    let exited = false;
+    let finished = false;
+    const settle = (error) => (error ? fail(error) : ok({ ms: ready, peak }));
     const finish = (error) => {
+      if (finished) return;
+      finished = true;
       clearInterval(sampler);
       clearTimeout(timer);
-      child.once("exit", () => (error ? fail(error) : ok({ ms: ready, peak })));
+      if (exited) return settle(error);
+      child.once("exit", () => settle(error));
       try {
         process.kill(-child.pid, "SIGTERM");
       } catch {
@@ -109,7 +113,9 @@ function start(binary, home) {
     child.stdout.on("data", watch);
     child.stderr.on("data", watch);
     child.once("exit", (code) => {
+      exited = true;
       if (ready === undefined) finish(new Error(`${binary} exited (${code}) before it was interactive:\n${output}`));
+      else finish(new Error(`${binary} exited (${code}) while it was measured:\n${output}`));
     });
   });
 }
@@ -123,10 +129,6 @@ function median(values) {
 const MiB = 1024 * 1024;
 const kabinetHome = mkdtempSync(join(tmpdir(), "kabinet-bench-"));
 const bareHome = mkdtempSync(join(tmpdir(), "kabinet-bench-bare-"));
-for (const home of [kabinetHome, bareHome]) {
-  mkdirSync(home, { recursive: true });
-  writeFileSync(join(home, "policy.json"), JSON.stringify({ updates: "disabled" }));
-}
 
 // The first start of Kabinet makes its database and keys: reported apart, not in the ratio.
 const first = await start(kabinet, kabinetHome);

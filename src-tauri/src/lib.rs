@@ -9,7 +9,6 @@ mod updates;
 mod window_state;
 
 use kabinet_api::*;
-use kabinet_desktop::settings::DATABASE_PASSWORD_ENTRY;
 use kabinet_desktop::{
     Backend, BackendChoice, Desktop, Keyring, Settings, SettingsView, open_embedded, open_remote,
 };
@@ -84,22 +83,20 @@ struct Started(std::time::Instant);
 /// The window's first screen is up: logs how long the start took (for support, and the line the
 /// start-up benchmark waits for).
 #[tauri::command]
-fn desktop_ready(started: State<'_, Started>) {
+fn desktop_ready(started: State<'_, Started>, page_ms: Option<f64>) {
     log::info!(
-        "window interactive {} ms after start",
-        started.0.elapsed().as_millis()
+        "window interactive {} ms after start ({:.0} ms of it in the page)",
+        started.0.elapsed().as_millis(),
+        page_ms.unwrap_or(f64::NAN)
     );
 }
 
 /// The settings screen's current values, and whether a database password is kept (never the
 /// password).
 #[tauri::command]
-fn desktop_settings(app: tauri::AppHandle) -> Result<SettingsView, ApiError> {
+async fn desktop_settings(app: tauri::AppHandle) -> Result<SettingsView, ApiError> {
     let settings = Settings::load(&config_dir(&app)?);
-    let database_password_saved = keyring()
-        .ok()
-        .and_then(|k| k.get(DATABASE_PASSWORD_ENTRY).ok().flatten())
-        .is_some();
+    let database_password_saved = keyring().is_ok_and(|k| settings.database_password_saved(&k));
     Ok(SettingsView {
         settings,
         database_password_saved,
@@ -109,7 +106,7 @@ fn desktop_settings(app: tauri::AppHandle) -> Result<SettingsView, ApiError> {
 /// Saves the settings (a database password into the OS keyring) and restarts the app on the
 /// chosen backend; a wrong address is a field error and changes nothing.
 #[tauri::command]
-fn desktop_settings_save(
+async fn desktop_settings_save(
     app: tauri::AppHandle,
     settings: Settings,
     database_password: Option<String>,

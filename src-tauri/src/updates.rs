@@ -23,6 +23,8 @@ pub async fn check<R: Runtime>(
     app: &AppHandle<R>,
     offered: &Offered,
 ) -> Result<UpdateStatus, ApiError> {
+    // A new check forgets the last offer, so nothing stale can be installed.
+    *offered.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let settings = Settings::load(&app.path().app_config_dir().map_err(unavailable)?);
     let policy = Policy::load(&Policy::system_path());
     if let Err(why) = &policy {
@@ -36,7 +38,9 @@ pub async fn check<R: Runtime>(
         settings.update_channel,
         &built_in_endpoints(app),
     );
-    let mut status = UpdateStatus::new(env!("CARGO_PKG_VERSION"), &plan, policy.as_ref().ok());
+    // The version the updater compares with (tauri.conf.json's), not the crate's.
+    let running = app.package_info().version.to_string();
+    let mut status = UpdateStatus::new(&running, &plan, policy.as_ref().ok());
     let UpdatePlan::Check {
         endpoints, pinned, ..
     } = plan
@@ -86,14 +90,23 @@ pub async fn check<R: Runtime>(
     Ok(status)
 }
 
-/// Downloads, verifies and installs the offered update, then restarts into it.
-pub async fn install<R: Runtime>(app: &AppHandle<R>, offered: &Offered) -> Result<(), ApiError> {
+/// Downloads, verifies and installs the offered update — the very version the citizen
+/// confirmed — then restarts into it.
+pub async fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    offered: &Offered,
+    confirmed: &str,
+) -> Result<(), ApiError> {
     let update = offered
         .0
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone()
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound).with_message("no update is offered"))?;
+        .filter(|update| update.version == confirmed)
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound)
+                .with_message(format!("version {confirmed} is not offered"))
+        })?;
     let bytes = update.download(|_, _| {}, || {}).await.map_err(refused)?;
     log::info!(
         "update {} downloaded and verified, installing",
@@ -162,6 +175,7 @@ pub async fn desktop_update_check(
 pub async fn desktop_update_install(
     app: AppHandle,
     offered: State<'_, Offered>,
+    version: String,
 ) -> Result<(), ApiError> {
-    install(&app, &offered).await
+    install(&app, &offered, &version).await
 }

@@ -70,10 +70,15 @@ fn test() -> Result {
     build_ui()?;
     step("UI type check", npm(&["run", "check:ui"]))?;
     step("UI unit tests (Vitest)", npm(&["run", "test:unit"]))?;
-    step(
-        "Rust tests",
-        cargo_with(&["test", "--workspace", "--locked"]),
-    )?;
+    // In a session keyring of the run's own, like the desktop tests: the kernel-keyring tests
+    // link their entries to the persistent keyring, which another session's keyring (a CI
+    // runner's, say) may not be allowed to.
+    let mut rust_tests = Command::new("keyctl");
+    rust_tests
+        .args(["session", "-"])
+        .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["test", "--workspace", "--locked"]);
+    step("Rust tests", rust_tests)?;
     step(
         "browser end-to-end (Chromium)",
         npm(&["run", "test:browser"]),
@@ -264,24 +269,44 @@ fn dist() -> Result {
         );
         return Ok(());
     }
-    // One folder to publish: the installers, their signatures and latest.json.
+    // One folder to publish: this version's installers, their signatures and latest.json. Tauri
+    // leaves older builds' installers beside the new ones, so only files named with this
+    // version are taken, into a folder emptied first.
+    let version = app_version()?;
     let out = bundle_dir.join("updates");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| e.to_string())?;
+    }
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    for kind in bundles.split(',') {
+    for kind in ["deb", "rpm", "msi", "nsis"] {
         let Ok(entries) = std::fs::read_dir(bundle_dir.join(kind)) else {
             continue;
         };
         for path in entries.filter_map(|entry| Some(entry.ok()?.path())) {
-            if path.is_file()
-                && let Some(name) = path.file_name()
-            {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_file() && name.contains(&version) {
                 std::fs::copy(&path, out.join(name)).map_err(|e| e.to_string())?;
             }
         }
     }
+    // The macOS updater takes the .app as a gzipped tar.
+    let app = bundle_dir.join("macos").join("Kabinet.app");
+    if app.is_dir() {
+        let archive = out.join(format!("Kabinet_{version}.app.tar.gz"));
+        let mut tar = Command::new("tar");
+        tar.arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(bundle_dir.join("macos"))
+            .arg("Kabinet.app");
+        exec("archive Kabinet.app", &mut tar)?;
+    }
     let manifest = release::write_manifest(&release::Release {
         dir: out,
-        version: app_version()?,
+        version,
         base_url: env::var("KABINET_RELEASE_BASE_URL")
             .unwrap_or_else(|_| "https://updates.kabinet.example/stable".into()),
         notes: env::var("KABINET_RELEASE_NOTES").unwrap_or_default(),

@@ -75,10 +75,13 @@ pub fn write_manifest(release: &Release) -> Result<PathBuf> {
         let signature = sign(&file, &release.version)?;
         let url = format!("{}/{}", release.base_url.trim_end_matches('/'), name);
         for key in keys {
-            platforms.insert(
-                key,
-                serde_json::json!({ "url": url, "signature": signature }),
-            );
+            let entry = serde_json::json!({ "url": url, "signature": signature });
+            if platforms.insert(key.clone(), entry).is_some() {
+                return Err(format!(
+                    "two installers for {key} in {}: keep one",
+                    release.dir.display()
+                ));
+            }
         }
     }
     if platforms.is_empty() {

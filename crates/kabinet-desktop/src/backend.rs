@@ -54,8 +54,8 @@ pub async fn open_embedded(database_url: &str, keyring: &Keyring) -> Result<Serv
         .map_err(|e| e.to_string())?;
     let service = Service::new(store, config, Ports::simulated(Arc::new(SystemClock)))
         .map_err(|e| e.to_string())?;
-    // The worker runs registry checks and letters for as long as the process lives. It starts a
-    // moment after the window, so the first screen does not share the database with it.
+    // The worker runs registry checks and letters for as long as the process lives. It starts two
+    // seconds after the backend opens, so the first screen does not share the database with it.
     let worker = service.clone();
     tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;

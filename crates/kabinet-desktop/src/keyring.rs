@@ -100,12 +100,19 @@ fn platform_store(service: &str) -> Result<Chosen, KeyringError> {
     Ok((store, "keyutils"))
 }
 
-/// The Secret Service, if a session bus is there and a probe entry can be written and removed
-/// (a locked or absent keyring daemon fails the probe).
+/// The Secret Service, if a session bus is there and it holds Kabinet's pepper (the usual
+/// start: one read) or a probe entry can be written and removed (a locked or absent keyring
+/// daemon fails the probe). Writing is what makes the daemon rewrite its keyring file, so it
+/// is left for the first start.
 #[cfg(target_os = "linux")]
 fn secret_service(service: &str) -> Option<Arc<CredentialStore>> {
     std::env::var_os("DBUS_SESSION_BUS_ADDRESS")?;
     let store: Arc<CredentialStore> = dbus_secret_service_keyring_store::Store::new().ok()?;
+    if let Ok(entry) = store.build(service, "pepper", None)
+        && entry.get_password().is_ok()
+    {
+        return Some(store);
+    }
     let probe = store.build(service, "probe", None).ok()?;
     probe.set_password("probe").ok()?;
     probe.delete_credential().ok()?;

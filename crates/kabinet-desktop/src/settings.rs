@@ -80,7 +80,9 @@ impl Settings {
     }
 
     /// Checks the settings and saves them; a database password goes to the keyring (a new one
-    /// replaces the kept one, none keeps it) and is removed with the database address.
+    /// replaces the kept one, none keeps it for the same address) and is removed with the
+    /// database address or when the address changes without a new one — a kept password never
+    /// follows the settings to another database.
     pub fn save_with_password(
         &self,
         config_dir: &Path,
@@ -91,18 +93,34 @@ impl Settings {
         let refused = |e: crate::KeyringError| {
             ApiError::new(ErrorCode::Unavailable).with_message(e.to_string())
         };
-        if self.database_url.trim().is_empty() {
-            keyring.delete(DATABASE_PASSWORD_ENTRY).map_err(refused)?;
-        } else if let Some(password) = database_password.filter(|p| !p.is_empty()) {
-            keyring
-                .set(DATABASE_PASSWORD_ENTRY, password)
-                .map_err(refused)?;
+        let address = self.database_url.trim();
+        match database_password.filter(|p| !p.is_empty()) {
+            Some(password) if !address.is_empty() => {
+                let kept = KeptPassword {
+                    address: address.to_owned(),
+                    password: password.to_owned(),
+                };
+                let text = serde_json::to_string(&kept)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal).with_message(e.to_string()))?;
+                keyring
+                    .set(DATABASE_PASSWORD_ENTRY, &text)
+                    .map_err(refused)?;
+            }
+            _ if kept_password(keyring, address).is_none() => {
+                keyring.delete(DATABASE_PASSWORD_ENTRY).map_err(refused)?;
+            }
+            _ => {}
         }
         self.save(config_dir)
     }
 
+    /// Whether the keyring holds a password for this `database_url`.
+    pub fn database_password_saved(&self, keyring: &Keyring) -> bool {
+        kept_password(keyring, self.database_url.trim()).is_some()
+    }
+
     /// The embedded service's database URL: SQLite in `data_dir`, or the PostgreSQL address with
-    /// the password from the keyring put in (only in memory).
+    /// the password kept for it put in (only in memory).
     pub fn embedded_database_url(
         &self,
         data_dir: &Path,
@@ -113,10 +131,7 @@ impl Settings {
             return Ok(kabinet_store::connect::sqlite_url_in(data_dir, "embedded"));
         }
         let mut url = url::Url::parse(address).map_err(|e| format!("database_url: {e}"))?;
-        if let Some(password) = keyring
-            .get(DATABASE_PASSWORD_ENTRY)
-            .map_err(|e| e.to_string())?
-        {
+        if let Some(password) = kept_password(keyring, address) {
             url.set_password(Some(&password))
                 .map_err(|()| "database_url: cannot hold a password".to_owned())?;
         }
@@ -126,11 +141,13 @@ impl Settings {
     /// A remote backend needs an `http://` or `https://` address with a host; an embedded one
     /// on PostgreSQL a `postgres://` address with a host and without a password.
     pub fn check(&self) -> Result<(), ApiError> {
+        // Checked whatever the backend, so no password reaches the file by way of a choice
+        // the citizen is leaving.
+        if let Some(rule) = database_rule(self.database_url.trim()) {
+            return Err(ApiError::field("database_url", rule));
+        }
         if self.backend == BackendChoice::Embedded {
-            return match database_rule(self.database_url.trim()) {
-                None => Ok(()),
-                Some(rule) => Err(ApiError::field("database_url", rule)),
-            };
+            return Ok(());
         }
         let url = self.server_url.trim();
         let rule = if url.is_empty() {
@@ -157,6 +174,20 @@ impl Settings {
     }
 }
 
+/// A database password in the keyring, with the address it was given for.
+#[derive(Serialize, Deserialize)]
+struct KeptPassword {
+    address: String,
+    password: String,
+}
+
+/// The password kept for `address`, if the keyring holds one for exactly that address.
+fn kept_password(keyring: &Keyring, address: &str) -> Option<String> {
+    let text = keyring.get(DATABASE_PASSWORD_ENTRY).ok().flatten()?;
+    let kept: KeptPassword = serde_json::from_str(&text).ok()?;
+    (!address.is_empty() && kept.address == address).then_some(kept.password)
+}
+
 /// The rule a PostgreSQL address breaks, if any (empty means SQLite, which is fine).
 fn database_rule(address: &str) -> Option<&'static str> {
     if address.is_empty() {
@@ -168,7 +199,10 @@ fn database_rule(address: &str) -> Option<&'static str> {
                 && url.host_str().is_some_and(|h| !h.is_empty()) =>
         {
             // The password belongs in the keyring, never in a file.
-            url.password().is_some().then_some("password_in_url")
+            let in_query = url
+                .query_pairs()
+                .any(|(key, _)| key.eq_ignore_ascii_case("password"));
+            (url.password().is_some() || in_query).then_some("password_in_url")
         }
         _ => Some("postgres_url_format"),
     }

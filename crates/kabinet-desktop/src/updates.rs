@@ -3,7 +3,7 @@
 //!
 //! The policy is a JSON file outside the citizen's reach (`/etc/kabinet/policy.json` on Linux,
 //! `/Library/Application Support/Kabinet/policy.json` on macOS, `%ProgramData%\Kabinet\policy.json`
-//! on Windows; `KABINET_POLICY_FILE` names another). It can turn updates off, pin the one version
+//! on Windows; `KABINET_POLICY_FILE` names another in debug builds, for the tests). It can turn updates off, pin the one version
 //! a service centre has approved, force a channel or point at the centre's own mirror. A policy
 //! file that exists but cannot be read turns updates off: a broken policy must not quietly let
 //! updates through on a workstation that meant to control them.
@@ -72,14 +72,17 @@ pub struct Policy {
 pub struct PolicyError(pub String);
 
 impl Policy {
-    /// Where this OS keeps the policy, or the file `KABINET_POLICY_FILE` names.
+    /// Where this OS keeps the policy. Only a debug build (the tests) lets
+    /// `KABINET_POLICY_FILE` name another: in a release the citizen's environment must not be able
+    /// to swap the administrator's policy for one of their own.
     pub fn system_path() -> PathBuf {
+        #[cfg(debug_assertions)]
         if let Some(path) = std::env::var_os("KABINET_POLICY_FILE") {
             return path.into();
         }
         if cfg!(target_os = "windows") {
-            let base = std::env::var_os("ProgramData").unwrap_or_else(|| r"C:\ProgramData".into());
-            Path::new(&base).join("Kabinet").join("policy.json")
+            // A fixed path, not %ProgramData%, which the citizen's environment could redirect.
+            PathBuf::from(r"C:\ProgramData\Kabinet\policy.json")
         } else if cfg!(target_os = "macos") {
             PathBuf::from("/Library/Application Support/Kabinet/policy.json")
         } else {

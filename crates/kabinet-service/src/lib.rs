@@ -137,6 +137,25 @@ impl Drop for HashingSlot {
     }
 }
 
+/// The decoy hash: the one made at start, or (should that have failed) one made now with the
+/// same parameters, so an unknown login always costs a full argon2 verification.
+pub(crate) fn decoy_phc(
+    cell: &std::sync::OnceLock<String>,
+    params: kabinet_core::secret::HashParams,
+    entropy: &dyn Entropy,
+) -> String {
+    cell.get_or_init(|| {
+        let mut salt = [0u8; 16];
+        entropy.fill(&mut salt);
+        hash_password(DECOY_PASSWORD, params, &mut FixedSalt(salt)).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "no decoy hash");
+            // Still an argon2id hash with these parameters' cost class, never matching.
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into()
+        })
+    })
+    .clone()
+}
+
 /// What the decoy hash is a hash of (never anyone's password: it is only ever verified).
 const DECOY_PASSWORD: &str = "decoy password for unknown logins";
 
@@ -172,8 +191,13 @@ impl Service {
         ports.entropy.fill(&mut salt);
         let (params, decoy) = (config.hash_params, decoy_phc.clone());
         std::thread::spawn(move || {
-            let phc = hash_password(DECOY_PASSWORD, params, &mut FixedSalt(salt));
-            decoy.get_or_init(|| phc.unwrap_or_default());
+            // Hashed outside the cell: should this fail, the first unknown login makes it.
+            match hash_password(DECOY_PASSWORD, params, &mut FixedSalt(salt)) {
+                Ok(phc) => {
+                    decoy.get_or_init(|| phc);
+                }
+                Err(e) => tracing::error!(error = %e, "the decoy hash could not be made at start"),
+            }
         });
         Ok(Self {
             inner: Arc::new(Inner {

@@ -161,7 +161,8 @@ export interface UpdateStatus {
 
 /** Desktop only: tells the app its first screen is up (logged with the start-up time). */
 export function reportReady(): void {
-  if (isDesktop()) void desktopCommand("desktop_ready", {}).catch(() => {});
+  // How long the page took since it began loading, so the log can tell the page from the rest.
+  if (isDesktop()) void desktopCommand("desktop_ready", { pageMs: performance.now() }).catch(() => {});
 }
 
 /** Desktop only: looks for a signed update the workstation allows. */
@@ -170,11 +171,12 @@ export function checkForUpdate(): Promise<UpdateStatus> {
 }
 
 /**
- * Desktop only: downloads the offered update, verifies its signature, installs it and restarts.
+ * Desktop only: downloads the offered update — `version`, the one the citizen confirmed —
+ * verifies its signature, installs it and restarts.
  * A bad signature fails with `update_refused` and nothing is installed.
  */
-export async function installUpdate(): Promise<void> {
-  await desktopCommand("desktop_update_install", {});
+export async function installUpdate(version: string): Promise<void> {
+  await desktopCommand("desktop_update_install", { version });
 }
 
 /** Desktop only: the saved settings. */

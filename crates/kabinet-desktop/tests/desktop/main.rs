@@ -270,6 +270,10 @@ fn a_database_address_with_a_password_or_of_another_kind_is_refused() {
             "postgres_url_format",
         ),
         ("db.centre.example", "postgres_url_format"),
+        (
+            "postgres://kabinet@db.centre.example/kabinet?password=secret",
+            "password_in_url",
+        ),
     ] {
         let settings = Settings {
             database_url: address.into(),
@@ -315,16 +319,12 @@ async fn the_embedded_service_runs_on_postgresql_with_its_password_in_the_keyrin
         !file.contains(password) && file.contains("postgres://"),
         "{file}"
     );
-    assert_eq!(
-        keys.get(DATABASE_PASSWORD_ENTRY).unwrap().as_deref(),
-        Some(password)
-    );
+    let kept = keys.get(DATABASE_PASSWORD_ENTRY).unwrap().unwrap();
+    assert!(kept.contains(password));
+    assert!(settings.database_password_saved(&keys));
     // Saving again without a password keeps the kept one.
     settings.save_with_password(&dir.path, &keys, None).unwrap();
-    assert_eq!(
-        keys.get(DATABASE_PASSWORD_ENTRY).unwrap().as_deref(),
-        Some(password)
-    );
+    assert!(settings.database_password_saved(&keys));
     // The URL the service opens carries it, in memory only.
     let url = Settings::load(&dir.path)
         .embedded_database_url(&dir.path, &keys)
@@ -344,7 +344,22 @@ async fn the_embedded_service_runs_on_postgresql_with_its_password_in_the_keyrin
     );
     let answer = register(&desktop, "+79160000777").await;
     assert!(answer.get("token").is_none());
-    // Back to SQLite: the password leaves the keyring.
+    // Another address without a new password: the kept one does not follow it.
+    let elsewhere = Settings {
+        database_url: "postgres://kabinet@elsewhere.example/kabinet".into(),
+        ..Settings::default()
+    };
+    assert!(!elsewhere.database_password_saved(&keys));
+    let elsewhere_url = elsewhere.embedded_database_url(&dir.path, &keys).unwrap();
+    assert_eq!(url::Url::parse(&elsewhere_url).unwrap().password(), None);
+    elsewhere
+        .save_with_password(&dir.path, &keys, None)
+        .unwrap();
+    assert_eq!(keys.get(DATABASE_PASSWORD_ENTRY).unwrap(), None);
+    // Back to SQLite with a password kept: it leaves the keyring.
+    settings
+        .save_with_password(&dir.path, &keys, Some(password))
+        .unwrap();
     Settings::default()
         .save_with_password(&dir.path, &keys, None)
         .unwrap();

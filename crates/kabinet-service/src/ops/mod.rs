@@ -144,11 +144,16 @@ impl Service {
     pub(crate) async fn verify_secret(&self, phc: Option<String>, secret: String) -> Outcome<bool> {
         let found = phc.is_some();
         let decoy = self.inner.decoy_phc.clone();
+        let (params, entropy) = (
+            self.inner.config.hash_params,
+            self.inner.ports.entropy.clone(),
+        );
         let slot = self.hashing_slot().await?;
         let verdict = tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            // The decoy is ready long before anyone signs in; if not, this waits for it.
-            let phc = phc.unwrap_or_else(|| decoy.wait().clone());
+            // The decoy is ready long before anyone signs in; if it is still being made, this
+            // waits for it; if making it failed, it is made here.
+            let phc = phc.unwrap_or_else(|| crate::decoy_phc(&decoy, params, entropy.as_ref()));
             verify_password(&phc, &secret)
         })
         .await
