@@ -159,10 +159,14 @@ export interface UpdateStatus {
   published: string | null;
 }
 
+/** When this module ran: the page's script had been fetched and parsed by then. */
+const scriptAt = performance.now();
+
 /** Desktop only: tells the app its first screen is up (logged with the start-up time). */
 export function reportReady(): void {
-  // How long the page took since it began loading, so the log can tell the page from the rest.
-  if (isDesktop()) void desktopCommand("desktop_ready", { pageMs: performance.now() }).catch(() => {});
+  // How long the page took since it began loading, and when its script ran, so the log can tell
+  // loading the script from the work after it.
+  if (isDesktop()) void desktopCommand("desktop_ready", { pageMs: performance.now(), scriptMs: scriptAt }).catch(() => {});
 }
 
 /** Desktop only: looks for a signed update the workstation allows. */
