@@ -30,10 +30,10 @@ async fn desktop(state: &State<'_, Opening>) -> Result<Arc<Desktop>, ApiError> {
     let opened = opened
         .wait_for(Option::is_some)
         .await
-        .map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e.to_string()))?;
+        .map_err(unavailable)?;
     match opened.as_ref() {
         Some(Ok(desktop)) => Ok(desktop.clone()),
-        Some(Err(why)) => Err(ApiError::new(ErrorCode::Unavailable).with_message(why.clone())),
+        Some(Err(why)) => Err(unavailable(why)),
         None => Err(ApiError::new(ErrorCode::Unavailable)),
     }
 }
@@ -112,22 +112,31 @@ async fn desktop_settings_save(
     settings: Settings,
     database_password: Option<String>,
 ) -> Result<(), ApiError> {
-    let keyring = keyring().map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e))?;
+    let keyring = keyring().map_err(unavailable)?;
     settings.save_with_password(&config_dir(&app)?, &keyring, database_password.as_deref())?;
     app.restart()
 }
 
-/// The OS keyring under Kabinet's service name; tests run the app with their own
-/// (`KABINET_KEYRING_SERVICE`) so they never touch a real install's.
+/// The OS keyring under Kabinet's service name, chosen (and probed) once per process; tests
+/// run the app with their own (`KABINET_KEYRING_SERVICE`) so they never touch a real install's.
 fn keyring() -> Result<Keyring, String> {
-    let service = std::env::var("KABINET_KEYRING_SERVICE").unwrap_or_else(|_| "kabinet".into());
-    Keyring::platform(&service).map_err(|e| e.to_string())
+    static CHOSEN: std::sync::OnceLock<Result<Keyring, String>> = std::sync::OnceLock::new();
+    CHOSEN
+        .get_or_init(|| {
+            let service =
+                std::env::var("KABINET_KEYRING_SERVICE").unwrap_or_else(|_| "kabinet".into());
+            Keyring::platform(&service).map_err(|e| e.to_string())
+        })
+        .clone()
+}
+
+/// `unavailable` with the reason, for what fails outside the account service.
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::Unavailable).with_message(error.to_string())
 }
 
 fn config_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
-    app.path()
-        .app_config_dir()
-        .map_err(|e| ApiError::new(ErrorCode::Unavailable).with_message(e.to_string()))
+    app.path().app_config_dir().map_err(unavailable)
 }
 
 /// Opens the backend the settings name: the embedded service (SQLite in the app-data folder, or

@@ -12,6 +12,8 @@ use kabinet_api::{ApiError, ErrorCode};
 use kabinet_desktop::Settings;
 use kabinet_desktop::updates::{self, Policy, UpdatePlan, UpdateStatus};
 use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::unavailable;
 use tauri_plugin_updater::{Error, Update, UpdaterExt};
 
 /// The update offered by the last check, kept until the citizen confirms it.
@@ -51,9 +53,7 @@ pub async fn check<R: Runtime>(
         .iter()
         .map(|url| url.parse())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            ApiError::new(ErrorCode::Unavailable).with_message(format!("update address: {e}"))
-        })?;
+        .map_err(|e| unavailable(format!("update address: {e}")))?;
     let builder = app
         .updater_builder()
         .endpoints(endpoints)
@@ -155,10 +155,6 @@ fn refused(error: Error) -> ApiError {
         _ => ErrorCode::Unavailable,
     };
     ApiError::new(code).with_message(error.to_string())
-}
-
-fn unavailable(error: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::Unavailable).with_message(error.to_string())
 }
 
 /// Looks for an update (at start and from the settings screen).

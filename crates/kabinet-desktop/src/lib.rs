@@ -149,6 +149,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn unavailable(error: KeyringError) -> ApiError {
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Unavailable).with_message(error.to_string())
 }

@@ -71,12 +71,10 @@ impl Settings {
     /// Checks and writes the settings; a wrong server address is named by its field.
     pub fn save(&self, config_dir: &Path) -> Result<(), ApiError> {
         self.check()?;
-        let io =
-            |e: std::io::Error| ApiError::new(ErrorCode::Unavailable).with_message(e.to_string());
-        std::fs::create_dir_all(config_dir).map_err(io)?;
+        std::fs::create_dir_all(config_dir).map_err(crate::unavailable)?;
         let json = serde_json::to_vec_pretty(self)
             .map_err(|e| ApiError::new(ErrorCode::Internal).with_message(e.to_string()))?;
-        std::fs::write(Self::path(config_dir), json).map_err(io)
+        std::fs::write(Self::path(config_dir), json).map_err(crate::unavailable)
     }
 
     /// Checks the settings and saves them; a database password goes to the keyring (a new one
@@ -90,9 +88,6 @@ impl Settings {
         database_password: Option<&str>,
     ) -> Result<(), ApiError> {
         self.check()?;
-        let refused = |e: crate::KeyringError| {
-            ApiError::new(ErrorCode::Unavailable).with_message(e.to_string())
-        };
         let address = self.database_url.trim();
         match database_password.filter(|p| !p.is_empty()) {
             Some(password) if !address.is_empty() => {
@@ -104,10 +99,12 @@ impl Settings {
                     .map_err(|e| ApiError::new(ErrorCode::Internal).with_message(e.to_string()))?;
                 keyring
                     .set(DATABASE_PASSWORD_ENTRY, &text)
-                    .map_err(refused)?;
+                    .map_err(crate::unavailable)?;
             }
             _ if kept_password(keyring, address).is_none() => {
-                keyring.delete(DATABASE_PASSWORD_ENTRY).map_err(refused)?;
+                keyring
+                    .delete(DATABASE_PASSWORD_ENTRY)
+                    .map_err(crate::unavailable)?;
             }
             _ => {}
         }
