@@ -6,8 +6,7 @@ use kabinet_api::{ApiError, ErrorCode, FieldError, RuleViolation};
 use kabinet_core::account::DomainError;
 use kabinet_core::codes::{CodeRejection, SendRefusal};
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::{StoreError, WriteError};
-use sea_orm::DbErr;
+use kabinet_store::StoreError;
 
 /// The result of a use case.
 pub type Outcome<T> = Result<T, ApiError>;
@@ -18,23 +17,14 @@ pub fn internal(error: &dyn std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Internal)
 }
 
-/// Database failures.
-pub fn db(error: DbErr) -> ApiError {
-    internal(&error)
-}
-
-/// Opening a transaction.
+/// A failed store operation: a concurrent change of the account and a login held by another
+/// account have codes of their own; everything else is internal.
 pub fn store(error: StoreError) -> ApiError {
-    internal(&error)
-}
-
-/// A failed account write.
-pub fn write(error: WriteError) -> ApiError {
     match error {
-        WriteError::Conflict => ApiError::new(ErrorCode::Conflict),
-        WriteError::LoginTaken { kind } => ApiError::new(ErrorCode::ContactInUse)
+        StoreError::Conflict => ApiError::new(ErrorCode::Conflict),
+        StoreError::LoginTaken { kind } => ApiError::new(ErrorCode::ContactInUse)
             .with_message(format!("{} ({kind})", ErrorCode::ContactInUse.message())),
-        WriteError::Db(e) => db(e),
+        other => internal(&other),
     }
 }
 

@@ -4,11 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use kabinet_api::{ApiError, ErrorCode};
 use kabinet_core::codes::{CodeHasher, CodePurpose, link_token};
-use kabinet_store::entity::auth_flow;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter,
-};
+use kabinet_store::Conn;
+use kabinet_store::flows::{self as store, FlowRow};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -35,7 +32,7 @@ pub enum FlowKind {
 }
 
 impl FlowKind {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Registration => "registration",
             Self::SignIn => "sign_in",
@@ -63,15 +60,15 @@ pub struct NewFlow {
 }
 
 /// Creates a flow and returns its ticket with the row.
-pub async fn create<C: ConnectionTrait>(
-    conn: &C,
+pub async fn create(
+    conn: &impl Conn,
     hasher: &CodeHasher,
     entropy: &dyn Entropy,
     flow: NewFlow,
     now: DateTime<Utc>,
-) -> Outcome<(String, auth_flow::Model)> {
+) -> Outcome<(String, FlowRow)> {
     let ticket = link_token(&mut Random(entropy));
-    let row = auth_flow::Model {
+    let row = FlowRow {
         id: Uuid::now_v7(),
         kind: flow.kind.as_str().to_owned(),
         ticket_hash: hasher.hash(CodePurpose::Ticket, &ticket).to_vec(),
@@ -83,36 +80,28 @@ pub async fn create<C: ConnectionTrait>(
         expires_at: now + flow.ttl,
         finished_at: None,
     };
-    let row = row
-        .into_active_model()
-        .reset_all()
-        .insert(conn)
-        .await
-        .map_err(error::db)?;
+    let row = store::insert_flow(conn, row).await.map_err(error::store)?;
     Ok((ticket, row))
 }
 
 /// The live flow of `kind` with this ticket, or `flow_expired`.
-pub async fn find<C: ConnectionTrait>(
-    conn: &C,
+pub async fn find(
+    conn: &impl Conn,
     hasher: &CodeHasher,
     kind: FlowKind,
     ticket: &str,
     now: DateTime<Utc>,
-) -> Outcome<auth_flow::Model> {
-    let hash = hasher.hash(CodePurpose::Ticket, ticket.trim()).to_vec();
-    auth_flow::Entity::find()
-        .filter(auth_flow::Column::TicketHash.eq(hash))
-        .filter(auth_flow::Column::Kind.eq(kind.as_str()))
-        .one(conn)
+) -> Outcome<FlowRow> {
+    let hash = hasher.hash(CodePurpose::Ticket, ticket.trim());
+    store::flow_by_ticket(conn, kind.as_str(), &hash)
         .await
-        .map_err(error::db)?
+        .map_err(error::store)?
         .filter(|f| f.finished_at.is_none() && f.expires_at > now)
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
 }
 
 /// Refuses unless the flow is at `step`.
-pub fn expect_step(flow: &auth_flow::Model, step: &str) -> Outcome<()> {
+pub fn expect_step(flow: &FlowRow, step: &str) -> Outcome<()> {
     if flow.step == step {
         Ok(())
     } else {
@@ -121,75 +110,63 @@ pub fn expect_step(flow: &auth_flow::Model, step: &str) -> Outcome<()> {
 }
 
 /// Moves the flow to `step` with `data`.
-pub async fn advance<C: ConnectionTrait>(
-    conn: &C,
-    flow: &auth_flow::Model,
+pub async fn advance(
+    conn: &impl Conn,
+    flow: &FlowRow,
     step: &str,
     data: Value,
-) -> Outcome<auth_flow::Model> {
-    let mut active = flow.clone().into_active_model();
-    active.step = Set(step.to_owned());
-    active.data = Set(data);
-    active.update(conn).await.map_err(error::db)
+) -> Outcome<FlowRow> {
+    store::advance_flow(conn, flow.id, step, data.clone())
+        .await
+        .map_err(error::store)?;
+    Ok(FlowRow {
+        step: step.to_owned(),
+        data,
+        ..flow.clone()
+    })
 }
 
 /// Counts a wrong answer in the flow; returns the new count.
-pub async fn count_failure<C: ConnectionTrait>(conn: &C, flow: &auth_flow::Model) -> Outcome<i32> {
+pub async fn count_failure(conn: &impl Conn, flow: &FlowRow) -> Outcome<i32> {
     let failures = flow.failed_attempts + 1;
-    let mut active = flow.clone().into_active_model();
-    active.failed_attempts = Set(failures);
-    active.update(conn).await.map_err(error::db)?;
+    store::set_flow_failures(conn, flow.id, failures)
+        .await
+        .map_err(error::store)?;
     Ok(failures)
 }
 
 /// Ends the flow: its ticket stops working.
-pub async fn finish<C: ConnectionTrait>(
-    conn: &C,
-    flow: &auth_flow::Model,
-    now: DateTime<Utc>,
-) -> Outcome<()> {
-    let mut active = flow.clone().into_active_model();
-    active.finished_at = Set(Some(now));
-    active.update(conn).await.map_err(error::db)?;
-    Ok(())
+pub async fn finish(conn: &impl Conn, flow: &FlowRow, now: DateTime<Utc>) -> Outcome<()> {
+    store::finish_flow(conn, flow.id, now)
+        .await
+        .map_err(error::store)
 }
 
 /// The newest open flow of `kind` of an account.
-pub async fn latest_open<C: ConnectionTrait>(
-    conn: &C,
+pub async fn latest_open(
+    conn: &impl Conn,
     account_id: Uuid,
     kind: FlowKind,
     now: DateTime<Utc>,
-) -> Outcome<Option<auth_flow::Model>> {
-    use sea_orm::QueryOrder;
-    auth_flow::Entity::find()
-        .filter(auth_flow::Column::AccountId.eq(account_id))
-        .filter(auth_flow::Column::Kind.eq(kind.as_str()))
-        .filter(auth_flow::Column::FinishedAt.is_null())
-        .filter(auth_flow::Column::ExpiresAt.gt(now))
-        .order_by_desc(auth_flow::Column::CreatedAt)
-        .one(conn)
+) -> Outcome<Option<FlowRow>> {
+    store::latest_open_flow(conn, account_id, kind.as_str(), now)
         .await
-        .map_err(error::db)
+        .map_err(error::store)
 }
 
 /// Ends every open flow of `kind` of an account (e.g. older registrations when one resumes).
-pub async fn finish_all<C: ConnectionTrait>(
-    conn: &C,
+pub async fn finish_all(
+    conn: &impl Conn,
     account_id: Uuid,
     kind: FlowKind,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    auth_flow::Entity::update_many()
-        .col_expr(
-            auth_flow::Column::FinishedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(auth_flow::Column::AccountId.eq(account_id))
-        .filter(auth_flow::Column::Kind.eq(kind.as_str()))
-        .filter(auth_flow::Column::FinishedAt.is_null())
-        .exec(conn)
+    store::finish_flows(conn, account_id, kind.as_str(), now)
         .await
-        .map_err(error::db)?;
-    Ok(())
+        .map_err(error::store)
+}
+
+/// A flow by id (the one an e-mail link's code belongs to).
+pub async fn by_id(conn: &impl Conn, id: Uuid) -> Outcome<Option<FlowRow>> {
+    store::flow_by_id(conn, id).await.map_err(error::store)
 }

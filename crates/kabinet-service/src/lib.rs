@@ -17,6 +17,7 @@ mod messages;
 mod notify;
 pub(crate) mod ops;
 mod otp;
+mod page;
 mod repo;
 mod sessions;
 mod staff;
@@ -231,7 +232,7 @@ impl Service {
         if limit == 0 {
             return Ok(());
         }
-        throttle::admit(self.inner.store.connection(), limit, address, self.now()).await
+        throttle::admit(&self.inner.store, limit, address, self.now()).await
     }
 
     /// The most password hashes that ever ran at once in this process (never above
@@ -245,7 +246,7 @@ impl Service {
 
     /// Whether the database answers (the server's readiness).
     pub async fn ready(&self) -> bool {
-        self.inner.store.connection().ping().await.is_ok()
+        self.inner.store.ping().await
     }
 
     /// Waits until every message handed to a gateway so far has been sent or has failed.

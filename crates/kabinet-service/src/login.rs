@@ -5,8 +5,8 @@ use kabinet_core::email::Email;
 use kabinet_core::inn::Inn;
 use kabinet_core::phone::Phone;
 use kabinet_core::snils::Snils;
-use kabinet_store::write::find_login;
-use sea_orm::ConnectionTrait;
+use kabinet_store::Conn;
+use kabinet_store::accounts::find_login;
 use uuid::Uuid;
 
 use crate::error::{self, Outcome};
@@ -63,14 +63,14 @@ pub fn candidates(input: &str) -> Vec<LoginKey> {
 }
 
 /// The account holding the first reading that exists.
-pub async fn resolve<C: ConnectionTrait>(
-    conn: &C,
+pub async fn resolve(
+    conn: &impl Conn,
     candidates: &[LoginKey],
 ) -> Outcome<Option<(Uuid, LoginKey)>> {
     for candidate in candidates {
         if let Some(id) = find_login(conn, candidate.kind, &candidate.value)
             .await
-            .map_err(error::db)?
+            .map_err(error::store)?
         {
             return Ok(Some((id, candidate.clone())));
         }

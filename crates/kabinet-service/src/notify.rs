@@ -4,10 +4,8 @@
 //! preferences; codes always go.
 
 use kabinet_api::{Channel, NotificationCategory};
-use kabinet_store::entity::{login, notification, notification_preference};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use kabinet_store::accounts::logins_of;
+use kabinet_store::notifications::{self as store, Notification};
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -74,7 +72,7 @@ impl Service {
         for message in messages {
             let now = self.now();
             let id = Uuid::now_v7();
-            let row = notification::Model {
+            let row = Notification {
                 id,
                 account_id: message.account_id,
                 category: category_str(message.category).to_owned(),
@@ -86,11 +84,7 @@ impl Service {
                 created_at: now,
                 sent_at: None,
             };
-            let recorded = row
-                .into_active_model()
-                .reset_all()
-                .insert(self.inner.store.connection())
-                .await;
+            let recorded = store::insert_notification(&self.inner.store, row).await;
             if let Err(error) = recorded {
                 tracing::error!(%error, "could not record a notification; not sending it");
                 continue;
@@ -124,13 +118,10 @@ impl Service {
                 "failed"
             }
         };
-        let update = notification::ActiveModel {
-            id: Set(id),
-            status: Set(status.to_owned()),
-            sent_at: Set(sent.is_ok().then(|| self.now())),
-            ..Default::default()
-        };
-        if let Err(error) = update.update(self.inner.store.connection()).await {
+        let sent_at = sent.is_ok().then(|| self.now());
+        if let Err(error) =
+            store::set_notification_status(&self.inner.store, id, status, sent_at).await
+        {
             tracing::error!(%error, %id, "could not record a notification's outcome");
         }
     }
@@ -140,16 +131,14 @@ impl Service {
         &self,
         account_id: Uuid,
     ) -> crate::error::Outcome<(Option<String>, Option<String>)> {
-        let logins = login::Entity::find()
-            .filter(login::Column::AccountId.eq(account_id))
-            .all(self.inner.store.connection())
+        let logins = logins_of(&self.inner.store, account_id)
             .await
-            .map_err(crate::error::db)?;
+            .map_err(crate::error::store)?;
         let find = |kind: &str| {
             logins
                 .iter()
-                .find(|l| l.kind == kind)
-                .map(|l| l.value.clone())
+                .find(|(k, _)| k == kind)
+                .map(|(_, value)| value.clone())
         };
         Ok((find("phone"), find("email")))
     }
@@ -161,15 +150,15 @@ impl Service {
         category: NotificationCategory,
         channel: Channel,
     ) -> crate::error::Outcome<bool> {
-        let row = notification_preference::Entity::find_by_id((
+        let set = store::preference(
+            &self.inner.store,
             account_id,
-            category_str(category).to_owned(),
-            channel_str(channel).to_owned(),
-        ))
-        .one(self.inner.store.connection())
+            category_str(category),
+            channel_str(channel),
+        )
         .await
-        .map_err(crate::error::db)?;
-        Ok(row.is_none_or(|r| r.enabled))
+        .map_err(crate::error::store)?;
+        Ok(set.unwrap_or(true))
     }
 
     /// Sends a security notice through every channel the citizen keeps on for events.

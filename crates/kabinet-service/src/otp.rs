@@ -5,11 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use kabinet_api::{ApiError, ErrorCode};
 use kabinet_core::codes::{CodeHasher, CodePolicy, CodePurpose, IssuedCode, may_send};
-use kabinet_store::entity::{code_send, one_time_code};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, sea_query::Expr,
-};
+use kabinet_store::Conn;
+use kabinet_store::flows::{self as store, CodeRow};
 use uuid::Uuid;
 
 use crate::error::{self, Outcome};
@@ -28,7 +25,7 @@ pub enum CodeChannel {
 }
 
 impl CodeChannel {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Sms => "sms",
             Self::Email => "email",
@@ -56,23 +53,23 @@ pub struct NewCode<'a> {
 
 /// Stores a code's hash, superseding the flow's earlier codes of the same channel.
 /// Returns when it expires.
-pub async fn issue<C: ConnectionTrait>(
-    conn: &C,
+pub async fn issue(
+    conn: &impl Conn,
     hasher: &CodeHasher,
     code: NewCode<'_>,
     now: DateTime<Utc>,
 ) -> Outcome<DateTime<Utc>> {
-    one_time_code::Entity::update_many()
-        .col_expr(one_time_code::Column::ConsumedAt, Expr::value(now))
-        .filter(one_time_code::Column::FlowId.eq(code.flow_id))
-        .filter(one_time_code::Column::Purpose.eq(code.purpose.as_str()))
-        .filter(one_time_code::Column::Channel.eq(code.channel.as_str()))
-        .filter(one_time_code::Column::ConsumedAt.is_null())
-        .exec(conn)
-        .await
-        .map_err(error::db)?;
+    store::supersede_codes(
+        conn,
+        code.flow_id,
+        code.purpose.as_str(),
+        code.channel.as_str(),
+        now,
+    )
+    .await
+    .map_err(error::store)?;
     let issued = IssuedCode::issue(hasher, code.purpose, code.code, now, code.policy);
-    one_time_code::Model {
+    let row = CodeRow {
         id: Uuid::now_v7(),
         account_id: code.account_id,
         purpose: code.purpose.as_str().to_owned(),
@@ -83,19 +80,15 @@ pub async fn issue<C: ConnectionTrait>(
         consumed_at: None,
         created_at: now,
         flow_id: Some(code.flow_id),
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(conn)
-    .await
-    .map_err(error::db)?;
+    };
+    store::insert_code(conn, row).await.map_err(error::store)?;
     Ok(issued.expires_at)
 }
 
 /// Checks an entry against the flow's newest code of `purpose` (any channel but links) and
 /// records the outcome: accepted codes are spent, wrong entries use an attempt.
-pub async fn check<C: ConnectionTrait>(
-    conn: &C,
+pub async fn check(
+    conn: &impl Conn,
     hasher: &CodeHasher,
     flow_id: Uuid,
     purpose: CodePurpose,
@@ -103,36 +96,32 @@ pub async fn check<C: ConnectionTrait>(
     policy: &CodePolicy,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let row = one_time_code::Entity::find()
-        .filter(one_time_code::Column::FlowId.eq(flow_id))
-        .filter(one_time_code::Column::Purpose.eq(purpose.as_str()))
-        .filter(one_time_code::Column::Channel.ne(CodeChannel::EmailLink.as_str()))
-        .order_by_desc(one_time_code::Column::CreatedAt)
-        .order_by_desc(one_time_code::Column::Id)
-        .one(conn)
-        .await
-        .map_err(error::db)?
-        .ok_or_else(|| ApiError::new(ErrorCode::CodeSpent))?;
+    let row = store::newest_code(
+        conn,
+        flow_id,
+        Some(purpose.as_str()),
+        CodeChannel::EmailLink.as_str(),
+    )
+    .await
+    .map_err(error::store)?
+    .ok_or_else(|| ApiError::new(ErrorCode::CodeSpent))?;
     let candidate: String = candidate.chars().filter(|c| !c.is_whitespace()).collect();
     accept(conn, hasher, row, purpose, &candidate, policy, now).await
 }
 
 /// The flow an e-mail link token belongs to, after accepting the token.
-pub async fn check_link<C: ConnectionTrait>(
-    conn: &C,
+pub async fn check_link(
+    conn: &impl Conn,
     hasher: &CodeHasher,
     token: &str,
     policy: &CodePolicy,
     now: DateTime<Utc>,
 ) -> Outcome<Uuid> {
     let purpose = CodePurpose::ConfirmContact;
-    let hash = hasher.hash(purpose, token.trim()).to_vec();
-    let row = one_time_code::Entity::find()
-        .filter(one_time_code::Column::CodeHash.eq(hash))
-        .filter(one_time_code::Column::Channel.eq(CodeChannel::EmailLink.as_str()))
-        .one(conn)
+    let hash = hasher.hash(purpose, token.trim());
+    let row = store::code_by_hash(conn, CodeChannel::EmailLink.as_str(), &hash)
         .await
-        .map_err(error::db)?
+        .map_err(error::store)?
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
     let flow_id = row
         .flow_id
@@ -141,10 +130,10 @@ pub async fn check_link<C: ConnectionTrait>(
     Ok(flow_id)
 }
 
-async fn accept<C: ConnectionTrait>(
-    conn: &C,
+async fn accept(
+    conn: &impl Conn,
     hasher: &CodeHasher,
-    row: one_time_code::Model,
+    row: CodeRow,
     purpose: CodePurpose,
     candidate: &str,
     policy: &CodePolicy,
@@ -162,50 +151,39 @@ async fn accept<C: ConnectionTrait>(
         consumed: row.consumed_at.is_some(),
     };
     let verdict = issued.try_accept(hasher, candidate, now, policy);
-    let mut active = row.into_active_model();
-    active.failed_attempts = Set(i32::try_from(issued.failed_attempts).unwrap_or(i32::MAX));
-    if issued.consumed {
-        active.consumed_at = Set(Some(now));
-    }
-    active.update(conn).await.map_err(error::db)?;
+    store::record_code_entry(
+        conn,
+        row.id,
+        i32::try_from(issued.failed_attempts).unwrap_or(i32::MAX),
+        issued.consumed.then_some(now),
+    )
+    .await
+    .map_err(error::store)?;
     verdict.map_err(error::code)
 }
 
 /// Refuses a send to `key` inside the cooldown or over the daily cap.
-pub async fn may_send_to<C: ConnectionTrait>(
-    conn: &C,
+pub async fn may_send_to(
+    conn: &impl Conn,
     key: &str,
     policy: &CodePolicy,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let sends: Vec<DateTime<Utc>> = code_send::Entity::find()
-        .filter(code_send::Column::Key.eq(key))
-        .filter(code_send::Column::SentAt.gt(now - Duration::hours(24)))
-        .all(conn)
+    let sends = store::sends_since(conn, key, now - Duration::hours(24))
         .await
-        .map_err(error::db)?
-        .into_iter()
-        .map(|s| s.sent_at)
-        .collect();
+        .map_err(error::store)?;
     may_send(&sends, now, policy).map_err(error::send)
 }
 
 /// Records a send to `key`; returns when the next one is allowed.
-pub async fn record_send<C: ConnectionTrait>(
-    conn: &C,
+pub async fn record_send(
+    conn: &impl Conn,
     key: &str,
     policy: &CodePolicy,
     now: DateTime<Utc>,
 ) -> Outcome<DateTime<Utc>> {
-    code_send::Model {
-        id: Uuid::now_v7(),
-        key: key.to_owned(),
-        sent_at: now,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(conn)
-    .await
-    .map_err(error::db)?;
+    store::record_send(conn, key, now)
+        .await
+        .map_err(error::store)?;
     Ok(now + policy.resend_cooldown)
 }

@@ -3,35 +3,21 @@
 
 use chrono::{DateTime, Utc};
 use kabinet_api::Context;
-use kabinet_core::account::{
-    Account, Actor, Check, CheckStatus, Command, ConfirmationMethod, ContactKind, Event, Level,
-    Status, apply, decide,
-};
-use kabinet_store::entity::account;
+use kabinet_core::account::{Actor, Command, ConfirmationMethod, Event, apply, decide};
+use kabinet_store::accounts::{self, AccountWrite, StoredAccount};
 use kabinet_store::event_log::NewEvent;
-use kabinet_store::write::{self, AccountWrite};
-use sea_orm::ConnectionTrait;
+use kabinet_store::{Conn, Tx};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::{self, Outcome};
 
-/// An account as read: its row and the state the machine works on.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    /// The projection row.
-    pub row: account::Model,
-    /// The state machine's view.
-    pub state: Account,
-}
+/// An account as read: who it is and the state machine's view of it.
+pub type Loaded = StoredAccount;
 
 /// Reads one account.
-pub async fn load<C: ConnectionTrait>(conn: &C, id: Uuid) -> Outcome<Option<Loaded>> {
-    let row = write::find_account(conn, id).await.map_err(error::db)?;
-    Ok(row.map(|row| Loaded {
-        state: state_of(&row),
-        row,
-    }))
+pub async fn load(conn: &impl Conn, id: Uuid) -> Outcome<Option<Loaded>> {
+    accounts::find_account(conn, id).await.map_err(error::store)
 }
 
 /// What a command changes besides the account row.
@@ -55,64 +41,100 @@ pub struct By<'a> {
     pub origin: &'a str,
 }
 
-/// Decides `command` on an existing account and commits its events with the new row.
-pub async fn execute<C: ConnectionTrait>(
-    conn: &C,
+/// Decides `command` on an existing account and commits its events with the new projection.
+pub async fn execute(
+    tx: &Tx,
     loaded: &Loaded,
     command: &Command,
     by: &By<'_>,
     extras: Extras,
 ) -> Outcome<Loaded> {
     let events = decide(Some(&loaded.state), command, by.actor, by.at).map_err(error::domain)?;
-    commit(conn, Some(loaded), loaded.row.clone(), &events, by, extras).await
+    commit(tx, Base::Existing(loaded), &events, by, extras).await
 }
 
-/// Creates an account: `row` carries the names and consent time; `command` starts it.
-pub async fn create<C: ConnectionTrait>(
-    conn: &C,
-    row: account::Model,
+/// Who a new account is, before its first event.
+pub struct NewAccount<'a> {
+    /// Its id.
+    pub id: Uuid,
+    /// The surname given.
+    pub surname: &'a str,
+    /// The first name given.
+    pub first_name: &'a str,
+}
+
+/// Creates an account; `command` starts it.
+pub async fn create(
+    tx: &Tx,
+    new: NewAccount<'_>,
     command: &Command,
     by: &By<'_>,
     extras: Extras,
 ) -> Outcome<Loaded> {
     let events = decide(None, command, by.actor, by.at).map_err(error::domain)?;
-    commit(conn, None, row, &events, by, extras).await
+    commit(tx, Base::New(new), &events, by, extras).await
 }
 
-async fn commit<C: ConnectionTrait>(
-    conn: &C,
-    before: Option<&Loaded>,
-    base_row: account::Model,
+/// What a command's events apply to.
+enum Base<'a> {
+    /// An account read before deciding.
+    Existing(&'a Loaded),
+    /// An account its first event creates.
+    New(NewAccount<'a>),
+}
+
+async fn commit(
+    tx: &Tx,
+    base: Base<'_>,
     events: &[Event],
     by: &By<'_>,
     extras: Extras,
 ) -> Outcome<Loaded> {
+    let before = match &base {
+        Base::Existing(loaded) => Some(*loaded),
+        Base::New(_) => None,
+    };
     let state = events
         .iter()
         .fold(before.map(|l| l.state.clone()), |s, e| Some(apply(s, e)));
     let state = state.ok_or_else(|| error::internal(&"a command produced no events"))?;
-    let row = row_of(base_row, &state, by.at);
-    let expected_seq = before.map_or(0, |l| l.row.last_seq);
+    let expected_seq = before.map_or(0, version);
+    let account = match base {
+        Base::Existing(before) => Loaded {
+            state,
+            updated_at: by.at,
+            ..before.clone()
+        },
+        Base::New(new) => Loaded {
+            id: new.id,
+            surname: new.surname.to_owned(),
+            first_name: new.first_name.to_owned(),
+            consent_at: by.at,
+            origin: by.origin.to_owned(),
+            created_at: by.at,
+            updated_at: by.at,
+            state,
+        },
+    };
     let new_events = events.iter().map(|e| new_event(e, by)).collect();
-    let seq = write::write_account_in(
-        conn,
+    accounts::write_account(
+        tx,
         AccountWrite {
             expected_seq,
             events: new_events,
-            row: row.clone(),
+            account: account.clone(),
             claim_logins: extras.claim,
             release_logins: extras.release,
         },
     )
     .await
-    .map_err(error::write)?;
-    Ok(Loaded {
-        row: account::Model {
-            last_seq: seq,
-            ..row
-        },
-        state,
-    })
+    .map_err(error::store)?;
+    Ok(account)
+}
+
+/// The number of an account's last event.
+pub fn version(account: &Loaded) -> i64 {
+    i64::try_from(account.state.version).unwrap_or(i64::MAX)
 }
 
 /// The event as stored: its data plus the device and address it came from.
@@ -188,135 +210,4 @@ fn payload_of(event: &Event) -> Value {
     }
 }
 
-/// `phone` or `email`.
-pub fn contact_str(kind: ContactKind) -> &'static str {
-    match kind {
-        ContactKind::Phone => "phone",
-        ContactKind::Email => "email",
-    }
-}
-
-fn check_str(status: &CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::NotStarted => "not_started",
-        CheckStatus::Queued => "queued",
-        CheckStatus::Checking => "checking",
-        CheckStatus::Passed => "passed",
-        CheckStatus::Mismatch { .. } => "mismatch",
-        CheckStatus::Unavailable { .. } => "unavailable",
-    }
-}
-
-fn check_of(text: &str, detail: Option<&Value>) -> CheckStatus {
-    match text {
-        "queued" => CheckStatus::Queued,
-        "checking" => CheckStatus::Checking,
-        "passed" => CheckStatus::Passed,
-        "mismatch" => CheckStatus::Mismatch {
-            fields: detail
-                .and_then(|d| serde_json::from_value(d["fields"].clone()).ok())
-                .unwrap_or_default(),
-        },
-        "unavailable" => CheckStatus::Unavailable {
-            retry_at: detail
-                .and_then(|d| serde_json::from_value(d["retry_at"].clone()).ok())
-                .unwrap_or(DateTime::<Utc>::MIN_UTC),
-        },
-        _ => CheckStatus::NotStarted,
-    }
-}
-
-fn check_detail(status: &CheckStatus) -> Option<Value> {
-    match status {
-        CheckStatus::Mismatch { fields } => Some(json!({"fields": fields})),
-        CheckStatus::Unavailable { retry_at } => Some(json!({"retry_at": retry_at})),
-        _ => None,
-    }
-}
-
-fn level_of(text: &str) -> Level {
-    match text {
-        "standard" => Level::Standard,
-        "confirmed" => Level::Confirmed,
-        _ => Level::Simplified,
-    }
-}
-
-fn confirmation_of(text: &str) -> ConfirmationMethod {
-    match text {
-        "registered_letter" => ConfirmationMethod::RegisteredLetter,
-        "activation_code" => ConfirmationMethod::ActivationCode,
-        "qualified_signature" => ConfirmationMethod::QualifiedSignature,
-        "video" => ConfirmationMethod::Video,
-        "online_bank" => ConfirmationMethod::OnlineBank {
-            bank: String::new(),
-        },
-        _ => ConfirmationMethod::InPerson {
-            centre: String::new(),
-            documents: Vec::new(),
-        },
-    }
-}
-
-/// The state machine's view of a row.
-pub fn state_of(row: &account::Model) -> Account {
-    let status = match row.status.as_str() {
-        "pending" => Status::Pending,
-        "locked" => Status::Locked {
-            until: row.locked_until.unwrap_or(DateTime::<Utc>::MIN_UTC),
-        },
-        "blocked" => Status::Blocked {
-            reason: row.block_reason.clone().unwrap_or_default(),
-        },
-        "deleted" => Status::Deleted,
-        _ => Status::Active,
-    };
-    Account {
-        status,
-        level: level_of(&row.level),
-        contact: if row.contact_kind == "email" {
-            ContactKind::Email
-        } else {
-            ContactKind::Phone
-        },
-        consent_version: row.consent_version.clone(),
-        contact_confirmed: row.contact_confirmed,
-        password_set: row.password_set,
-        temporary_password: row.temporary_password,
-        profile_submitted: row.profile_submitted,
-        snils_check: check_of(&row.snils_check, row.snils_check_detail.as_ref()),
-        passport_check: check_of(&row.passport_check, row.passport_check_detail.as_ref()),
-        confirmation: row.confirmation.as_deref().map(confirmation_of),
-        mailed_code_restriction: row.mailed_code_restriction,
-        status_before_block: None,
-        version: u64::try_from(row.last_seq).unwrap_or_default(),
-    }
-}
-
-fn row_of(base: account::Model, state: &Account, at: DateTime<Utc>) -> account::Model {
-    let (locked_until, block_reason) = match &state.status {
-        Status::Locked { until } => (Some(*until), None),
-        Status::Blocked { reason } => (None, Some(reason.clone())),
-        _ => (None, None),
-    };
-    account::Model {
-        status: state.status.as_str().to_owned(),
-        level: state.level.as_str().to_owned(),
-        contact_kind: contact_str(state.contact).to_owned(),
-        consent_version: state.consent_version.clone(),
-        contact_confirmed: state.contact_confirmed,
-        password_set: state.password_set,
-        temporary_password: state.temporary_password,
-        profile_submitted: state.profile_submitted,
-        snils_check: check_str(state.check(Check::Snils)).to_owned(),
-        passport_check: check_str(state.check(Check::Passport)).to_owned(),
-        snils_check_detail: check_detail(state.check(Check::Snils)),
-        passport_check_detail: check_detail(state.check(Check::Passport)),
-        confirmation: state.confirmation.as_ref().map(|c| c.as_str().to_owned()),
-        mailed_code_restriction: state.mailed_code_restriction,
-        locked_until,
-        block_reason,
-        updated_at: at,
-        ..base
-    }
-}
+pub use kabinet_store::accounts::contact_str;

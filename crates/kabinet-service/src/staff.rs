@@ -47,7 +47,7 @@ impl Service {
         credentials.password_changed_at = Some(self.now());
         self.save_credentials(&tx, credentials).await?;
         sessions::revoke(&tx, account_id, Which::All, self.now()).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(password)
     }
 }

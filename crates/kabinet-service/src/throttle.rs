@@ -4,11 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use kabinet_api::{ApiError, ErrorCode};
-use kabinet_store::entity::throttle;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, sea_query::Expr, sea_query::ExprTrait,
-};
+use kabinet_store::Conn;
+use kabinet_store::throttles as store;
 
 use crate::config::{ClientPolicy, LockoutPolicy};
 use crate::error::{self, Outcome};
@@ -27,21 +24,14 @@ fn client_key(address: &str) -> String {
     format!("client:{address}")
 }
 
-async fn row<C: ConnectionTrait>(conn: &C, key: &str) -> Outcome<Option<throttle::Model>> {
-    throttle::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await
-        .map_err(error::db)
-}
-
 /// Refuses while the counter's lock runs (`retry_at`), or for good after the hard limit.
-pub async fn check_lock<C: ConnectionTrait>(
-    conn: &C,
+pub async fn check_lock(
+    conn: &impl Conn,
     policy: &LockoutPolicy,
     key: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let Some(row) = row(conn, key).await? else {
+    let Some(row) = store::throttle(conn, key).await.map_err(error::store)? else {
         return Ok(());
     };
     if u32::try_from(row.failures).unwrap_or(0) >= policy.hard_limit {
@@ -54,35 +44,22 @@ pub async fn check_lock<C: ConnectionTrait>(
 }
 
 /// Counts a failure; returns the lock it starts, if any (`Some(None)`: until recovery).
-pub async fn record_failure<C: ConnectionTrait>(
-    conn: &C,
+pub async fn record_failure(
+    conn: &impl Conn,
     policy: &LockoutPolicy,
     key: &str,
     now: DateTime<Utc>,
 ) -> Outcome<Option<Option<DateTime<Utc>>>> {
-    ensure(conn, key, now).await?;
     // A quiet spell of `reset_after` starts the count again.
-    throttle::Entity::update_many()
-        .col_expr(throttle::Column::Failures, Expr::value(0))
-        .filter(throttle::Column::Key.eq(key))
-        .filter(throttle::Column::LastFailureAt.lte(now - policy.reset_after))
-        .filter(throttle::Column::Failures.lt(i32::try_from(policy.hard_limit).unwrap_or(i32::MAX)))
-        .exec(conn)
-        .await
-        .map_err(error::db)?;
-    throttle::Entity::update_many()
-        .col_expr(
-            throttle::Column::Failures,
-            Expr::col(throttle::Column::Failures).add(1),
-        )
-        .col_expr(throttle::Column::LastFailureAt, Expr::value(now))
-        .filter(throttle::Column::Key.eq(key))
-        .exec(conn)
-        .await
-        .map_err(error::db)?;
-    let current = row(conn, key)
-        .await?
-        .ok_or_else(|| error::internal(&"a throttle row vanished"))?;
+    let current = store::count_failure(
+        conn,
+        key,
+        now,
+        now - policy.reset_after,
+        i32::try_from(policy.hard_limit).unwrap_or(i32::MAX),
+    )
+    .await
+    .map_err(error::store)?;
     let failures = u32::try_from(current.failures).unwrap_or(0);
     let lock = match policy.delay_after(failures) {
         None => Some(None),
@@ -90,30 +67,29 @@ pub async fn record_failure<C: ConnectionTrait>(
         Some(_) => None,
     };
     if let Some(until) = lock {
-        let mut active = current.into_active_model();
-        active.locked_until = Set(until);
-        active.update(conn).await.map_err(error::db)?;
+        store::set_lock(conn, key, until)
+            .await
+            .map_err(error::store)?;
     }
     Ok(lock)
 }
 
 /// Clears a counter (a successful sign-in or recovery).
-pub async fn reset<C: ConnectionTrait>(conn: &C, key: &str) -> Outcome<()> {
-    throttle::Entity::delete_by_id(key.to_owned())
-        .exec(conn)
-        .await
-        .map_err(error::db)?;
-    Ok(())
+pub async fn reset(conn: &impl Conn, key: &str) -> Outcome<()> {
+    store::clear(conn, key).await.map_err(error::store)
 }
 
 /// Refuses a client that failed too often in the current window.
-pub async fn check_client<C: ConnectionTrait>(
-    conn: &C,
+pub async fn check_client(
+    conn: &impl Conn,
     policy: &ClientPolicy,
     address: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let Some(row) = row(conn, &client_key(address)).await? else {
+    let Some(row) = store::throttle(conn, &client_key(address))
+        .await
+        .map_err(error::store)?
+    else {
         return Ok(());
     };
     let window_end = row.window_started_at + policy.window;
@@ -124,94 +100,33 @@ pub async fn check_client<C: ConnectionTrait>(
 }
 
 /// Counts a failure of a client.
-pub async fn client_failure<C: ConnectionTrait>(
-    conn: &C,
+pub async fn client_failure(
+    conn: &impl Conn,
     policy: &ClientPolicy,
     address: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let key = client_key(address);
-    ensure(conn, &key, now).await?;
     // A finished window starts a new one.
-    throttle::Entity::update_many()
-        .col_expr(throttle::Column::Failures, Expr::value(0))
-        .col_expr(throttle::Column::WindowStartedAt, Expr::value(now))
-        .filter(throttle::Column::Key.eq(&key))
-        .filter(throttle::Column::WindowStartedAt.lte(now - policy.window))
-        .exec(conn)
+    store::count_in_window(conn, &client_key(address), now, now - policy.window)
         .await
-        .map_err(error::db)?;
-    throttle::Entity::update_many()
-        .col_expr(
-            throttle::Column::Failures,
-            Expr::col(throttle::Column::Failures).add(1),
-        )
-        .col_expr(throttle::Column::LastFailureAt, Expr::value(now))
-        .filter(throttle::Column::Key.eq(&key))
-        .exec(conn)
-        .await
-        .map_err(error::db)?;
-    Ok(())
-}
-
-async fn ensure<C: ConnectionTrait>(conn: &C, key: &str, now: DateTime<Utc>) -> Outcome<()> {
-    let fresh = throttle::ActiveModel {
-        key: Set(key.to_owned()),
-        failures: Set(0),
-        window_started_at: Set(now),
-        last_failure_at: Set(None),
-        locked_until: Set(None),
-    };
-    throttle::Entity::insert(fresh)
-        .on_conflict_do_nothing_on([throttle::Column::Key])
-        .exec(conn)
-        .await
-        .map_err(error::db)?;
-    Ok(())
+        .map_err(error::store)
 }
 
 /// Counts one request of a client in the current minute and refuses it past `per_minute`.
 /// The counter is a row per address and minute, bumped in one upsert, so every replica on the
 /// database counts together; a client's first request of a minute sweeps finished windows away.
-pub async fn admit<C: ConnectionTrait>(
-    conn: &C,
+pub async fn admit(
+    conn: &impl Conn,
     per_minute: u32,
     address: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    use sea_orm::sea_query::OnConflict;
     let minute = now.timestamp().div_euclid(60);
     let window_start = DateTime::from_timestamp(minute * 60, 0).unwrap_or(now);
-    let fresh = throttle::ActiveModel {
-        key: Set(format!("rate:{address}:{minute}")),
-        failures: Set(1),
-        window_started_at: Set(window_start),
-        last_failure_at: Set(None),
-        locked_until: Set(None),
-    };
-    let counted = throttle::Entity::insert(fresh)
-        .on_conflict(
-            OnConflict::column(throttle::Column::Key)
-                .value(
-                    throttle::Column::Failures,
-                    Expr::col((throttle::Entity, throttle::Column::Failures)).add(1),
-                )
-                .to_owned(),
-        )
-        .exec_with_returning(conn)
+    let count = store::count_request(conn, &format!("rate:{address}:{minute}"), window_start)
         .await
-        .map_err(error::db)?;
-    if counted.failures == 1 {
-        throttle::Entity::delete_many()
-            .filter(throttle::Column::Key.starts_with("rate:"))
-            .filter(
-                throttle::Column::WindowStartedAt.lt(window_start - chrono::Duration::minutes(1)),
-            )
-            .exec(conn)
-            .await
-            .map_err(error::db)?;
-    }
-    if u32::try_from(counted.failures).unwrap_or(u32::MAX) > per_minute {
+        .map_err(error::store)?;
+    if u32::try_from(count).unwrap_or(u32::MAX) > per_minute {
         let next = window_start + chrono::Duration::minutes(1);
         return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(next));
     }

@@ -29,7 +29,7 @@ impl Service {
         let mut ran = 0;
         while let Some(job) = jobs::lease(self.conn(), &[REGISTRY_CHECK], worker, self.now(), LEASE)
             .await
-            .map_err(error::db)?
+            .map_err(error::store)?
         {
             if let Err(e) = self.run_check(worker, &job).await {
                 tracing::warn!(job = %job.id, error = %e, "a registry check failed to run");
@@ -42,7 +42,7 @@ impl Service {
                     FIRST_RETRY,
                 )
                 .await
-                .map_err(error::db)?;
+                .map_err(error::store)?;
             }
             ran += 1;
         }
@@ -95,7 +95,7 @@ impl Service {
                     Extras::default(),
                 )
                 .await?;
-                tx.commit().await.map_err(error::db)?;
+                tx.commit().await.map_err(error::store)?;
                 a
             }
             CheckStatus::Checking => account,
@@ -120,7 +120,7 @@ impl Service {
                 let tx = self.begin().await?;
                 let retried = jobs::fail(&tx, job.id, worker, &reason, self.now(), FIRST_RETRY)
                     .await
-                    .map_err(error::db)?;
+                    .map_err(error::store)?;
                 let retry_at = retried.map_or(self.now() + FIRST_RETRY, |j| j.run_at);
                 repo::execute(
                     &tx,
@@ -133,7 +133,7 @@ impl Service {
                     Extras::default(),
                 )
                 .await?;
-                tx.commit().await.map_err(error::db)?;
+                tx.commit().await.map_err(error::store)?;
                 Ok(())
             }
             Ok(Verdict::Mismatch { fields }) => {
@@ -245,15 +245,15 @@ impl Service {
         .await?;
         jobs::complete(&tx, job.id, worker, self.now())
             .await
-            .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)?;
+            .map_err(error::store)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(after)
     }
 
     async fn finish_job(&self, job: &JobRow, worker: &str) -> Outcome<()> {
         jobs::complete(self.conn(), job.id, worker, self.now())
             .await
-            .map_err(error::db)?;
+            .map_err(error::store)?;
         Ok(())
     }
 }

@@ -1,4 +1,5 @@
-//! The store against raw SQL: event appends and login look-ups per second through kabinet-store
+//! The store against raw SQL: account writes (one event: the projection row, the event and its
+//! change-feed entry in one transaction) and login look-ups per second through kabinet-store
 //! (SeaORM), next to the same statements sent straight through sqlx, in the same run, on SQLite
 //! (WAL, synchronous=FULL) and on PostgreSQL when `KABINET_TEST_POSTGRES_URL` is set. Rounds of
 //! the two alternate so that disk and cache effects fall on both. Target: store/raw ≥ 0.7.
@@ -6,9 +7,10 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use kabinet_store::event_log::{self, NewEvent};
-use kabinet_store::write::find_login;
-use kabinet_store::{AccountWrite, Store, entity::account};
+use kabinet_store::accounts::find_login;
+use kabinet_store::event_log::NewEvent;
+use kabinet_store::testing::new_account;
+use kabinet_store::{AccountWrite, Store, StoredAccount};
 use sea_orm::sqlx::{self, PgPool, Row, SqlitePool};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
@@ -22,37 +24,80 @@ enum Raw {
 }
 
 impl Raw {
-    async fn append(&self, account: Uuid, seq: i64, event: &NewEvent) {
+    /// What the store does for one event: the projection row moved on from `seq`, the
+    /// event, its change-feed entry, in one transaction.
+    async fn write(&self, account: Uuid, seq: i64, event: &NewEvent) {
         let payload = event.payload.to_string();
         let actor = event.actor.to_string();
+        let id = Uuid::now_v7();
         match self {
             Raw::Sqlite(pool) => {
-                sqlx::query("INSERT INTO account_events (id, account_id, seq, kind, payload, actor, origin, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(Uuid::now_v7().as_bytes().to_vec())
+                let mut tx = pool.begin().await.unwrap();
+                let updated = sqlx::query("UPDATE accounts SET status = ?, last_seq = ?, updated_at = ? WHERE id = ? AND last_seq = ?")
+                    .bind("active")
+                    .bind(seq + 1)
+                    .bind(event.at.to_rfc3339())
                     .bind(account.as_bytes().to_vec())
                     .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                assert_eq!(updated.rows_affected(), 1);
+                sqlx::query("INSERT INTO account_events (id, account_id, seq, kind, payload, actor, origin, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(id.as_bytes().to_vec())
+                    .bind(account.as_bytes().to_vec())
+                    .bind(seq + 1)
                     .bind(&event.kind)
                     .bind(payload)
                     .bind(actor)
                     .bind(&event.origin)
                     .bind(event.at.to_rfc3339())
-                    .execute(pool)
+                    .execute(&mut *tx)
                     .await
                     .unwrap();
+                sqlx::query(
+                    "INSERT INTO change_feed (event_id, account_id, recorded_at) VALUES (?, ?, ?)",
+                )
+                .bind(id.as_bytes().to_vec())
+                .bind(account.as_bytes().to_vec())
+                .bind(event.at.to_rfc3339())
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
             }
             Raw::Postgres(pool) => {
-                sqlx::query("INSERT INTO account_events (id, account_id, seq, kind, payload, actor, origin, recorded_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5::jsonb, $6::jsonb, $7, $8::timestamptz)")
-                    .bind(Uuid::now_v7().to_string())
+                let mut tx = pool.begin().await.unwrap();
+                let updated = sqlx::query("UPDATE accounts SET status = $1, last_seq = $2, updated_at = $3::timestamptz WHERE id = $4::uuid AND last_seq = $5")
+                    .bind("active")
+                    .bind(seq + 1)
+                    .bind(event.at.to_rfc3339())
                     .bind(account.to_string())
                     .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                assert_eq!(updated.rows_affected(), 1);
+                sqlx::query("INSERT INTO account_events (id, account_id, seq, kind, payload, actor, origin, recorded_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5::jsonb, $6::jsonb, $7, $8::timestamptz)")
+                    .bind(id.to_string())
+                    .bind(account.to_string())
+                    .bind(seq + 1)
                     .bind(&event.kind)
                     .bind(payload)
                     .bind(actor)
                     .bind(&event.origin)
                     .bind(event.at.to_rfc3339())
-                    .execute(pool)
+                    .execute(&mut *tx)
                     .await
                     .unwrap();
+                sqlx::query("INSERT INTO change_feed (event_id, account_id, recorded_at) VALUES ($1::uuid, $2::uuid, $3::timestamptz)")
+                    .bind(id.to_string())
+                    .bind(account.to_string())
+                    .bind(event.at.to_rfc3339())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
             }
         }
     }
@@ -97,9 +142,29 @@ struct Timing {
     store: Duration,
 }
 
-async fn appends(store: &Store, raw: &Raw, per_round: usize) -> Timing {
-    let (raw_account, store_account) = (Uuid::now_v7(), Uuid::now_v7());
-    let (mut raw_seq, mut store_seq) = (0i64, 0i64);
+/// A new account, written through the store, to write to.
+async fn created(store: &Store, claim: Option<String>) -> StoredAccount {
+    let account = new_account(Uuid::now_v7(), Utc::now());
+    store
+        .write_account(AccountWrite {
+            expected_seq: 0,
+            events: vec![event()],
+            account: account.clone(),
+            claim_logins: claim
+                .map(|phone| ("phone".into(), phone))
+                .into_iter()
+                .collect(),
+            release_logins: vec![],
+        })
+        .await
+        .unwrap();
+    account
+}
+
+async fn writes(store: &Store, raw: &Raw, per_round: usize) -> Timing {
+    let raw_account = created(store, None).await.id;
+    let mut account = created(store, None).await;
+    let mut raw_seq = 1i64;
     let mut timing = Timing {
         raw: Duration::ZERO,
         store: Duration::ZERO,
@@ -108,20 +173,25 @@ async fn appends(store: &Store, raw: &Raw, per_round: usize) -> Timing {
     for _ in 0..ROUNDS {
         let started = Instant::now();
         for _ in 0..per_round {
+            raw.write(raw_account, raw_seq, &e).await;
             raw_seq += 1;
-            raw.append(raw_account, raw_seq, &e).await;
         }
         timing.raw += started.elapsed();
         let started = Instant::now();
         for _ in 0..per_round {
-            store_seq = event_log::append(
-                store.connection(),
-                store_account,
-                store_seq,
-                std::slice::from_ref(&e),
-            )
-            .await
-            .unwrap();
+            let expected_seq = account.state.version as i64;
+            account.state.status = kabinet_core::account::Status::Active;
+            account.state.version += 1;
+            store
+                .write_account(AccountWrite {
+                    expected_seq,
+                    events: vec![e.clone()],
+                    account: account.clone(),
+                    claim_logins: vec![],
+                    release_logins: vec![],
+                })
+                .await
+                .unwrap();
         }
         timing.store += started.elapsed();
     }
@@ -131,42 +201,7 @@ async fn appends(store: &Store, raw: &Raw, per_round: usize) -> Timing {
 async fn lookups(store: &Store, raw: &Raw, per_round: usize) -> Timing {
     let phones: Vec<String> = (0..200).map(|i| format!("+7900{i:07}")).collect();
     for phone in &phones {
-        let id = Uuid::now_v7();
-        let now = Utc::now();
-        let row = account::Model {
-            id,
-            status: "active".into(),
-            level: "simplified".into(),
-            surname: "Иванова".into(),
-            first_name: "Анна".into(),
-            contact_kind: "phone".into(),
-            consent_version: "2026-01".into(),
-            consent_at: now,
-            contact_confirmed: true,
-            password_set: true,
-            temporary_password: false,
-            profile_submitted: false,
-            snils_check: "not_started".into(),
-            passport_check: "not_started".into(),
-            confirmation: None,
-            mailed_code_restriction: false,
-            locked_until: None,
-            block_reason: None,
-            last_seq: 0,
-            origin: "bench".into(),
-            created_at: now,
-            updated_at: now,
-            snils_check_detail: None,
-            passport_check_detail: None,
-        };
-        let write = AccountWrite {
-            expected_seq: 0,
-            events: vec![event()],
-            row,
-            claim_logins: vec![("phone".into(), phone.clone())],
-            release_logins: vec![],
-        };
-        store.write_account(write).await.unwrap();
+        created(store, Some(phone.clone())).await;
     }
     let mut timing = Timing {
         raw: Duration::ZERO,
@@ -181,7 +216,7 @@ async fn lookups(store: &Store, raw: &Raw, per_round: usize) -> Timing {
         let started = Instant::now();
         for i in 0..per_round {
             assert!(
-                find_login(store.connection(), "phone", &phones[i % phones.len()])
+                find_login(store, "phone", &phones[i % phones.len()])
                     .await
                     .unwrap()
                     .is_some()
@@ -203,8 +238,8 @@ fn report(backend: &str, operation: &str, operations: usize, t: &Timing) {
 
 async fn run(backend: &str, url: &str, raw: Raw, appends_per_round: usize) {
     let store = Store::connect(url).await.unwrap();
-    let a = appends(&store, &raw, appends_per_round).await;
-    report(backend, "event append", appends_per_round * ROUNDS, &a);
+    let a = writes(&store, &raw, appends_per_round).await;
+    report(backend, "account write", appends_per_round * ROUNDS, &a);
     let lookups_per_round = 2_000;
     let l = lookups(&store, &raw, lookups_per_round).await;
     report(backend, "login look-up", lookups_per_round * ROUNDS, &l);

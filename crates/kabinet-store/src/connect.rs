@@ -7,6 +7,7 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
 
+use crate::db::StoreError;
 use crate::migration::Migrator;
 
 /// How long a writer waits for SQLite's write lock before giving up.
@@ -22,17 +23,6 @@ pub enum Backend {
     Sqlite,
     /// The central database of the server and the service centres.
     Postgres,
-}
-
-/// Why the store could not be opened or used.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The URL names no supported database.
-    #[error("unsupported database URL scheme (expected sqlite: or postgres:)")]
-    UnsupportedUrl,
-    /// The database refused or failed.
-    #[error(transparent)]
-    Db(#[from] DbErr),
 }
 
 /// An open, migrated database.
@@ -79,7 +69,9 @@ impl Store {
         Ok(Self { db, backend })
     }
 
-    /// The SeaORM connection, for repositories in this crate and for tests.
+    /// The SeaORM connection, for this crate's operations and its own tests and benchmarks
+    /// (no other crate depends on `sea_orm`, so none can use it).
+    #[doc(hidden)]
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }
@@ -87,6 +79,11 @@ impl Store {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
     }
 
     /// Closes every pooled connection.

@@ -1,17 +1,18 @@
 //! Appending to and reading an account's event log.
 //!
-//! An append names the sequence number it expects to follow: if another writer got there first,
-//! the unique `(account_id, seq)` index refuses the insert and the caller gets
-//! [`AppendError::Conflict`], which it may retry after re-reading the account.
+//! Events are appended only through [`crate::accounts::write_account`], never edited or
+//! deleted; everything else here reads.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
+use crate::db::{Conn, StoreError, StoreResult, db};
 use crate::entity::account_event::{self, Entity as AccountEvent};
+use crate::entity::change_feed;
 
 /// An event about to be appended.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,37 +32,26 @@ pub struct NewEvent {
 /// An event as stored.
 pub type StoredEvent = account_event::Model;
 
-/// Why an append did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum AppendError {
-    /// Another writer appended to this account first; re-read and retry.
-    #[error("the account changed concurrently (expected to follow event {expected})")]
-    Conflict {
-        /// The sequence number the caller expected to be the last one.
-        expected: i64,
-    },
-    /// The database failed.
-    #[error(transparent)]
-    Db(#[from] DbErr),
-}
-
-/// Appends `events` after event number `last_seq` (0 for a new account) and returns the new last
-/// sequence number. Run it inside the transaction that updates the projections, so both commit
-/// together or not at all.
-pub async fn append<C: ConnectionTrait>(
+/// Appends `events` after event number `last_seq` (0 for a new account) and returns each new
+/// event's id and time. Only [`crate::accounts::write_account`] calls it, inside the
+/// transaction that updates the projections, so both commit together or not at all; a second
+/// writer that read the same `last_seq` is refused by the unique `(account_id, seq)` index.
+pub(crate) async fn append<C: ConnectionTrait>(
     conn: &C,
     account_id: Uuid,
     last_seq: i64,
     events: &[NewEvent],
-) -> Result<i64, AppendError> {
+) -> Result<Vec<(Uuid, DateTime<Utc>)>, StoreError> {
     if events.is_empty() {
-        return Ok(last_seq);
+        return Ok(Vec::new());
     }
+    let ids: Vec<(Uuid, DateTime<Utc>)> = events.iter().map(|e| (Uuid::now_v7(), e.at)).collect();
     let rows = events
         .iter()
         .zip(last_seq + 1..)
-        .map(|(event, seq)| account_event::ActiveModel {
-            id: Set(Uuid::now_v7()),
+        .zip(&ids)
+        .map(|((event, seq), (id, _))| account_event::ActiveModel {
+            id: Set(*id),
             account_id: Set(account_id),
             seq: Set(seq),
             kind: Set(event.kind.clone()),
@@ -71,22 +61,69 @@ pub async fn append<C: ConnectionTrait>(
             recorded_at: Set(event.at),
         });
     match AccountEvent::insert_many(rows).exec(conn).await {
-        Ok(_) => Ok(last_seq + events.len() as i64),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(AppendError::Conflict { expected: last_seq })
-        }
+        Ok(_) => Ok(ids),
+        Err(err) if StoreError::is_unique_violation(&err) => Err(StoreError::Conflict),
         Err(err) => Err(err.into()),
     }
 }
 
 /// Every event of one account, oldest first.
-pub async fn read<C: ConnectionTrait>(
-    conn: &C,
-    account_id: Uuid,
-) -> Result<Vec<StoredEvent>, DbErr> {
-    AccountEvent::find()
+pub async fn read(conn: &impl Conn, account_id: Uuid) -> StoreResult<Vec<StoredEvent>> {
+    Ok(AccountEvent::find()
         .filter(account_event::Column::AccountId.eq(account_id))
         .order_by_asc(account_event::Column::Seq)
+        .all(db!(conn))
+        .await?)
+}
+
+/// The newest events of one account but those of the `except` kinds, newest first: `limit` of
+/// them after skipping `offset`.
+pub async fn page_except(
+    conn: &impl Conn,
+    account_id: Uuid,
+    except: &[&str],
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<StoredEvent>> {
+    Ok(AccountEvent::find()
+        .filter(account_event::Column::AccountId.eq(account_id))
+        .filter(account_event::Column::Kind.is_not_in(except.iter().copied()))
+        .order_by_desc(account_event::Column::Seq)
+        .offset(offset)
+        .limit(limit)
+        .all(db!(conn))
+        .await?)
+}
+
+/// One event by id.
+pub async fn get(conn: &impl Conn, id: Uuid) -> StoreResult<Option<StoredEvent>> {
+    Ok(AccountEvent::find_by_id(id).one(db!(conn)).await?)
+}
+
+/// The change feed after `cursor`: up to `limit` events in feed order, each with its feed
+/// number (the next cursor is the last number read).
+pub async fn feed_after(
+    conn: &impl Conn,
+    cursor: i64,
+    limit: u64,
+) -> StoreResult<Vec<(i64, StoredEvent)>> {
+    let conn = db!(conn);
+    let entries = change_feed::Entity::find()
+        .filter(change_feed::Column::Seq.gt(cursor))
+        .order_by_asc(change_feed::Column::Seq)
+        .limit(limit)
         .all(conn)
-        .await
+        .await?;
+    let ids: Vec<Uuid> = entries.iter().map(|e| e.event_id).collect();
+    let mut events: std::collections::HashMap<Uuid, StoredEvent> = AccountEvent::find()
+        .filter(account_event::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| events.remove(&e.event_id).map(|event| (e.seq, event)))
+        .collect())
 }

@@ -9,11 +9,12 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr,
 };
 use uuid::Uuid;
 
+use crate::db::{Conn, StoreResult, db};
 use crate::entity::job::{self, Entity as Job};
 
 /// A job as stored.
@@ -38,11 +39,8 @@ pub struct NewJob {
 }
 
 /// Enqueues a job; with an idempotency key already used, returns the existing job's id.
-pub async fn enqueue<C: ConnectionTrait>(
-    conn: &C,
-    job: NewJob,
-    now: DateTime<Utc>,
-) -> Result<Uuid, DbErr> {
+pub async fn enqueue(conn: &impl Conn, job: NewJob, now: DateTime<Utc>) -> StoreResult<Uuid> {
+    let conn = db!(conn);
     if let Some(key) = &job.idempotency_key
         && let Some(existing) = Job::find()
             .filter(job::Column::IdempotencyKey.eq(key))
@@ -76,9 +74,9 @@ pub async fn enqueue<C: ConnectionTrait>(
                 .filter(job::Column::IdempotencyKey.eq(key))
                 .one(conn)
                 .await?;
-            existing.map(|j| j.id).ok_or(e)
+            existing.map(|j| j.id).ok_or_else(|| e.into())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -97,13 +95,14 @@ fn due(now: DateTime<Utc>) -> Condition {
 }
 
 /// Leases the oldest due job of one of `kinds` for `lease_for`, or returns `None`.
-pub async fn lease<C: ConnectionTrait>(
-    conn: &C,
+pub async fn lease(
+    conn: &impl Conn,
     kinds: &[&str],
     worker: &str,
     now: DateTime<Utc>,
     lease_for: Duration,
-) -> Result<Option<JobRow>, DbErr> {
+) -> StoreResult<Option<JobRow>> {
+    let conn = db!(conn);
     // A few rounds: another worker may take the candidate between our read and our update.
     for _ in 0..5 {
         let Some(candidate) = Job::find()
@@ -127,19 +126,20 @@ pub async fn lease<C: ConnectionTrait>(
             .exec(conn)
             .await?;
         if taken.rows_affected == 1 {
-            return Job::find_by_id(candidate.id).one(conn).await;
+            return Ok(Job::find_by_id(candidate.id).one(conn).await?);
         }
     }
     Ok(None)
 }
 
 /// Marks a leased job done. Returns false if the lease was lost (another worker has it now).
-pub async fn complete<C: ConnectionTrait>(
-    conn: &C,
+pub async fn complete(
+    conn: &impl Conn,
     id: Uuid,
     worker: &str,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> StoreResult<bool> {
+    let conn = db!(conn);
     let done = Job::update_many()
         .col_expr(job::Column::Status, Expr::value("done"))
         .col_expr(
@@ -163,14 +163,15 @@ pub fn backoff(base: Duration, attempts: i32) -> Duration {
 
 /// Records a failed attempt: the job is retried after the backoff, or dead-lettered after its
 /// last attempt. Returns the job as it now stands, or `None` if the lease was lost.
-pub async fn fail<C: ConnectionTrait>(
-    conn: &C,
+pub async fn fail(
+    conn: &impl Conn,
     id: Uuid,
     worker: &str,
     error: &str,
     now: DateTime<Utc>,
     base_backoff: Duration,
-) -> Result<Option<JobRow>, DbErr> {
+) -> StoreResult<Option<JobRow>> {
+    let conn = db!(conn);
     let Some(current) = Job::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
@@ -210,10 +211,10 @@ pub async fn fail<C: ConnectionTrait>(
     if updated.rows_affected != 1 {
         return Ok(None);
     }
-    Job::find_by_id(id).one(conn).await
+    Ok(Job::find_by_id(id).one(conn).await?)
 }
 
 /// One job by id.
-pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<JobRow>, DbErr> {
-    Job::find_by_id(id).one(conn).await
+pub async fn get(conn: &impl Conn, id: Uuid) -> StoreResult<Option<JobRow>> {
+    Ok(Job::find_by_id(id).one(db!(conn)).await?)
 }

@@ -1,17 +1,31 @@
-//! Kabinet's persistence: SeaORM entities and migrations that give the same schema on SQLite and
-//! PostgreSQL, and the repositories the service uses.
+//! Kabinet's persistence: typed operations over SQLite and PostgreSQL that take and return
+//! plain records and domain types. SeaORM (its entities, connections and queries) is private
+//! to this crate: callers hold a [`Store`] or a [`Tx`] and pass either to the operations.
 //!
-//! The account event log is append-only: nothing here updates or deletes an event. Every
-//! connection is configured for durability before it is handed out (see [`connect`]).
+//! - [`accounts`] — the one write path of an account change: events, projection, logins and
+//!   the change feed in one transaction; nothing else writes those tables.
+//! - [`event_log`] — reading the append-only log and the change feed.
+//! - [`credentials`], [`sessions`], [`flows`], [`throttles`], [`notifications`],
+//!   [`documents`], [`jobs`] — the rows around an account.
+//!
+//! Every connection is configured for durability before it is handed out (see [`connect`]).
 
+pub mod accounts;
 pub mod connect;
-pub mod entity;
+pub mod credentials;
+pub mod db;
+pub mod documents;
+mod entity;
 pub mod event_log;
+pub mod flows;
 pub mod jobs;
 pub mod migration;
+pub mod notifications;
 pub mod seal;
+pub mod sessions;
 pub mod testing;
-pub mod write;
+pub mod throttles;
 
-pub use connect::{Backend, Store, StoreError, default_sqlite_url, sqlite_url_in};
-pub use write::{AccountWrite, WriteError};
+pub use accounts::{AccountWrite, StoredAccount};
+pub use connect::{Backend, Store, default_sqlite_url, sqlite_url_in};
+pub use db::{Conn, StoreError, StoreResult, Tx};

@@ -118,3 +118,34 @@ impl Drop for TempDir {
         std::fs::remove_dir_all(&self.path).ok();
     }
 }
+
+/// A new account as its first event leaves it (pending, simplified, registered by phone), for
+/// the tests and benchmarks of the store.
+pub fn new_account(id: Uuid, at: chrono::DateTime<chrono::Utc>) -> crate::StoredAccount {
+    use kabinet_core::account::{Account, CheckStatus, ContactKind, Level, Status};
+    crate::StoredAccount {
+        id,
+        surname: "Иванова".into(),
+        first_name: "Анна".into(),
+        consent_at: at,
+        origin: "test".into(),
+        created_at: at,
+        updated_at: at,
+        state: Account {
+            status: Status::Pending,
+            level: Level::Simplified,
+            contact: ContactKind::Phone,
+            consent_version: "2026-01".into(),
+            contact_confirmed: false,
+            password_set: false,
+            temporary_password: false,
+            profile_submitted: false,
+            snils_check: CheckStatus::NotStarted,
+            passport_check: CheckStatus::NotStarted,
+            confirmation: None,
+            mailed_code_restriction: false,
+            status_before_block: None,
+            version: 1,
+        },
+    }
+}

@@ -66,7 +66,7 @@ impl Service {
         let citizen = self.citizen(context).await?;
         sessions::revoke(
             self.conn(),
-            citizen.account.row.id,
+            citizen.account.id,
             Which::One(citizen.session.id),
             self.now(),
         )
@@ -80,7 +80,7 @@ impl Service {
         _request: Empty,
     ) -> Outcome<Sessions> {
         let citizen = self.citizen(context).await?;
-        let rows = sessions::list(self.conn(), citizen.account.row.id, self.now()).await?;
+        let rows = sessions::list(self.conn(), citizen.account.id, self.now()).await?;
         Ok(Sessions {
             sessions: rows
                 .into_iter()
@@ -100,7 +100,7 @@ impl Service {
         let citizen = self.citizen(context).await?;
         let ended = sessions::revoke(
             self.conn(),
-            citizen.account.row.id,
+            citizen.account.id,
             Which::One(request.id),
             self.now(),
         )
@@ -128,8 +128,8 @@ impl Service {
             Extras::default(),
         )
         .await?;
-        sessions::revoke(&tx, citizen.account.row.id, Which::All, self.now()).await?;
-        tx.commit().await.map_err(error::db)?;
+        sessions::revoke(&tx, citizen.account.id, Which::All, self.now()).await?;
+        tx.commit().await.map_err(error::store)?;
         Ok(Empty {})
     }
 

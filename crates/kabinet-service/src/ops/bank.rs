@@ -5,8 +5,7 @@
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use kabinet_api::{AccountSummary, ApiError, BankAssertion, Context, ProfileForm};
 use kabinet_core::account::{Actor, Command, ConfirmationMethod};
-use kabinet_store::entity::bank_assertion;
-use sea_orm::{ActiveModelTrait, IntoActiveModel, SqlErr};
+use kabinet_store::documents::use_bank_assertion;
 
 use crate::Service;
 use crate::error::{self, Outcome};
@@ -39,7 +38,7 @@ impl Service {
             return Err(refused("assertion_invalid"));
         }
         // The person the bank vouches for must be this account's person.
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let profile: Option<ProfileForm> = self
             .profile_row(self.conn(), account_id)
             .await?
@@ -67,22 +66,11 @@ impl Service {
             return Err(refused("assertion_mismatch"));
         }
         let tx = self.begin().await?;
-        let used = bank_assertion::Model {
-            bank: bank.id.clone(),
-            jti: claims.jti.clone(),
-            account_id,
-            used_at: now,
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&tx)
-        .await;
-        match used {
-            Ok(_) => {}
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                return Err(refused("assertion_replayed"));
-            }
-            Err(e) => return Err(error::db(e)),
+        let fresh = use_bank_assertion(&tx, &bank.id, &claims.jti, account_id, now)
+            .await
+            .map_err(error::store)?;
+        if !fresh {
+            return Err(refused("assertion_replayed"));
         }
         let account = repo::execute(
             &tx,
@@ -96,7 +84,7 @@ impl Service {
             Extras::default(),
         )
         .await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, crate::messages::confirmed_notice())
             .await;
         self.summary(&account).await

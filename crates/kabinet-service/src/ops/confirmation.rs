@@ -12,8 +12,6 @@ use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level, SecurityA
 use kabinet_core::catalogue::{CATALOGUE, next_level, opens};
 use kabinet_core::codes::{CodePolicy, CodePurpose, activation_code};
 use kabinet_core::snils::Snils;
-use kabinet_store::entity::login;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -71,7 +69,7 @@ impl Service {
     ) -> Outcome<AccountSummary> {
         let now = self.now();
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         crate::throttle::check_client(
             self.conn(),
             &self.inner.config.client,
@@ -133,7 +131,7 @@ impl Service {
         )
         .await?;
         flow::finish(&tx, &flow, now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.confirmed(&account).await
     }
 
@@ -158,16 +156,16 @@ impl Service {
         let code = activation_code(&mut Random(self.inner.ports.entropy.as_ref()));
         let policy = CodePolicy::activation();
         let tx = self.begin().await?;
-        flow::finish_all(&tx, account.row.id, FlowKind::Activation, now).await?;
+        flow::finish_all(&tx, account.id, FlowKind::Activation, now).await?;
         let (_, flow) = flow::create(
             &tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
             NewFlow {
                 kind: FlowKind::Activation,
-                account_id: Some(account.row.id),
+                account_id: Some(account.id),
                 step: "enter",
-                data: json!({"snils": self.snils_of(account.row.id).await?, "issued_by": repo::actor_json(actor)}),
+                data: json!({"snils": self.snils_of(account.id).await?, "issued_by": repo::actor_json(actor)}),
                 ttl: policy.ttl + Duration::days(1),
             },
             now,
@@ -178,7 +176,7 @@ impl Service {
             &self.inner.hasher,
             NewCode {
                 flow_id: flow.id,
-                account_id: account.row.id,
+                account_id: account.id,
                 purpose: CodePurpose::Activation,
                 channel: CodeChannel::Nowhere,
                 code: &code,
@@ -198,7 +196,7 @@ impl Service {
             Extras::default(),
         )
         .await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(code)
     }
 
@@ -232,12 +230,12 @@ impl Service {
             Extras::default(),
         )
         .await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.confirmed(&account).await
     }
 
     async fn confirmed(&self, account: &Loaded) -> Outcome<AccountSummary> {
-        self.notify_event(account.row.id, messages::confirmed_notice())
+        self.notify_event(account.id, messages::confirmed_notice())
             .await;
         self.summary(account).await
     }
@@ -248,9 +246,9 @@ impl Service {
             errors.add("snils", v);
             error::fields(errors)
         })?;
-        let id = kabinet_store::write::find_login(self.conn(), "snils", &snils.digits())
+        let id = kabinet_store::accounts::find_login(self.conn(), "snils", &snils.digits())
             .await
-            .map_err(error::db)?
+            .map_err(error::store)?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         repo::load(self.conn(), id)
             .await?
@@ -258,12 +256,8 @@ impl Service {
     }
 
     async fn snils_of(&self, account_id: Uuid) -> Outcome<Option<String>> {
-        Ok(login::Entity::find()
-            .filter(login::Column::AccountId.eq(account_id))
-            .filter(login::Column::Kind.eq("snils"))
-            .one(self.conn())
+        kabinet_store::accounts::login_of(self.conn(), account_id, "snils")
             .await
-            .map_err(error::db)?
-            .map(|l| l.value))
+            .map_err(error::store)
     }
 }

@@ -10,8 +10,9 @@ use kabinet_core::account::{Actor, Command, SecurityAction};
 use kabinet_core::codes::{CodePurpose, sms_code};
 use kabinet_core::email::Email;
 use kabinet_core::phone::Phone;
-use kabinet_store::entity::auth_flow;
-use kabinet_store::write::find_login;
+use kabinet_store::Conn;
+use kabinet_store::accounts::find_login;
+use kabinet_store::flows::FlowRow;
 use serde_json::json;
 
 use crate::Service;
@@ -33,7 +34,7 @@ impl Service {
         request: ContactChangeStart,
     ) -> Outcome<ContactChange> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         self.reauthenticate(context, account_id, &request.password)
             .await?;
         let contact = match request.contact_kind {
@@ -53,7 +54,7 @@ impl Service {
         })?;
         match find_login(self.conn(), contact.kind, &contact.value)
             .await
-            .map_err(error::db)?
+            .map_err(error::store)?
         {
             Some(owner) if owner == account_id => {
                 return Err(ApiError::field("contact", "contact_unchanged"));
@@ -77,7 +78,7 @@ impl Service {
         )
         .await?;
         let (view, message) = self.send_contact_code(&tx, &flow, ticket, &contact).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(vec![message]).await;
         Ok(view)
     }
@@ -92,7 +93,7 @@ impl Service {
         let (view, message) = self
             .send_contact_code(&tx, &flow, request.ticket, &contact)
             .await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(vec![message]).await;
         Ok(view)
     }
@@ -125,7 +126,7 @@ impl Service {
             return Err(rejection);
         }
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let (phone, email) = self.contacts(account_id).await?;
         let old = if contact.kind == "phone" {
             phone
@@ -153,7 +154,7 @@ impl Service {
         )
         .await?;
         flow::finish(&tx, &flow, now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         if let Some(old) = old {
             let channel = if contact.kind == "phone" {
                 Channel::Sms
@@ -174,11 +175,7 @@ impl Service {
 
     // -----------------------------------------------------------------------------------------
 
-    async fn contact_flow(
-        &self,
-        context: &Context,
-        ticket: &str,
-    ) -> Outcome<(auth_flow::Model, LoginKey)> {
+    async fn contact_flow(&self, context: &Context, ticket: &str) -> Outcome<(FlowRow, LoginKey)> {
         let citizen = self.citizen(context).await?;
         let flow = flow::find(
             self.conn(),
@@ -188,7 +185,7 @@ impl Service {
             self.now(),
         )
         .await?;
-        if flow.account_id != Some(citizen.account.row.id) {
+        if flow.account_id != Some(citizen.account.id) {
             return Err(ApiError::new(ErrorCode::FlowExpired));
         }
         let kind = if flow.data["kind"].as_str() == Some("email") {
@@ -208,10 +205,10 @@ impl Service {
         }
     }
 
-    async fn send_contact_code<C: sea_orm::ConnectionTrait>(
+    async fn send_contact_code(
         &self,
-        conn: &C,
-        flow: &auth_flow::Model,
+        conn: &impl Conn,
+        flow: &FlowRow,
         ticket: String,
         contact: &LoginKey,
     ) -> Outcome<(ContactChange, Outgoing)> {

@@ -3,8 +3,7 @@
 
 use kabinet_api::{ById, Context, Page, Recovery, SecurityEvent, SecurityEvents};
 use kabinet_core::account::{Actor, Command, SecurityAction};
-use kabinet_store::entity::account_event;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use kabinet_store::event_log;
 
 use crate::Service;
 use crate::error::{self, Outcome};
@@ -22,20 +21,17 @@ impl Service {
         request: Page,
     ) -> Outcome<SecurityEvents> {
         let citizen = self.citizen(context).await?;
-        let per_page = match request.per_page {
-            0 => 20,
-            n => n.min(100),
-        };
-        let rows = account_event::Entity::find()
-            .filter(account_event::Column::AccountId.eq(citizen.account.row.id))
-            .filter(account_event::Column::Kind.is_not_in(NOT_SECURITY.iter().copied()))
-            .order_by_desc(account_event::Column::Seq)
-            .offset(u64::from(request.page) * u64::from(per_page))
-            .limit(u64::from(per_page) + 1)
-            .all(self.conn())
-            .await
-            .map_err(error::db)?;
-        let has_more = rows.len() > per_page as usize;
+        let (offset, per_page) = crate::page::window(&request);
+        let rows = event_log::page_except(
+            self.conn(),
+            citizen.account.id,
+            NOT_SECURITY,
+            offset,
+            per_page + 1,
+        )
+        .await
+        .map_err(error::store)?;
+        let has_more = rows.len() as u64 > per_page;
         let events = rows
             .into_iter()
             .take(per_page as usize)
@@ -64,11 +60,10 @@ impl Service {
         request: ById,
     ) -> Outcome<Recovery> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
-        account_event::Entity::find_by_id(request.id)
-            .one(self.conn())
+        let account_id = citizen.account.id;
+        event_log::get(self.conn(), request.id)
             .await
-            .map_err(error::db)?
+            .map_err(error::store)?
             .filter(|e| e.account_id == account_id)
             .ok_or_else(|| kabinet_api::ApiError::new(kabinet_api::ErrorCode::NotFound))?;
         let now = self.now();
@@ -95,7 +90,7 @@ impl Service {
         )
         .await?;
         sessions::revoke(&tx, account_id, Which::All, now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.begin_recovery(Some(account_id), format!("recovery:account:{account_id}"))
             .await
     }

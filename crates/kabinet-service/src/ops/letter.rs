@@ -11,11 +11,7 @@ use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level};
 use kabinet_core::address::{Address, AddressInput};
 use kabinet_core::codes::{CodePolicy, CodePurpose, numeric_code};
 use kabinet_core::date::format_date;
-use kabinet_store::entity::letter;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
-};
+use kabinet_store::documents::{self as store, Letter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -57,7 +53,7 @@ impl Service {
         request: LetterOrderRequest,
     ) -> Outcome<LetterView> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let now = self.now();
         if citizen.account.state.level != Level::Standard {
             return Err(ApiError::new(ErrorCode::NotAllowed)
@@ -165,7 +161,7 @@ impl Service {
             now,
         )
         .await?;
-        let row = letter::Model {
+        let row = Letter {
             id: letter_id,
             account_id,
             tracking,
@@ -174,13 +170,9 @@ impl Service {
             ordered_at: now,
             status_at: now,
             flow_id: Some(code_flow.id),
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&tx)
-        .await
-        .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)?;
+        };
+        let row = store::insert_letter(&tx, row).await.map_err(error::store)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(view(&row))
     }
 
@@ -191,7 +183,7 @@ impl Service {
     ) -> Outcome<LetterView> {
         let citizen = self.citizen(context).await?;
         let row = self
-            .latest_letter(citizen.account.row.id)
+            .latest_letter(citizen.account.id)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         let known = LetterStatus::parse(&row.status);
@@ -209,10 +201,15 @@ impl Service {
         if Some(status) == known {
             return Ok(view(&row));
         }
-        let mut active = row.into_active_model();
-        active.status = Set(status.as_str().to_owned());
-        active.status_at = Set(self.now());
-        let row = active.update(self.conn()).await.map_err(error::db)?;
+        let now = self.now();
+        store::set_letter_status(self.conn(), row.id, status.as_str(), now)
+            .await
+            .map_err(error::store)?;
+        let row = Letter {
+            status: status.as_str().to_owned(),
+            status_at: now,
+            ..row
+        };
         Ok(view(&row))
     }
 
@@ -230,7 +227,7 @@ impl Service {
             now,
         )
         .await?;
-        let flow = flow::latest_open(self.conn(), citizen.account.row.id, FlowKind::Letter, now)
+        let flow = flow::latest_open(self.conn(), citizen.account.id, FlowKind::Letter, now)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::CodeExpired))?;
         let code: String = request.code.chars().filter(char::is_ascii_digit).collect();
@@ -266,23 +263,20 @@ impl Service {
         )
         .await?;
         flow::finish(&tx, &flow, now).await?;
-        tx.commit().await.map_err(error::db)?;
-        self.notify_event(account.row.id, crate::messages::confirmed_notice())
+        tx.commit().await.map_err(error::store)?;
+        self.notify_event(account.id, crate::messages::confirmed_notice())
             .await;
         self.summary(&account).await
     }
 
-    async fn latest_letter(&self, account_id: Uuid) -> Outcome<Option<letter::Model>> {
-        letter::Entity::find()
-            .filter(letter::Column::AccountId.eq(account_id))
-            .order_by_desc(letter::Column::OrderedAt)
-            .one(self.conn())
+    async fn latest_letter(&self, account_id: Uuid) -> Outcome<Option<Letter>> {
+        store::latest_letter(self.conn(), account_id)
             .await
-            .map_err(error::db)
+            .map_err(error::store)
     }
 }
 
-fn view(row: &letter::Model) -> LetterView {
+fn view(row: &Letter) -> LetterView {
     let lost = row.status == LetterStatus::Lost.as_str();
     LetterView {
         tracking: row.tracking.clone(),

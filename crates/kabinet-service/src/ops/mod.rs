@@ -23,11 +23,9 @@ use kabinet_core::account::{Actor, Command, Level, Status};
 use kabinet_core::codes::CodePurpose;
 use kabinet_core::secret::{hash_password, verify_password};
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::entity::{credential, known_device, session};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel,
-};
+use kabinet_store::credentials::{self as store, Credentials};
+use kabinet_store::sessions::Session;
+use kabinet_store::{Conn, Store, Tx};
 use uuid::Uuid;
 
 use crate::Service;
@@ -39,16 +37,16 @@ use crate::sessions;
 
 /// A signed-in request: its session and account.
 pub(crate) struct Citizen {
-    pub session: session::Model,
+    pub session: Session,
     pub account: Loaded,
 }
 
 impl Service {
-    pub(crate) fn conn(&self) -> &sea_orm::DatabaseConnection {
-        self.inner.store.connection()
+    pub(crate) fn conn(&self) -> &Store {
+        &self.inner.store
     }
 
-    pub(crate) async fn begin(&self) -> Outcome<DatabaseTransaction> {
+    pub(crate) async fn begin(&self) -> Outcome<Tx> {
         self.inner.store.begin_write().await.map_err(error::store)
     }
 
@@ -80,16 +78,15 @@ impl Service {
     }
 
     /// The credentials row of an account (a blank one if none yet).
-    pub(crate) async fn credentials<C: ConnectionTrait>(
+    pub(crate) async fn credentials(
         &self,
-        conn: &C,
+        conn: &impl Conn,
         account_id: Uuid,
-    ) -> Outcome<credential::Model> {
-        Ok(credential::Entity::find_by_id(account_id)
-            .one(conn)
+    ) -> Outcome<Credentials> {
+        Ok(store::credentials(conn, account_id)
             .await
-            .map_err(error::db)?
-            .unwrap_or(credential::Model {
+            .map_err(error::store)?
+            .unwrap_or(Credentials {
                 account_id,
                 password_phc: None,
                 password_changed_at: None,
@@ -103,24 +100,15 @@ impl Service {
     }
 
     /// Writes the credentials row (insert or update).
-    pub(crate) async fn save_credentials<C: ConnectionTrait>(
+    pub(crate) async fn save_credentials(
         &self,
-        conn: &C,
-        mut row: credential::Model,
+        conn: &impl Conn,
+        mut row: Credentials,
     ) -> Outcome<()> {
         row.updated_at = self.now();
-        let exists = credential::Entity::find_by_id(row.account_id)
-            .one(conn)
+        store::save_credentials(conn, row)
             .await
-            .map_err(error::db)?
-            .is_some();
-        let active = row.into_active_model().reset_all();
-        if exists {
-            active.update(conn).await.map_err(error::db)?;
-        } else {
-            active.insert(conn).await.map_err(error::db)?;
-        }
-        Ok(())
+            .map_err(error::store)
     }
 
     /// argon2id of a secret, on a blocking thread (it takes tens of milliseconds of CPU).
@@ -183,7 +171,7 @@ impl Service {
         context: &Context,
         account_id: Uuid,
         password: &str,
-    ) -> Outcome<credential::Model> {
+    ) -> Outcome<Credentials> {
         crate::throttle::check_client(
             self.conn(),
             &self.inner.config.client,
@@ -236,12 +224,7 @@ impl Service {
         } else {
             context.device_id.trim()
         };
-        self.inner
-            .hasher
-            .hash(CodePurpose::Device, id)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(self.inner.hasher.hash(CodePurpose::Device, id))
     }
 
     /// Whether the account has proved this device before.
@@ -249,59 +232,31 @@ impl Service {
         if context.device_id.trim().is_empty() {
             return Ok(false);
         }
-        Ok(
-            known_device::Entity::find_by_id((account_id, self.device_hash(context)))
-                .one(self.conn())
-                .await
-                .map_err(error::db)?
-                .is_some(),
-        )
+        store::device_known(self.conn(), account_id, &self.device_hash(context))
+            .await
+            .map_err(error::store)
     }
 
     /// Remembers the device as proved.
-    pub(crate) async fn remember_device<C: ConnectionTrait>(
+    pub(crate) async fn remember_device(
         &self,
-        conn: &C,
+        conn: &impl Conn,
         account_id: Uuid,
         context: &Context,
     ) -> Outcome<()> {
         if context.device_id.trim().is_empty() {
             return Ok(());
         }
-        let now = self.now();
-        let key = (account_id, self.device_hash(context));
-        match known_device::Entity::find_by_id(key.clone())
-            .one(conn)
+        let hash = self.device_hash(context);
+        store::remember_device(conn, account_id, &hash, &context.device_name, self.now())
             .await
-            .map_err(error::db)?
-        {
-            Some(row) => {
-                let mut active = row.into_active_model();
-                active.last_seen_at = Set(now);
-                active.update(conn).await.map_err(error::db)?;
-            }
-            None => {
-                known_device::Model {
-                    account_id,
-                    device_hash: key.1,
-                    name: context.device_name.clone(),
-                    first_seen_at: now,
-                    last_seen_at: now,
-                }
-                .into_active_model()
-                .reset_all()
-                .insert(conn)
-                .await
-                .map_err(error::db)?;
-            }
-        }
-        Ok(())
+            .map_err(error::store)
     }
 
     /// Records the sign-in and opens a session, inside `tx`.
     pub(crate) async fn open_session(
         &self,
-        tx: &DatabaseTransaction,
+        tx: &Tx,
         account: &Loaded,
         context: &Context,
     ) -> Outcome<(Loaded, String, DateTime<Utc>)> {
@@ -318,7 +273,7 @@ impl Service {
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
             &self.inner.config,
-            account.row.id,
+            account.id,
             context,
             self.now(),
         )
@@ -342,11 +297,11 @@ impl Service {
 
     /// The account home's header.
     pub(crate) async fn summary(&self, account: &Loaded) -> Outcome<AccountSummary> {
-        let (phone, email) = self.contacts(account.row.id).await?;
+        let (phone, email) = self.contacts(account.id).await?;
         Ok(AccountSummary {
-            id: account.row.id,
-            surname: account.row.surname.clone(),
-            first_name: account.row.first_name.clone(),
+            id: account.id,
+            surname: account.surname.clone(),
+            first_name: account.first_name.clone(),
             level: match account.state.level {
                 Level::Simplified => ApiLevel::Simplified,
                 Level::Standard => ApiLevel::Standard,

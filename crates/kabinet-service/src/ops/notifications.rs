@@ -4,11 +4,7 @@ use kabinet_api::{
     Channel, Context, Empty, NotificationCategory, NotificationHistory, NotificationPreference,
     NotificationPreferences, NotificationRecord, Page,
 };
-use kabinet_store::entity::{notification, notification_preference};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::OnConflict,
-};
+use kabinet_store::notifications as store;
 
 use crate::Service;
 use crate::error::{self, Outcome};
@@ -28,7 +24,7 @@ impl Service {
         _request: Empty,
     ) -> Outcome<NotificationPreferences> {
         let citizen = self.citizen(context).await?;
-        self.preferences_view(citizen.account.row.id).await
+        self.preferences_view(citizen.account.id).await
     }
 
     pub(crate) async fn notification_preferences_set(
@@ -37,30 +33,20 @@ impl Service {
         request: NotificationPreferences,
     ) -> Outcome<NotificationPreferences> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let tx = self.begin().await?;
         for preference in request.preferences {
-            let row = notification_preference::ActiveModel {
-                account_id: Set(account_id),
-                category: Set(category_str(preference.category).to_owned()),
-                channel: Set(channel_str(preference.channel).to_owned()),
-                enabled: Set(preference.enabled),
-            };
-            notification_preference::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::columns([
-                        notification_preference::Column::AccountId,
-                        notification_preference::Column::Category,
-                        notification_preference::Column::Channel,
-                    ])
-                    .update_column(notification_preference::Column::Enabled)
-                    .to_owned(),
-                )
-                .exec(&tx)
-                .await
-                .map_err(error::db)?;
+            store::set_preference(
+                &tx,
+                account_id,
+                category_str(preference.category),
+                channel_str(preference.channel),
+                preference.enabled,
+            )
+            .await
+            .map_err(error::store)?;
         }
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.preferences_view(account_id).await
     }
 
@@ -70,20 +56,11 @@ impl Service {
         request: Page,
     ) -> Outcome<NotificationHistory> {
         let citizen = self.citizen(context).await?;
-        let per_page = match request.per_page {
-            0 => 20,
-            n => n.min(100),
-        };
-        let rows = notification::Entity::find()
-            .filter(notification::Column::AccountId.eq(citizen.account.row.id))
-            .order_by_desc(notification::Column::CreatedAt)
-            .order_by_desc(notification::Column::Id)
-            .offset(u64::from(request.page) * u64::from(per_page))
-            .limit(u64::from(per_page) + 1)
-            .all(self.conn())
+        let (offset, per_page) = crate::page::window(&request);
+        let rows = store::notifications_page(self.conn(), citizen.account.id, offset, per_page + 1)
             .await
-            .map_err(error::db)?;
-        let has_more = rows.len() > per_page as usize;
+            .map_err(error::store)?;
+        let has_more = rows.len() as u64 > per_page;
         let notifications = rows
             .into_iter()
             .take(per_page as usize)

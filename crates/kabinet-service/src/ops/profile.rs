@@ -10,9 +10,9 @@ use kabinet_core::address::AddressInput;
 use kabinet_core::date::format_date;
 use kabinet_core::passport::PassportInput;
 use kabinet_core::profile::{ForeignPassportInput, IdentityDocument, Profile, ProfileInput};
-use kabinet_store::entity::profile;
+use kabinet_store::Conn;
+use kabinet_store::documents::{self as store, ProfileRow};
 use kabinet_store::jobs::{self, NewJob};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ impl Service {
         if draft.to_string().len() > MAX_DRAFT_BYTES {
             return Err(ApiError::field("profile", "too_large"));
         }
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut row = self.profile_row(self.conn(), account_id).await?;
         row.draft = Some(draft);
         row.draft_saved_at = Some(self.now());
@@ -64,7 +64,7 @@ impl Service {
         let parsed = Profile::parse(&core_input(&request.profile), today).map_err(error::fields)?;
         let canonical = form_of(&parsed);
         let account = &citizen.account;
-        let account_id = account.row.id;
+        let account_id = account.id;
         let mut row = self.profile_row(self.conn(), account_id).await?;
         let previous: Option<ProfileForm> = row
             .submitted
@@ -122,31 +122,30 @@ impl Service {
                     idempotency_key: Some(format!(
                         "check:{account_id}:{}:{}",
                         check.as_str(),
-                        account.row.last_seq
+                        repo::version(&account)
                     )),
                     max_attempts: 30,
                 },
                 self.now(),
             )
             .await
-            .map_err(error::db)?;
+            .map_err(error::store)?;
         }
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.profile_view(&account).await
     }
 
     // -----------------------------------------------------------------------------------------
 
-    pub(crate) async fn profile_row<C: ConnectionTrait>(
+    pub(crate) async fn profile_row(
         &self,
-        conn: &C,
+        conn: &impl Conn,
         account_id: Uuid,
-    ) -> Outcome<profile::Model> {
-        Ok(profile::Entity::find_by_id(account_id)
-            .one(conn)
+    ) -> Outcome<ProfileRow> {
+        Ok(store::profile(conn, account_id)
             .await
-            .map_err(error::db)?
-            .unwrap_or(profile::Model {
+            .map_err(error::store)?
+            .unwrap_or(ProfileRow {
                 account_id,
                 submitted: None,
                 submitted_at: None,
@@ -155,27 +154,12 @@ impl Service {
             }))
     }
 
-    async fn save_profile_row<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        row: profile::Model,
-    ) -> Outcome<()> {
-        let exists = profile::Entity::find_by_id(row.account_id)
-            .one(conn)
-            .await
-            .map_err(error::db)?
-            .is_some();
-        let active = row.into_active_model().reset_all();
-        if exists {
-            active.update(conn).await.map_err(error::db)?;
-        } else {
-            active.insert(conn).await.map_err(error::db)?;
-        }
-        Ok(())
+    pub(crate) async fn save_profile_row(&self, conn: &impl Conn, row: ProfileRow) -> Outcome<()> {
+        store::save_profile(conn, row).await.map_err(error::store)
     }
 
     pub(crate) async fn profile_view(&self, account: &Loaded) -> Outcome<ProfileView> {
-        let row = self.profile_row(self.conn(), account.row.id).await?;
+        let row = self.profile_row(self.conn(), account.id).await?;
         let form = |v: Option<serde_json::Value>| v.and_then(|v| serde_json::from_value(v).ok());
         let state = &account.state;
         Ok(ProfileView {

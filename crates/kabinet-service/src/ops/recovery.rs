@@ -10,8 +10,8 @@ use kabinet_api::{
 use kabinet_core::account::{Actor, Command, SecurityAction, Status};
 use kabinet_core::codes::{CodePurpose, sms_code};
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::entity::auth_flow;
-use sea_orm::ConnectionTrait;
+use kabinet_store::Conn;
+use kabinet_store::flows::FlowRow;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -59,7 +59,7 @@ impl Service {
             Some((id, _)) => repo::load(self.conn(), id)
                 .await?
                 .filter(|a| recoverable(&a.state.status))
-                .map(|a| a.row.id),
+                .map(|a| a.id),
             None => None,
         };
         let send_key = format!("recovery:{}", candidates[0].key());
@@ -79,7 +79,7 @@ impl Service {
             .to_owned();
         let tx = self.begin().await?;
         let (expires, resend, message) = self.issue_recovery_code(&tx, &flow, &send_key).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(message.into_iter().collect()).await;
         Ok(view(
             request.ticket,
@@ -139,7 +139,7 @@ impl Service {
         };
         let data = flow.data.clone();
         flow::advance(&tx, &flow, step_name(step), data).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(view(request.ticket, step, question, None))
     }
 
@@ -220,7 +220,7 @@ impl Service {
         throttle::reset(&tx, &throttle::account_key(account_id)).await?;
         self.remember_device(&tx, account_id, context).await?;
         flow::finish(&tx, &flow, now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, messages::password_changed_notice())
             .await;
         Ok(view(request.ticket, RecoveryStep::Done, None, None))
@@ -251,7 +251,7 @@ impl Service {
         )
         .await?;
         let (expires, resend, message) = self.issue_recovery_code(&tx, &flow, &send_key).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(message.into_iter().collect()).await;
         Ok(view(
             ticket,
@@ -263,10 +263,10 @@ impl Service {
 
     /// A new code in the flow: sent to the account's contact, or a decoy nobody receives.
     /// The same policy (SMS: 300 s) for every channel, so the expiry tells nothing.
-    async fn issue_recovery_code<C: ConnectionTrait>(
+    async fn issue_recovery_code(
         &self,
-        conn: &C,
-        flow: &auth_flow::Model,
+        conn: &impl Conn,
+        flow: &FlowRow,
         send_key: &str,
     ) -> Outcome<(
         chrono::DateTime<chrono::Utc>,
@@ -312,7 +312,7 @@ impl Service {
         Ok((expires, resend, message))
     }
 
-    async fn recovery_flow(&self, ticket: &str) -> Outcome<auth_flow::Model> {
+    async fn recovery_flow(&self, ticket: &str) -> Outcome<FlowRow> {
         flow::find(
             self.conn(),
             &self.inner.hasher,
@@ -337,7 +337,7 @@ fn step_name(step: RecoveryStep) -> &'static str {
     }
 }
 
-fn flow_account(flow: &auth_flow::Model) -> Outcome<Uuid> {
+fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
     flow.account_id
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
 }

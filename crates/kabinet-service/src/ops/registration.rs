@@ -12,9 +12,9 @@ use kabinet_core::email::Email;
 use kabinet_core::name::{NameScript, PersonName};
 use kabinet_core::phone::Phone;
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::entity::{account, auth_flow, one_time_code};
-use kabinet_store::write::find_login;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use kabinet_store::Conn;
+use kabinet_store::accounts::find_login;
+use kabinet_store::flows::{FlowRow, newest_code};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -93,7 +93,7 @@ impl Service {
         let tx = self.begin().await?;
         let existing = find_login(&tx, contact.kind, &contact.value)
             .await
-            .map_err(error::db)?;
+            .map_err(error::store)?;
         let existing = match existing {
             Some(id) => Some(
                 repo::load(&tx, id)
@@ -113,7 +113,7 @@ impl Service {
             // Nobody has finished a registration with this contact: whoever proves it owns it
             // resumes the same account, with the data entered before.
             Some(loaded) => {
-                flow::finish_all(&tx, loaded.row.id, FlowKind::Registration, now).await?;
+                flow::finish_all(&tx, loaded.id, FlowKind::Registration, now).await?;
                 loaded
             }
             None => {
@@ -121,16 +121,13 @@ impl Service {
                     ApiContact::Phone => ContactKind::Phone,
                     ApiContact::Email => ContactKind::Email,
                 };
-                let row = new_account_row(
-                    Uuid::now_v7(),
-                    surname.as_str(),
-                    first_name.as_str(),
-                    &self.inner.config.origin,
-                    now,
-                );
                 repo::create(
                     &tx,
-                    row,
+                    repo::NewAccount {
+                        id: Uuid::now_v7(),
+                        surname: surname.as_str(),
+                        first_name: first_name.as_str(),
+                    },
                     &Command::StartRegistration {
                         contact: kind,
                         consent: Consent {
@@ -153,7 +150,7 @@ impl Service {
             self.inner.ports.entropy.as_ref(),
             NewFlow {
                 kind: FlowKind::Registration,
-                account_id: Some(account.row.id),
+                account_id: Some(account.id),
                 step: CONFIRM,
                 data: json!({"kind": contact.kind, "contact": contact.value}),
                 ttl: REGISTRATION_TTL,
@@ -162,7 +159,7 @@ impl Service {
         )
         .await?;
         let message = self.issue_registration_code(&tx, &flow, &contact).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(vec![message]).await;
         self.registration_view(&flow, ticket).await
     }
@@ -193,7 +190,7 @@ impl Service {
         )
         .await?;
         let message = self.issue_registration_code(&tx, &flow, &contact).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(vec![message]).await;
         self.registration_view(&flow, request.ticket).await
     }
@@ -241,10 +238,8 @@ impl Service {
             now,
         )
         .await?;
-        let flow = auth_flow::Entity::find_by_id(flow_id)
-            .one(self.conn())
-            .await
-            .map_err(error::db)?
+        let flow = flow::by_id(self.conn(), flow_id)
+            .await?
             .filter(|f| f.finished_at.is_none() && f.expires_at > now)
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
         let flow = self.contact_proved(context, flow).await?;
@@ -303,7 +298,7 @@ impl Service {
         self.remember_device(&tx, account_id, context).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
         flow::finish_all(&tx, account_id, FlowKind::Registration, self.now()).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.signed_in(&account, token, expires_at).await
     }
 
@@ -316,7 +311,7 @@ impl Service {
         }
     }
 
-    async fn registration_flow(&self, ticket: &str) -> Outcome<auth_flow::Model> {
+    async fn registration_flow(&self, ticket: &str) -> Outcome<FlowRow> {
         flow::find(
             self.conn(),
             &self.inner.hasher,
@@ -328,10 +323,10 @@ impl Service {
     }
 
     /// Issues a new code (and link for e-mail) in the flow; returns the message to send.
-    async fn issue_registration_code<C: ConnectionTrait>(
+    async fn issue_registration_code(
         &self,
-        conn: &C,
-        flow: &auth_flow::Model,
+        conn: &impl Conn,
+        flow: &FlowRow,
         contact: &LoginKey,
     ) -> Outcome<Outgoing> {
         let now = self.now();
@@ -384,11 +379,7 @@ impl Service {
     }
 
     /// The contact was proved: confirm it (once) and move to the password.
-    async fn contact_proved(
-        &self,
-        context: &Context,
-        flow: auth_flow::Model,
-    ) -> Outcome<auth_flow::Model> {
+    async fn contact_proved(&self, context: &Context, flow: FlowRow) -> Outcome<FlowRow> {
         let account_id = flow_account(&flow)?;
         let tx = self.begin().await?;
         let account = repo::load(&tx, account_id)
@@ -407,15 +398,11 @@ impl Service {
         }
         let data = flow.data.clone();
         let flow = flow::advance(&tx, &flow, SET_PASSWORD, data).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(flow)
     }
 
-    async fn registration_view(
-        &self,
-        flow: &auth_flow::Model,
-        ticket: String,
-    ) -> Outcome<Registration> {
+    async fn registration_view(&self, flow: &FlowRow, ticket: String) -> Outcome<Registration> {
         let account_id = flow_account(flow)?;
         let account = repo::load(self.conn(), account_id)
             .await?
@@ -424,13 +411,9 @@ impl Service {
         let kind = api_contact(&contact);
         let confirming = flow.step == CONFIRM;
         let (code_expires_at, resend_at) = if confirming {
-            let latest = one_time_code::Entity::find()
-                .filter(one_time_code::Column::FlowId.eq(flow.id))
-                .filter(one_time_code::Column::Channel.ne("email_link"))
-                .order_by_desc(one_time_code::Column::CreatedAt)
-                .one(self.conn())
+            let latest = newest_code(self.conn(), flow.id, None, CodeChannel::EmailLink.as_str())
                 .await
-                .map_err(error::db)?;
+                .map_err(error::store)?;
             let policy = self.code_policy(kind);
             (
                 latest.as_ref().map(|c| c.expires_at),
@@ -446,8 +429,8 @@ impl Service {
             } else {
                 RegistrationStep::SetPassword
             },
-            surname: account.row.surname,
-            first_name: account.row.first_name,
+            surname: account.surname,
+            first_name: account.first_name,
             contact_kind: kind,
             contact_masked: mask(&contact.value),
             code_expires_at,
@@ -468,12 +451,12 @@ fn api_contact(contact: &LoginKey) -> ApiContact {
     }
 }
 
-fn flow_account(flow: &auth_flow::Model) -> Outcome<Uuid> {
+fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
     flow.account_id
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
 }
 
-fn flow_contact(flow: &auth_flow::Model) -> Outcome<LoginKey> {
+fn flow_contact(flow: &FlowRow) -> Outcome<LoginKey> {
     let kind = match flow.data["kind"].as_str() {
         Some("email") => "email",
         Some("phone") => "phone",
@@ -486,39 +469,4 @@ fn flow_contact(flow: &auth_flow::Model) -> Outcome<LoginKey> {
         kind,
         value: value.to_owned(),
     })
-}
-
-fn new_account_row(
-    id: Uuid,
-    surname: &str,
-    first_name: &str,
-    origin: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> account::Model {
-    account::Model {
-        id,
-        status: "pending".to_owned(),
-        level: "simplified".to_owned(),
-        surname: surname.to_owned(),
-        first_name: first_name.to_owned(),
-        contact_kind: String::new(),
-        consent_version: String::new(),
-        consent_at: now,
-        contact_confirmed: false,
-        password_set: false,
-        temporary_password: false,
-        profile_submitted: false,
-        snils_check: "not_started".to_owned(),
-        passport_check: "not_started".to_owned(),
-        confirmation: None,
-        mailed_code_restriction: false,
-        locked_until: None,
-        block_reason: None,
-        last_seq: 0,
-        origin: origin.to_owned(),
-        created_at: now,
-        updated_at: now,
-        snils_check_detail: None,
-        passport_check_detail: None,
-    }
 }

@@ -8,11 +8,7 @@ use kabinet_api::{
 };
 use kabinet_core::account::{Actor, Command, Level, SecurityAction};
 use kabinet_core::scan::{MAX_SCAN_BYTES, ScanType};
-use kabinet_store::entity::document_scan;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use kabinet_store::documents::{self as store, Scan};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -43,7 +39,7 @@ impl Service {
         request: ScanUpload,
     ) -> Outcome<ScanInfo> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         // Refuse an oversized upload before decoding it.
         if request.content_base64.len() > MAX_SCAN_BYTES / 3 * 4 + 8 {
             let mut errors = kabinet_core::FieldErrors::default();
@@ -66,14 +62,7 @@ impl Service {
         })?;
         let document = document_str(request.document);
         let now = self.now();
-        let tx = self.begin().await?;
-        document_scan::Entity::delete_many()
-            .filter(document_scan::Column::AccountId.eq(account_id))
-            .filter(document_scan::Column::Document.eq(document))
-            .exec(&tx)
-            .await
-            .map_err(error::db)?;
-        let row = document_scan::Model {
+        let row = Scan {
             id: Uuid::now_v7(),
             account_id,
             document: document.to_owned(),
@@ -82,13 +71,11 @@ impl Service {
             sha256: Sha256::digest(&bytes).to_vec(),
             bytes,
             uploaded_at: now,
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&tx)
-        .await
-        .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)?;
+        };
+        // One statement pair in one transaction: the old scan goes only if the new one lands.
+        let tx = self.begin().await?;
+        let row = store::replace_scan(&tx, row).await.map_err(error::store)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(info(
             &row.id,
             &row.document,
@@ -101,27 +88,20 @@ impl Service {
     pub(crate) async fn profile_scans(&self, context: &Context, _request: Empty) -> Outcome<Scans> {
         let citizen = self.citizen(context).await?;
         // Only the metadata: the bytes stay in the database.
-        let rows: Vec<(Uuid, String, String, i64, chrono::DateTime<chrono::Utc>)> =
-            document_scan::Entity::find()
-                .select_only()
-                .columns([
-                    document_scan::Column::Id,
-                    document_scan::Column::Document,
-                    document_scan::Column::ContentType,
-                    document_scan::Column::SizeBytes,
-                    document_scan::Column::UploadedAt,
-                ])
-                .filter(document_scan::Column::AccountId.eq(citizen.account.row.id))
-                .order_by_asc(document_scan::Column::UploadedAt)
-                .into_tuple()
-                .all(self.conn())
-                .await
-                .map_err(error::db)?;
+        let rows = store::scans(self.conn(), citizen.account.id)
+            .await
+            .map_err(error::store)?;
         Ok(Scans {
             scans: rows
                 .iter()
-                .map(|(id, document, content_type, size, at)| {
-                    info(id, document, content_type, *size, *at)
+                .map(|s| {
+                    info(
+                        &s.id,
+                        &s.document,
+                        &s.content_type,
+                        s.size_bytes,
+                        s.uploaded_at,
+                    )
                 })
                 .collect(),
         })
@@ -133,13 +113,10 @@ impl Service {
         request: ById,
     ) -> Outcome<Empty> {
         let citizen = self.citizen(context).await?;
-        let deleted = document_scan::Entity::delete_many()
-            .filter(document_scan::Column::Id.eq(request.id))
-            .filter(document_scan::Column::AccountId.eq(citizen.account.row.id))
-            .exec(self.conn())
+        let deleted = store::delete_scan(self.conn(), citizen.account.id, request.id)
             .await
-            .map_err(error::db)?;
-        if deleted.rows_affected == 0 {
+            .map_err(error::store)?;
+        if !deleted {
             return Err(ApiError::new(ErrorCode::NotFound));
         }
         Ok(Empty {})
@@ -151,7 +128,7 @@ impl Service {
         _request: Empty,
     ) -> Outcome<InnLookup> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut row = self.profile_row(self.conn(), account_id).await?;
         let mut form: ProfileForm = row
             .submitted
@@ -194,12 +171,8 @@ impl Service {
             )
             .await?;
         }
-        row.into_active_model()
-            .reset_all()
-            .update(&tx)
-            .await
-            .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)?;
+        self.save_profile_row(&tx, row).await?;
+        tx.commit().await.map_err(error::store)?;
         Ok(InnLookup { inn: Some(inn) })
     }
 }

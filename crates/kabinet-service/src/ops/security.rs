@@ -9,7 +9,7 @@ use kabinet_api::{
 use kabinet_core::account::{Actor, Command, SecurityAction};
 use kabinet_core::totp::TotpSecret;
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::entity::credential;
+use kabinet_store::credentials::Credentials;
 use serde_json::json;
 
 use crate::Service;
@@ -31,9 +31,7 @@ impl Service {
         _request: Empty,
     ) -> Outcome<SecuritySettings> {
         let citizen = self.citizen(context).await?;
-        let credentials = self
-            .credentials(self.conn(), citizen.account.row.id)
-            .await?;
+        let credentials = self.credentials(self.conn(), citizen.account.id).await?;
         Ok(settings_view(&credentials))
     }
 
@@ -43,7 +41,7 @@ impl Service {
         request: PasswordChange,
     ) -> Outcome<Empty> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.current_password)
             .await?;
@@ -71,7 +69,7 @@ impl Service {
         credentials.password_changed_at = Some(now);
         self.save_credentials(&tx, credentials).await?;
         sessions::revoke(&tx, account_id, Which::AllBut(citizen.session.id), now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, messages::password_changed_notice())
             .await;
         Ok(Empty {})
@@ -83,7 +81,7 @@ impl Service {
         request: Reauth,
     ) -> Outcome<SecuritySettings> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
             .await?;
@@ -108,7 +106,7 @@ impl Service {
         request: Reauth,
     ) -> Outcome<TotpSetup> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         self.reauthenticate(context, account_id, &request.password)
             .await?;
         let secret = TotpSecret::generate(&mut Random(self.inner.ports.entropy.as_ref()));
@@ -116,7 +114,7 @@ impl Service {
             .contacts(account_id)
             .await?
             .0
-            .unwrap_or_else(|| citizen.account.row.first_name.clone());
+            .unwrap_or_else(|| citizen.account.first_name.clone());
         let (Some(otpauth_url), Some(base32)) =
             (secret.otpauth_url(&label, ISSUER), secret.base32())
         else {
@@ -150,7 +148,7 @@ impl Service {
         request: CodeEntry,
     ) -> Outcome<SecuritySettings> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let flow = flow::find(
             self.conn(),
             &self.inner.hasher,
@@ -194,7 +192,7 @@ impl Service {
         request: SecondFactorOff,
     ) -> Outcome<SecuritySettings> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
             .await?;
@@ -226,7 +224,7 @@ impl Service {
         request: SecretQuestionSet,
     ) -> Outcome<SecuritySettings> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
             .await?;
@@ -272,7 +270,7 @@ impl Service {
         request: Reauth,
     ) -> Outcome<SecuritySettings> {
         let citizen = self.citizen(context).await?;
-        let account_id = citizen.account.row.id;
+        let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
             .await?;
@@ -293,11 +291,11 @@ impl Service {
         &self,
         context: &Context,
         account: &repo::Loaded,
-        credentials: credential::Model,
+        credentials: Credentials,
         action: SecurityAction,
         what: &str,
     ) -> Outcome<SecuritySettings> {
-        let account_id = account.row.id;
+        let account_id = account.id;
         let view = settings_view(&credentials);
         let tx = self.begin().await?;
         repo::execute(
@@ -309,14 +307,14 @@ impl Service {
         )
         .await?;
         self.save_credentials(&tx, credentials).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, messages::security_changed_notice(what))
             .await;
         Ok(view)
     }
 }
 
-fn settings_view(credentials: &credential::Model) -> SecuritySettings {
+fn settings_view(credentials: &Credentials) -> SecuritySettings {
     SecuritySettings {
         sms_second_factor: credentials.sms_second_factor,
         totp_second_factor: credentials.totp_sealed.is_some(),

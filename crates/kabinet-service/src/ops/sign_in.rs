@@ -11,7 +11,7 @@ use kabinet_core::account::{Actor, Command, SecurityAction, Status};
 use kabinet_core::codes::{CodePurpose, sms_code};
 use kabinet_core::totp::TotpSecret;
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::entity::auth_flow;
+use kabinet_store::flows::FlowRow;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -61,12 +61,12 @@ impl Service {
         };
         // Unknown logins count failures under their own key, so a lock looks the same.
         let key = match &account {
-            Some(a) => throttle::account_key(a.row.id),
+            Some(a) => throttle::account_key(a.id),
             None => throttle::login_key(&candidates[0].key()),
         };
         throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
         let phc = match &account {
-            Some(a) => self.credentials(self.conn(), a.row.id).await?.password_phc,
+            Some(a) => self.credentials(self.conn(), a.id).await?.password_phc,
             None => None,
         };
         let password_ok = self.verify_secret(phc, request.password).await?;
@@ -149,14 +149,14 @@ impl Service {
         if account.state.temporary_password {
             let data = flow.data.clone();
             flow::advance(&tx, &flow, CHANGE_PASSWORD, data).await?;
-            tx.commit().await.map_err(error::db)?;
+            tx.commit().await.map_err(error::store)?;
             return Ok(SignInOutcome::ChangePassword(Ticket {
                 ticket: request.ticket,
             }));
         }
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
         flow::finish(&tx, &flow, now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         if flow.data["new_device"].as_bool() == Some(true) {
             self.notify_event(
                 account_id,
@@ -220,7 +220,7 @@ impl Service {
         self.save_credentials(&tx, credentials).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
         flow::finish(&tx, &flow, self.now()).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, messages::password_changed_notice())
             .await;
         self.signed_in(&account, token, expires_at).await
@@ -231,7 +231,7 @@ impl Service {
     /// The password was right: a second factor, a password change, or a session.
     async fn after_password(&self, context: &Context, account: Loaded) -> Outcome<SignInOutcome> {
         let now = self.now();
-        let account_id = account.row.id;
+        let account_id = account.id;
         let credentials = self.credentials(self.conn(), account_id).await?;
         let (phone, _) = self.contacts(account_id).await?;
         let new_device = !self.device_known(account_id, context).await?;
@@ -299,7 +299,7 @@ impl Service {
         let tx = self.begin().await?;
         self.remember_device(&tx, account_id, context).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(SignInOutcome::SignedIn(
             self.signed_in(&account, token, expires_at).await?,
         ))
@@ -308,7 +308,7 @@ impl Service {
     /// Sends (or re-sends) the code of a second-factor step.
     async fn send_sign_in_code(
         &self,
-        flow: &auth_flow::Model,
+        flow: &FlowRow,
         ticket: String,
     ) -> Outcome<SecondFactorChallenge> {
         let now = self.now();
@@ -343,7 +343,7 @@ impl Service {
         )
         .await?;
         let resend_at = otp::record_send(&tx, &send_key, &policy, now).await?;
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         self.deliver(vec![code_message(
             Some(account_id),
             channel,
@@ -418,7 +418,7 @@ impl Service {
                 .await;
             }
         }
-        tx.commit().await.map_err(error::db)?;
+        tx.commit().await.map_err(error::store)?;
         Ok(match lock {
             Some(Some(until)) => ApiError::new(ErrorCode::AccountLocked).retry_at(until),
             Some(None) => ApiError::new(ErrorCode::AccountLocked),
@@ -426,7 +426,7 @@ impl Service {
         })
     }
 
-    async fn sign_in_flow(&self, ticket: &str) -> Outcome<auth_flow::Model> {
+    async fn sign_in_flow(&self, ticket: &str) -> Outcome<FlowRow> {
         flow::find(
             self.conn(),
             &self.inner.hasher,
@@ -438,11 +438,11 @@ impl Service {
     }
 }
 
-fn flow_account(flow: &auth_flow::Model) -> Outcome<Uuid> {
+fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
     flow.account_id
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
 }
 
-fn flow_methods(flow: &auth_flow::Model) -> Vec<SecondFactor> {
+fn flow_methods(flow: &FlowRow) -> Vec<SecondFactor> {
     serde_json::from_value(flow.data["methods"].clone()).unwrap_or_default()
 }

@@ -272,7 +272,7 @@ service_test!(
             .unwrap();
         assert_eq!(confirmed.actor, "operator");
         // Who, where and which documents are in the log.
-        let conn = h.service.store().connection();
+        let conn = h.service.store();
         let log = kabinet_store::event_log::read(conn, summary.id)
             .await
             .unwrap();
@@ -343,7 +343,7 @@ mod bank {
             .await
             .unwrap();
         assert!(events.events.iter().any(|e| e.kind == "identity_confirmed"));
-        let log = kabinet_store::event_log::read(h.service.store().connection(), summary.id)
+        let log = kabinet_store::event_log::read(h.service.store(), summary.id)
             .await
             .unwrap();
         let event = log.iter().find(|e| e.kind == "identity_confirmed").unwrap();

@@ -5,6 +5,7 @@
 mod support;
 
 mod adapters;
+mod boundaries;
 mod brute_force;
 mod confirmation;
 mod journey;

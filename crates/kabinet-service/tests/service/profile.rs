@@ -258,7 +258,7 @@ service_test!(a_check_whose_worker_died_is_taken_up_after_its_lease, |h| {
         .await
         .unwrap();
     // A worker takes both jobs and dies before answering.
-    let conn = h.service.store().connection();
+    let conn = h.service.store();
     for _ in 0..2 {
         kabinet_store::jobs::lease(
             conn,

@@ -1,7 +1,6 @@
 //! Sessions: timeouts, lists, revocation, hashed tokens.
 
 use kabinet_api::*;
-use sea_orm::{ConnectionTrait, Statement};
 
 use crate::support::*;
 
@@ -125,17 +124,12 @@ service_test!(
 service_test!(tokens_are_stored_only_as_hashes, |h| {
     let laptop = device("laptop");
     let session = h.register(&laptop, PHONE).await;
-    let conn = h.service.store().connection();
-    let backend = conn.get_database_backend();
-    let rows = conn
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT token_hash FROM sessions",
-        ))
-        .await
-        .unwrap();
+    let rows =
+        kabinet_store::sessions::live_sessions(h.service.store(), session.account.id, h.now())
+            .await
+            .unwrap();
     assert_eq!(rows.len(), 1);
-    let stored: Vec<u8> = rows[0].try_get_by_index(0).unwrap();
+    let stored = rows[0].token_hash.clone();
     assert_eq!(stored.len(), 32);
     assert_ne!(stored, session.token.as_bytes());
     let dump = format!("{rows:?}");

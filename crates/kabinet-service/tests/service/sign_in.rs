@@ -317,24 +317,41 @@ service_test!(a_temporary_password_must_be_changed_first, |h| {
 });
 
 service_test!(snils_inn_and_email_are_logins_too, |h| {
-    use kabinet_store::entity::login;
-    use sea_orm::{ActiveModelTrait, IntoActiveModel};
     let laptop = device("laptop");
     let session = h.register(&laptop, PHONE).await;
-    // SNILS and INN become logins with the standard level (issue 6); stand them in directly.
-    for (kind, value) in [("snils", "11223344595"), ("inn", "500100732259")] {
-        login::Model {
-            kind: kind.into(),
-            value: value.into(),
-            account_id: session.account.id,
-            created_at: h.now(),
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(h.service.store().connection())
+    // SNILS and INN become logins with the standard level (issue 6); stand them in directly,
+    // through the store's one write path.
+    let store = h.service.store();
+    let account = kabinet_store::accounts::find_account(store, session.account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let version = account.state.version as i64;
+    store
+        .write_account(kabinet_store::AccountWrite {
+            expected_seq: version,
+            events: vec![kabinet_store::event_log::NewEvent {
+                kind: "security_action".into(),
+                payload: serde_json::json!({"action": "inn_added"}),
+                actor: serde_json::json!({"kind": "system"}),
+                origin: "test".into(),
+                at: h.now(),
+            }],
+            account: kabinet_store::StoredAccount {
+                state: kabinet_core::account::Account {
+                    version: account.state.version + 1,
+                    ..account.state.clone()
+                },
+                ..account
+            },
+            claim_logins: vec![
+                ("snils".into(), "11223344595".into()),
+                ("inn".into(), "500100732259".into()),
+            ],
+            release_logins: vec![],
+        })
         .await
         .unwrap();
-    }
     for login in ["112-233-445 95", "11223344595", "500100732259"] {
         let signed = signed_in(h.sign_in(&laptop, login, PASSWORD).await.unwrap());
         assert_eq!(signed.account.id, session.account.id, "{login}");

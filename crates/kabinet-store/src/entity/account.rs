@@ -39,6 +39,10 @@ pub struct Model {
     /// `{"fields": [...]}` for a mismatch, `{"retry_at": …}` for an unavailable registry.
     pub snils_check_detail: Option<Json>,
     pub passport_check_detail: Option<Json>,
+    /// What the status was when a block began (`pending`, `active`, `locked:<RFC 3339>`).
+    pub status_before_block: Option<String>,
+    /// The confirmation's details: `{centre, documents}` in person, `{bank}` online.
+    pub confirmation_detail: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod m0002_accounts_and_friends;
 mod m0003_flows_and_throttles;
 mod m0004_check_details;
 mod m0005_bank_assertions_and_letters;
+mod m0006_change_feed_and_full_projection;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_flows_and_throttles::Migration),
             Box::new(m0004_check_details::Migration),
             Box::new(m0005_bank_assertions_and_letters::Migration),
+            Box::new(m0006_change_feed_and_full_projection::Migration),
         ]
     }
 }

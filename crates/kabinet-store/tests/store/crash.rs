@@ -36,7 +36,7 @@ async fn crash_child() {
             .write_account(change(
                 id,
                 1,
-                "active",
+                kabinet_core::account::Status::Active,
                 &["contact_confirmed", "password_set"],
             ))
             .await

@@ -1,38 +1,31 @@
-//! The append-only event log on both databases.
+//! The append-only event log and the change feed on both databases: events reach them only
+//! through an account write.
 
+use crate::fixtures::{change, register, t0};
 use crate::support::db_test;
-use chrono::{TimeZone, Utc};
-use kabinet_store::event_log::{self, AppendError, NewEvent};
+use kabinet_core::account::Status;
+use kabinet_store::StoreError;
+use kabinet_store::event_log::{self, feed_after};
 use serde_json::json;
 use uuid::Uuid;
 
-fn event(kind: &str) -> NewEvent {
-    NewEvent {
-        kind: kind.to_owned(),
-        payload: json!({ "surname": "Иванова" }),
-        actor: json!({ "citizen": null }),
-        origin: "test".to_owned(),
-        at: Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
-    }
-}
-
 db_test!(appends_are_numbered_and_read_back_in_order, |store| {
-    let conn = store.connection();
     let account = Uuid::now_v7();
-    let last = event_log::append(
-        conn,
-        account,
-        0,
-        &[event("registration_started"), event("contact_confirmed")],
-    )
-    .await
-    .unwrap();
-    assert_eq!(last, 2);
-    let last = event_log::append(conn, account, last, &[event("password_set")])
+    store
+        .write_account(register(account, "+79120000001"))
+        .await
+        .unwrap();
+    let last = store
+        .write_account(change(
+            account,
+            1,
+            Status::Active,
+            &["contact_confirmed", "password_set"],
+        ))
         .await
         .unwrap();
     assert_eq!(last, 3);
-    let events = event_log::read(conn, account).await.unwrap();
+    let events = event_log::read(store, account).await.unwrap();
     let kinds: Vec<_> = events.iter().map(|e| (e.seq, e.kind.as_str())).collect();
     assert_eq!(
         kinds,
@@ -43,33 +36,80 @@ db_test!(appends_are_numbered_and_read_back_in_order, |store| {
         ]
     );
     assert_eq!(events[0].payload, json!({ "surname": "Иванова" }));
-    assert_eq!(
-        events[0].recorded_at,
-        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-    );
+    assert_eq!(events[0].recorded_at, t0());
 });
 
 db_test!(a_stale_writer_gets_a_conflict_and_writes_nothing, |store| {
-    let conn = store.connection();
     let account = Uuid::now_v7();
-    event_log::append(conn, account, 0, &[event("registration_started")])
+    store
+        .write_account(register(account, "+79120000002"))
         .await
         .unwrap();
-    let stale = event_log::append(conn, account, 0, &[event("other_writer"), event("more")]).await;
-    assert!(
-        matches!(stale, Err(AppendError::Conflict { expected: 0 })),
-        "{stale:?}"
-    );
-    let events = event_log::read(conn, account).await.unwrap();
+    let mut stale = change(account, 0, Status::Active, &["other_writer", "more"]);
+    stale.claim_logins.clear();
+    let refused = store.write_account(stale).await;
+    assert!(matches!(refused, Err(StoreError::Conflict)), "{refused:?}");
+    let events = event_log::read(store, account).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, "registration_started");
+    assert_eq!(feed_after(store, 0, 100).await.unwrap().len(), 1);
 });
 
 db_test!(accounts_have_separate_sequences, |store| {
-    let conn = store.connection();
     let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-    event_log::append(conn, a, 0, &[event("a1")]).await.unwrap();
-    event_log::append(conn, b, 0, &[event("b1")]).await.unwrap();
-    assert_eq!(event_log::read(conn, a).await.unwrap().len(), 1);
-    assert_eq!(event_log::read(conn, b).await.unwrap()[0].kind, "b1");
+    store
+        .write_account(register(a, "+79120000003"))
+        .await
+        .unwrap();
+    store
+        .write_account(register(b, "+79120000004"))
+        .await
+        .unwrap();
+    assert_eq!(event_log::read(store, a).await.unwrap().len(), 1);
+    assert_eq!(event_log::read(store, b).await.unwrap()[0].seq, 1);
 });
+
+db_test!(
+    the_change_feed_holds_every_event_once_in_write_order,
+    |store| {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        store
+            .write_account(register(a, "+79120000005"))
+            .await
+            .unwrap();
+        store
+            .write_account(register(b, "+79120000006"))
+            .await
+            .unwrap();
+        store
+            .write_account(change(
+                a,
+                1,
+                Status::Active,
+                &["contact_confirmed", "password_set"],
+            ))
+            .await
+            .unwrap();
+        let feed = feed_after(store, 0, 100).await.unwrap();
+        let seen: Vec<_> = feed
+            .iter()
+            .map(|(_, e)| (e.account_id, e.seq, e.kind.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (a, 1, "registration_started"),
+                (b, 1, "registration_started"),
+                (a, 2, "contact_confirmed"),
+                (a, 3, "password_set"),
+            ]
+        );
+        let numbers: Vec<i64> = feed.iter().map(|(n, _)| *n).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+        // A cursor reads on from where it stopped, and a limit cuts the page.
+        let rest = feed_after(store, numbers[1], 1).await.unwrap();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].0, numbers[2]);
+        assert!(feed_after(store, numbers[3], 10).await.unwrap().is_empty());
+    }
+);

@@ -17,7 +17,7 @@ fn job(key: Option<&str>, max_attempts: i32) -> NewJob {
 }
 
 db_test!(an_idempotency_key_makes_one_job, |store| {
-    let conn = store.connection();
+    let conn = store;
     let a = jobs::enqueue(conn, job(Some("snils:acc-1"), 3), t0())
         .await
         .unwrap();
@@ -31,7 +31,7 @@ db_test!(an_idempotency_key_makes_one_job, |store| {
 });
 
 db_test!(a_job_runs_when_due_and_is_leased_once, |store| {
-    let conn = store.connection();
+    let conn = store;
     let mut later = job(None, 3);
     later.run_at = t0() + Duration::minutes(10);
     let id = jobs::enqueue(conn, later, t0()).await.unwrap();
@@ -87,7 +87,7 @@ db_test!(a_job_runs_when_due_and_is_leased_once, |store| {
 });
 
 db_test!(a_job_of_a_dead_worker_is_retried_after_its_lease, |store| {
-    let conn = store.connection();
+    let conn = store;
     let id = jobs::enqueue(conn, job(None, 3), t0()).await.unwrap();
     jobs::lease(
         conn,
@@ -131,7 +131,7 @@ db_test!(a_job_of_a_dead_worker_is_retried_after_its_lease, |store| {
 });
 
 db_test!(failures_back_off_exponentially_then_dead_letter, |store| {
-    let conn = store.connection();
+    let conn = store;
     let id = jobs::enqueue(conn, job(None, 3), t0()).await.unwrap();
     let base = Duration::seconds(10);
     let mut now = t0();

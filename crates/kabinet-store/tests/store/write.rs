@@ -2,9 +2,10 @@
 
 use crate::fixtures::{change, register};
 use crate::support::db_test;
-use kabinet_store::WriteError;
+use kabinet_core::account::Status;
+use kabinet_store::StoreError as WriteError;
+use kabinet_store::accounts::{find_account, find_login};
 use kabinet_store::event_log;
-use kabinet_store::write::{find_account, find_login};
 use uuid::Uuid;
 
 db_test!(
@@ -18,25 +19,25 @@ db_test!(
                 .unwrap(),
             1
         );
-        let conn = store.connection();
+        let conn = store;
         assert_eq!(
             find_login(conn, "phone", "+79123456789").await.unwrap(),
             Some(id)
         );
         let row = find_account(conn, id).await.unwrap().unwrap();
-        assert_eq!((row.last_seq, row.surname.as_str()), (1, "Иванова"));
+        assert_eq!((row.state.version, row.surname.as_str()), (1, "Иванова"));
         let seq = store
             .write_account(change(
                 id,
                 1,
-                "active",
+                Status::Active,
                 &["contact_confirmed", "password_set"],
             ))
             .await
             .unwrap();
         assert_eq!(seq, 3);
         let row = find_account(conn, id).await.unwrap().unwrap();
-        assert_eq!((row.status.as_str(), row.last_seq), ("active", 3));
+        assert_eq!((row.state.status, row.state.version), (Status::Active, 3));
         assert_eq!(event_log::read(conn, id).await.unwrap().len(), 3);
     }
 );
@@ -55,8 +56,8 @@ db_test!(
             matches!(&clash, Err(WriteError::LoginTaken { kind }) if kind == "phone"),
             "{clash:?}"
         );
-        let conn = store.connection();
-        assert_eq!(find_account(conn, second).await.unwrap(), None);
+        let conn = store;
+        assert!(find_account(conn, second).await.unwrap().is_none());
         assert!(event_log::read(conn, second).await.unwrap().is_empty());
         assert_eq!(
             find_login(conn, "phone", "+79123456789").await.unwrap(),
@@ -72,16 +73,23 @@ db_test!(a_stale_version_is_a_conflict_and_changes_nothing, |store| {
         .await
         .unwrap();
     store
-        .write_account(change(id, 1, "active", &["contact_confirmed"]))
+        .write_account(change(id, 1, Status::Active, &["contact_confirmed"]))
         .await
         .unwrap();
     let stale = store
-        .write_account(change(id, 1, "blocked", &["blocked"]))
+        .write_account(change(
+            id,
+            1,
+            Status::Blocked {
+                reason: "test".into(),
+            },
+            &["blocked"],
+        ))
         .await;
     assert!(matches!(stale, Err(WriteError::Conflict)), "{stale:?}");
-    let conn = store.connection();
+    let conn = store;
     let row = find_account(conn, id).await.unwrap().unwrap();
-    assert_eq!((row.status.as_str(), row.last_seq), ("active", 2));
+    assert_eq!((row.state.status, row.state.version), (Status::Active, 2));
     assert_eq!(event_log::read(conn, id).await.unwrap().len(), 2);
 });
 
@@ -105,11 +113,11 @@ db_test!(logins_move_between_kinds_and_are_released, |store| {
         .write_account(register(id, "+79123456783"))
         .await
         .unwrap();
-    let mut add = change(id, 1, "active", &["snils_became_login"]);
+    let mut add = change(id, 1, Status::Active, &["snils_became_login"]);
     add.claim_logins = vec![("snils".into(), "11223344595".into())];
     add.release_logins = vec![("phone".into(), "+79123456783".into())];
     store.write_account(add).await.unwrap();
-    let conn = store.connection();
+    let conn = store;
     assert_eq!(
         find_login(conn, "snils", "11223344595").await.unwrap(),
         Some(id)
@@ -137,7 +145,7 @@ db_test!(
                     let kind = format!("writer_{w}");
                     tokio::spawn(async move {
                         store
-                            .write_account(change(id, round, "active", &[kind.as_str()]))
+                            .write_account(change(id, round, Status::Active, &[kind.as_str()]))
                             .await
                     })
                 })
@@ -155,7 +163,7 @@ db_test!(
             }
             assert_eq!(won, 1, "round {round}");
         }
-        let events = event_log::read(store.connection(), id).await.unwrap();
+        let events = event_log::read(store, id).await.unwrap();
         assert_eq!(
             events.iter().map(|e| e.seq).collect::<Vec<_>>(),
             [1, 2, 3, 4]

@@ -1,0 +1,421 @@
+//! Accounts: the one write path of an account change, the reads of its projection and the
+//! login index.
+//!
+//! [`write_account`] is the only code that writes `accounts`, `account_events`, `logins` and
+//! `change_feed`: one call appends the events, writes the projection row, claims or releases
+//! logins and adds the events to the change feed, all inside the caller's transaction.
+//!
+//! Optimistic concurrency: a write names the version it read (`expected_seq`); the projection
+//! update matches only that row version and the log's unique `(account_id, seq)` index refuses
+//! a second writer, so concurrent writers to one account get [`StoreError::Conflict`] instead
+//! of interleaving.
+
+use chrono::{DateTime, Utc};
+use kabinet_core::account::{
+    Account, Check, CheckStatus, ConfirmationMethod, ContactKind, Level, Status,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, Statement,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::db::{Conn, StoreError, StoreResult, db};
+use crate::entity::{account, change_feed, login};
+use crate::event_log::{self, NewEvent};
+
+/// An account as stored: who it is and the state machine's view of it
+/// (`state.version` is the number of its last event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAccount {
+    /// Its id.
+    pub id: Uuid,
+    /// The surname given at registration (the profile may later hold the verified one).
+    pub surname: String,
+    /// The first name given at registration.
+    pub first_name: String,
+    /// When the consent was given.
+    pub consent_at: DateTime<Utc>,
+    /// The installation that created it.
+    pub origin: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// The state machine's view.
+    pub state: Account,
+}
+
+/// A change of one account.
+#[derive(Debug, Clone)]
+pub struct AccountWrite {
+    /// The version read before deciding (0: the account is new).
+    pub expected_seq: i64,
+    /// The events to append.
+    pub events: Vec<NewEvent>,
+    /// The account after the events (its `state.version` is set by the write).
+    pub account: StoredAccount,
+    /// Logins to add: (kind, normalised value).
+    pub claim_logins: Vec<(String, String)>,
+    /// Logins to remove from this account.
+    pub release_logins: Vec<(String, String)>,
+}
+
+impl crate::Store {
+    /// Commits one account change in its own transaction and returns the new version.
+    pub async fn write_account(&self, write: AccountWrite) -> StoreResult<i64> {
+        let tx = self.begin_write().await?;
+        let seq = write_account(&tx, write).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+}
+
+/// Applies one account change inside the caller's transaction (to add other projections to
+/// the same commit). Returns the new version.
+pub async fn write_account(tx: &crate::Tx, write: AccountWrite) -> StoreResult<i64> {
+    let conn = db!(tx);
+    let account_id = write.account.id;
+    let new_seq = write.expected_seq + write.events.len() as i64;
+    let mut row = row_of(&write.account)?;
+    row.last_seq = new_seq;
+    let at = row.updated_at;
+    if write.expected_seq == 0 {
+        if let Err(e) = row.into_active_model().reset_all().insert(conn).await {
+            return Err(if StoreError::is_unique_violation(&e) {
+                StoreError::Conflict
+            } else {
+                e.into()
+            });
+        }
+    } else {
+        let mut active = row.into_active_model().reset_all();
+        active.id = sea_orm::ActiveValue::NotSet;
+        let updated = account::Entity::update_many()
+            .set(active)
+            .filter(account::Column::Id.eq(account_id))
+            .filter(account::Column::LastSeq.eq(write.expected_seq))
+            .exec(conn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    let ids = event_log::append(conn, account_id, write.expected_seq, &write.events).await?;
+    if !ids.is_empty() {
+        let feed = ids
+            .into_iter()
+            .map(|(event_id, at)| change_feed::ActiveModel {
+                seq: sea_orm::ActiveValue::NotSet,
+                event_id: Set(event_id),
+                account_id: Set(account_id),
+                recorded_at: Set(at),
+            });
+        change_feed::Entity::insert_many(feed).exec(conn).await?;
+    }
+    for (kind, value) in write.release_logins {
+        login::Entity::delete_many()
+            .filter(login::Column::Kind.eq(kind))
+            .filter(login::Column::Value.eq(value))
+            .filter(login::Column::AccountId.eq(account_id))
+            .exec(conn)
+            .await?;
+    }
+    for (kind, value) in write.claim_logins {
+        let claim = login::Model {
+            kind: kind.clone(),
+            value,
+            account_id,
+            created_at: at,
+        };
+        if let Err(e) = claim.into_active_model().reset_all().insert(conn).await {
+            return Err(if StoreError::is_unique_violation(&e) {
+                StoreError::LoginTaken { kind }
+            } else {
+                e.into()
+            });
+        }
+    }
+    Ok(new_seq)
+}
+
+/// The account a login belongs to.
+///
+/// The hot path of every sign-in: one fixed statement (no query building per call) that reads
+/// only the account id.
+pub async fn find_login(conn: &impl Conn, kind: &str, value: &str) -> StoreResult<Option<Uuid>> {
+    let conn = db!(conn);
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            r#"SELECT "account_id" FROM "logins" WHERE "kind" = $1 AND "value" = $2"#
+        }
+        _ => r#"SELECT "account_id" FROM "logins" WHERE "kind" = ? AND "value" = ?"#,
+    };
+    let statement = Statement::from_sql_and_values(backend, sql, [kind.into(), value.into()]);
+    Ok(conn
+        .query_one_raw(statement)
+        .await?
+        .map(|row| row.try_get_by_index::<Uuid>(0))
+        .transpose()?)
+}
+
+/// The login of `kind` an account holds, if any.
+pub async fn login_of(
+    conn: &impl Conn,
+    account_id: Uuid,
+    kind: &str,
+) -> StoreResult<Option<String>> {
+    Ok(login::Entity::find()
+        .filter(login::Column::AccountId.eq(account_id))
+        .filter(login::Column::Kind.eq(kind))
+        .one(db!(conn))
+        .await?
+        .map(|l| l.value))
+}
+
+/// Every login of an account: (kind, value).
+pub async fn logins_of(conn: &impl Conn, account_id: Uuid) -> StoreResult<Vec<(String, String)>> {
+    Ok(login::Entity::find()
+        .filter(login::Column::AccountId.eq(account_id))
+        .all(db!(conn))
+        .await?
+        .into_iter()
+        .map(|l| (l.kind, l.value))
+        .collect())
+}
+
+/// One account.
+pub async fn find_account(conn: &impl Conn, id: Uuid) -> StoreResult<Option<StoredAccount>> {
+    account::Entity::find_by_id(id)
+        .one(db!(conn))
+        .await?
+        .map(|row| account_of(&row))
+        .transpose()
+}
+
+/// The stored account of a row; an unknown value in it is [`StoreError::Corrupt`].
+fn account_of(row: &account::Model) -> StoreResult<StoredAccount> {
+    Ok(StoredAccount {
+        id: row.id,
+        surname: row.surname.clone(),
+        first_name: row.first_name.clone(),
+        consent_at: row.consent_at,
+        origin: row.origin.clone(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        state: state_of(row)?,
+    })
+}
+
+fn corrupt(what: &str, id: Uuid, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("account {id}: {what} {value:?}"))
+}
+
+fn state_of(row: &account::Model) -> StoreResult<Account> {
+    let id = row.id;
+    let status = match row.status.as_str() {
+        "blocked" => Status::Blocked {
+            reason: row
+                .block_reason
+                .clone()
+                .ok_or_else(|| corrupt("blocked without a reason", id, ""))?,
+        },
+        other => status_of(other, row.locked_until, id)?,
+    };
+    let level = match row.level.as_str() {
+        "simplified" => Level::Simplified,
+        "standard" => Level::Standard,
+        "confirmed" => Level::Confirmed,
+        other => return Err(corrupt("level", id, other)),
+    };
+    let contact = match row.contact_kind.as_str() {
+        "phone" => ContactKind::Phone,
+        "email" => ContactKind::Email,
+        other => return Err(corrupt("contact kind", id, other)),
+    };
+    let status_before_block = match row.status_before_block.as_deref() {
+        None => None,
+        Some(text) => Some(Box::new(match text.split_once(':') {
+            Some(("locked", until)) => Status::Locked {
+                until: DateTime::parse_from_rfc3339(until)
+                    .map_err(|_| corrupt("status before block", id, text))?
+                    .to_utc(),
+            },
+            _ => status_of(text, None, id)?,
+        })),
+    };
+    Ok(Account {
+        status,
+        level,
+        contact,
+        consent_version: row.consent_version.clone(),
+        contact_confirmed: row.contact_confirmed,
+        password_set: row.password_set,
+        temporary_password: row.temporary_password,
+        profile_submitted: row.profile_submitted,
+        snils_check: check_of(&row.snils_check, row.snils_check_detail.as_ref(), id)?,
+        passport_check: check_of(&row.passport_check, row.passport_check_detail.as_ref(), id)?,
+        confirmation: row
+            .confirmation
+            .as_deref()
+            .map(|text| confirmation_of(text, row.confirmation_detail.as_ref(), id))
+            .transpose()?,
+        mailed_code_restriction: row.mailed_code_restriction,
+        status_before_block,
+        version: u64::try_from(row.last_seq).map_err(|_| corrupt("version", id, "negative"))?,
+    })
+}
+
+/// A status other than blocked (which carries its reason in a column of its own).
+fn status_of(text: &str, locked_until: Option<DateTime<Utc>>, id: Uuid) -> StoreResult<Status> {
+    Ok(match text {
+        "pending" => Status::Pending,
+        "active" => Status::Active,
+        "locked" => Status::Locked {
+            until: locked_until.ok_or_else(|| corrupt("locked without an end", id, text))?,
+        },
+        "deleted" => Status::Deleted,
+        other => return Err(corrupt("status", id, other)),
+    })
+}
+
+fn check_of(text: &str, detail: Option<&Value>, id: Uuid) -> StoreResult<CheckStatus> {
+    let field = |name: &str| detail.map(|d| d[name].clone()).unwrap_or(Value::Null);
+    Ok(match text {
+        "not_started" => CheckStatus::NotStarted,
+        "queued" => CheckStatus::Queued,
+        "checking" => CheckStatus::Checking,
+        "passed" => CheckStatus::Passed,
+        "mismatch" => CheckStatus::Mismatch {
+            fields: serde_json::from_value(field("fields"))
+                .map_err(|_| corrupt("mismatch without fields", id, text))?,
+        },
+        "unavailable" => CheckStatus::Unavailable {
+            retry_at: serde_json::from_value(field("retry_at"))
+                .map_err(|_| corrupt("unavailable without a retry time", id, text))?,
+        },
+        other => return Err(corrupt("check", id, other)),
+    })
+}
+
+fn check_str(status: &CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::NotStarted => "not_started",
+        CheckStatus::Queued => "queued",
+        CheckStatus::Checking => "checking",
+        CheckStatus::Passed => "passed",
+        CheckStatus::Mismatch { .. } => "mismatch",
+        CheckStatus::Unavailable { .. } => "unavailable",
+    }
+}
+
+fn check_detail(status: &CheckStatus) -> Option<Value> {
+    match status {
+        CheckStatus::Mismatch { fields } => Some(json!({"fields": fields})),
+        CheckStatus::Unavailable { retry_at } => Some(json!({"retry_at": retry_at})),
+        _ => None,
+    }
+}
+
+/// A confirmation method from its name and details. Rows confirmed before the details were
+/// kept (schema 0006) have none: their centre, documents or bank read as empty, which is
+/// exactly what those rows held before.
+fn confirmation_of(
+    text: &str,
+    detail: Option<&Value>,
+    id: Uuid,
+) -> StoreResult<ConfirmationMethod> {
+    let text_field = |name: &str| {
+        detail
+            .and_then(|d| d[name].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Ok(match text {
+        "in_person" => ConfirmationMethod::InPerson {
+            centre: text_field("centre"),
+            documents: detail
+                .and_then(|d| serde_json::from_value(d["documents"].clone()).ok())
+                .unwrap_or_default(),
+        },
+        "registered_letter" => ConfirmationMethod::RegisteredLetter,
+        "activation_code" => ConfirmationMethod::ActivationCode,
+        "qualified_signature" => ConfirmationMethod::QualifiedSignature,
+        "online_bank" => ConfirmationMethod::OnlineBank {
+            bank: text_field("bank"),
+        },
+        "video" => ConfirmationMethod::Video,
+        other => return Err(corrupt("confirmation", id, other)),
+    })
+}
+
+fn confirmation_detail(method: &ConfirmationMethod) -> Option<Value> {
+    match method {
+        ConfirmationMethod::InPerson { centre, documents } => {
+            Some(json!({"centre": centre, "documents": documents}))
+        }
+        ConfirmationMethod::OnlineBank { bank } => Some(json!({"bank": bank})),
+        _ => None,
+    }
+}
+
+fn status_text(status: &Status) -> StoreResult<String> {
+    Ok(match status {
+        Status::Locked { until } => format!("locked:{}", until.to_rfc3339()),
+        Status::Blocked { .. } => {
+            return Err(StoreError::Corrupt("a block before a block".into()));
+        }
+        other => other.as_str().to_owned(),
+    })
+}
+
+/// `phone` or `email`.
+pub fn contact_str(kind: ContactKind) -> &'static str {
+    match kind {
+        ContactKind::Phone => "phone",
+        ContactKind::Email => "email",
+    }
+}
+
+fn row_of(account: &StoredAccount) -> StoreResult<account::Model> {
+    let state = &account.state;
+    let (locked_until, block_reason) = match &state.status {
+        Status::Locked { until } => (Some(*until), None),
+        Status::Blocked { reason } => (None, Some(reason.clone())),
+        _ => (None, None),
+    };
+    Ok(account::Model {
+        id: account.id,
+        status: state.status.as_str().to_owned(),
+        level: state.level.as_str().to_owned(),
+        surname: account.surname.clone(),
+        first_name: account.first_name.clone(),
+        contact_kind: contact_str(state.contact).to_owned(),
+        consent_version: state.consent_version.clone(),
+        consent_at: account.consent_at,
+        contact_confirmed: state.contact_confirmed,
+        password_set: state.password_set,
+        temporary_password: state.temporary_password,
+        profile_submitted: state.profile_submitted,
+        snils_check: check_str(state.check(Check::Snils)).to_owned(),
+        passport_check: check_str(state.check(Check::Passport)).to_owned(),
+        snils_check_detail: check_detail(state.check(Check::Snils)),
+        passport_check_detail: check_detail(state.check(Check::Passport)),
+        confirmation: state.confirmation.as_ref().map(|c| c.as_str().to_owned()),
+        confirmation_detail: state.confirmation.as_ref().and_then(confirmation_detail),
+        mailed_code_restriction: state.mailed_code_restriction,
+        locked_until,
+        block_reason,
+        status_before_block: state
+            .status_before_block
+            .as_deref()
+            .map(status_text)
+            .transpose()?,
+        last_seq: i64::try_from(state.version).unwrap_or(i64::MAX),
+        origin: account.origin.clone(),
+        created_at: account.created_at,
+        updated_at: account.updated_at,
+    })
+}

@@ -1,0 +1,125 @@
+//! Where a store operation runs — the pool or an open write transaction — and how it fails.
+//!
+//! Callers hold a [`Store`] or a [`Tx`] and pass either to the typed operations of this crate
+//! (both implement [`Conn`]); the SeaORM connection inside never leaves the crate.
+
+use sea_orm::{
+    DatabaseExecutor, DatabaseTransaction, DbErr, SqlErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+use crate::Store;
+
+/// Why a store operation failed. Nothing of a failed write is visible afterwards.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no supported database.
+    #[error("unsupported database URL scheme (expected sqlite: or postgres:)")]
+    UnsupportedUrl,
+    /// Another writer changed the account first; re-read and retry.
+    #[error("the account changed concurrently")]
+    Conflict,
+    /// A login is already used by another account.
+    #[error("this {kind} is already used by another account")]
+    LoginTaken {
+        /// `phone`, `email`, `snils` or `inn`.
+        kind: String,
+    },
+    /// A row holds a value this version does not know (a status, a level…): refused rather
+    /// than read as a default that would hide the damage.
+    #[error("stored data is not understood: {0}")]
+    Corrupt(String),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Db(DbFailure),
+}
+
+/// A database failure, kept whole for the log; callers learn only that it happened.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct DbFailure(DbErr);
+
+impl DbFailure {
+    /// Whether the database refused for a serialization failure or a deadlock, which a retry
+    /// of the whole transaction may pass.
+    pub fn is_retryable(&self) -> bool {
+        let text = self.0.to_string();
+        text.contains("40001") || text.contains("40P01") || text.contains("database is locked")
+    }
+}
+
+impl From<DbErr> for StoreError {
+    fn from(error: DbErr) -> Self {
+        Self::Db(DbFailure(error))
+    }
+}
+
+impl StoreError {
+    /// Whether a unique index refused the statement.
+    pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
+        matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+    }
+}
+
+/// The result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A handle the operations run on: the pool ([`Store`]) or a write transaction ([`Tx`]).
+pub trait Conn: Send + Sync + sealed::Sealed {
+    /// The connection inside (usable only in this crate).
+    #[doc(hidden)]
+    fn executor(&self) -> Executor<'_>;
+}
+
+/// The SeaORM executor of a [`Conn`]; its field is private to the store.
+#[doc(hidden)]
+pub struct Executor<'a>(pub(crate) DatabaseExecutor<'a>);
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Store {}
+    impl Sealed for super::Tx {}
+}
+
+impl Conn for Store {
+    fn executor(&self) -> Executor<'_> {
+        Executor(DatabaseExecutor::Connection(self.connection()))
+    }
+}
+
+/// An open write transaction: everything done through it commits together or not at all.
+/// Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx(DatabaseTransaction);
+
+impl Conn for Tx {
+    fn executor(&self) -> Executor<'_> {
+        Executor(DatabaseExecutor::Transaction(&self.0))
+    }
+}
+
+impl Tx {
+    /// Makes every change of the transaction durable.
+    pub async fn commit(self) -> StoreResult<()> {
+        Ok(self.0.commit().await?)
+    }
+}
+
+impl Store {
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so writers queue for the lock
+    /// up front instead of failing at their first write).
+    pub async fn begin_write(&self) -> StoreResult<Tx> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(Tx(self.connection().begin_with_options(options).await?))
+    }
+}
+
+/// `let db = db!(conn);` — the SeaORM executor of a [`Conn`], for the operations in this crate.
+macro_rules! db {
+    ($conn:expr) => {
+        &$crate::db::Conn::executor($conn).0
+    };
+}
+pub(crate) use db;
