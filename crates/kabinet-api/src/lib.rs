@@ -13,5 +13,7 @@ pub mod types;
 pub mod typescript;
 
 pub use error::{ApiError, ErrorCode, FieldError, RuleViolation};
-pub use operations::{Access, Api, OPERATIONS, Operation};
+pub use operations::{
+    Access, Api, BodyLimit, NewSession, OPERATIONS, OpensSession, Operation, SessionEffect,
+};
 pub use types::*;

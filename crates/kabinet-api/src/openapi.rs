@@ -15,7 +15,7 @@ use crate::with_operations;
 pub const COMMITTED_PATH: &str = "docs/openapi.json";
 
 macro_rules! paths {
-    ($($(#[doc = $doc:literal])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+    ($($(#[doc = $doc:literal])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
         fn paths(generator: &mut SchemaGenerator) -> Map<String, Value> {
             let mut paths = Map::new();
             $(
@@ -35,7 +35,7 @@ macro_rules! paths {
 with_operations!(paths);
 
 fn operation(name: &str, summary: &str, request: Value, response: Value, access: &str) -> Value {
-    let security = if access == "Session" {
+    let security = if access != "Public" {
         json!([{ "bearer": [] }, { "session_cookie": [], "csrf": [] }])
     } else {
         json!([{}, { "csrf": [] }])

@@ -7,13 +7,86 @@ use std::future::Future;
 use crate::error::ApiError;
 use crate::types::*;
 
-/// Who may call an operation.
+/// Who may call an operation. The service checks it before the use case runs and hands the
+/// use case the principal it proved (the workstation adds operator and administrator kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone (registration, sign-in, recovery).
     Public,
-    /// A signed-in citizen (the context carries the session).
-    Session,
+    /// A signed-in citizen: the context carries a live session of an account that is neither
+    /// blocked nor deleted.
+    Citizen,
+}
+
+/// What an operation does to the caller's session, so every transport keeps or drops the
+/// token the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEffect {
+    /// Nothing.
+    Keeps,
+    /// Its answer may carry a new session ([`OpensSession`]).
+    Opens,
+    /// It ends the caller's session (the transport forgets the token, success or not).
+    Ends,
+}
+
+/// How large a request may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// An ordinary form (64 KiB by default).
+    Small,
+    /// A document scan (8 MiB by default: a 5 MB file, base64-encoded, in JSON).
+    Upload,
+}
+
+/// A new session handed to the transport: the token and its absolute end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    /// The bearer token.
+    pub token: String,
+    /// When it ends whatever happens.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An answer that may carry a new session. The transport takes the token out (leaving the
+/// field empty) and keeps it where its client keeps sessions: a browser's `HttpOnly` cookie,
+/// the desktop's memory and keyring.
+pub trait OpensSession {
+    /// The session in the answer, if any, taken out of it.
+    fn take_session(&mut self) -> Option<NewSession>;
+}
+
+impl OpensSession for SignedIn {
+    fn take_session(&mut self) -> Option<NewSession> {
+        Some(NewSession {
+            token: std::mem::take(&mut self.token),
+            expires_at: self.expires_at,
+        })
+    }
+}
+
+impl OpensSession for SignInOutcome {
+    fn take_session(&mut self) -> Option<NewSession> {
+        match self {
+            Self::SignedIn(signed_in) => signed_in.take_session(),
+            Self::SecondFactor(_) | Self::ChangePassword(_) => None,
+        }
+    }
+}
+
+/// The session-taking function of an operation's answer: `Some` for operations that open
+/// sessions, `None` for the rest — chosen by the list's `SessionEffect`.
+#[macro_export]
+macro_rules! session_taker {
+    (Opens, $response:ty) => {
+        Some(
+            <$response as $crate::OpensSession>::take_session
+                as fn(&mut $response) -> Option<$crate::NewSession>,
+        )
+    };
+    ($other:ident, $response:ty) => {
+        None::<fn(&mut $response) -> Option<$crate::NewSession>>
+    };
 }
 
 /// One operation as data.
@@ -29,135 +102,140 @@ pub struct Operation {
     pub access: Access,
     /// Safe to repeat after a timeout (reads): the remote client retries only these.
     pub idempotent: bool,
+    /// What it does to the caller's session.
+    pub session: SessionEffect,
+    /// How large its request may be.
+    pub body: BodyLimit,
 }
 
-/// Calls `$callback! { name(Request) -> Response, access, idempotent; … }` with every operation.
+/// Calls `$callback! { name(Request) -> Response, access, idempotent, session, body; … }` with
+/// every operation.
 #[macro_export]
 macro_rules! with_operations {
     ($callback:ident) => {
         $callback! {
             /// The installation's public settings.
-            app_info(Empty) -> AppInfo, Public, true;
+            app_info(Empty) -> AppInfo, Public, true, Keeps, Small;
             /// Checks a typed password against the policy (live checklist and meter).
-            password_check(PasswordCheckRequest) -> PasswordCheck, Public, true;
+            password_check(PasswordCheckRequest) -> PasswordCheck, Public, true, Keeps, Small;
 
             /// Starts (or resumes) a registration and sends the code.
-            registration_start(RegistrationStart) -> Registration, Public, false;
+            registration_start(RegistrationStart) -> Registration, Public, false, Keeps, Small;
             /// Where a registration stands (resume after an interruption).
-            registration_status(Ticket) -> Registration, Public, true;
+            registration_status(Ticket) -> Registration, Public, true, Keeps, Small;
             /// Sends a new code, invalidating the previous one.
-            registration_resend(Ticket) -> Registration, Public, false;
+            registration_resend(Ticket) -> Registration, Public, false, Keeps, Small;
             /// Confirms the contact with the code.
-            registration_confirm(CodeEntry) -> Registration, Public, false;
+            registration_confirm(CodeEntry) -> Registration, Public, false, Keeps, Small;
             /// Confirms the e-mail with the link's token.
-            registration_confirm_link(LinkToken) -> Registration, Public, false;
+            registration_confirm_link(LinkToken) -> Registration, Public, false, Keeps, Small;
             /// Sets the password and signs in.
-            registration_set_password(NewPassword) -> SignedIn, Public, false;
+            registration_set_password(NewPassword) -> SignedIn, Public, false, Opens, Small;
 
             /// Signs in with a login and password.
-            sign_in(SignInRequest) -> SignInOutcome, Public, false;
+            sign_in(SignInRequest) -> SignInOutcome, Public, false, Opens, Small;
             /// Completes a sign-in with the second factor.
-            sign_in_second_factor(SecondFactorEntry) -> SignInOutcome, Public, false;
+            sign_in_second_factor(SecondFactorEntry) -> SignInOutcome, Public, false, Opens, Small;
             /// Sends the second-factor code again.
-            sign_in_resend(Ticket) -> SignInOutcome, Public, false;
+            sign_in_resend(Ticket) -> SignInOutcome, Public, false, Keeps, Small;
             /// Replaces a temporary password and signs in.
-            sign_in_change_password(NewPassword) -> SignedIn, Public, false;
+            sign_in_change_password(NewPassword) -> SignedIn, Public, false, Opens, Small;
             /// Ends the current session.
-            sign_out(Empty) -> Empty, Session, false;
+            sign_out(Empty) -> Empty, Citizen, false, Ends, Small;
 
             /// The signed-in account.
-            me(Empty) -> AccountSummary, Session, true;
+            me(Empty) -> AccountSummary, Citizen, true, Keeps, Small;
             /// Active sessions.
-            sessions_list(Empty) -> Sessions, Session, true;
+            sessions_list(Empty) -> Sessions, Citizen, true, Keeps, Small;
             /// Ends one session.
-            session_revoke(ById) -> Empty, Session, false;
+            session_revoke(ById) -> Empty, Citizen, false, Keeps, Small;
             /// Ends every session, this one included.
-            sessions_revoke_all(Empty) -> Empty, Session, false;
+            sessions_revoke_all(Empty) -> Empty, Citizen, false, Ends, Small;
 
             /// Starts a recovery ("I don't know my password").
-            recovery_start(RecoveryStart) -> Recovery, Public, false;
+            recovery_start(RecoveryStart) -> Recovery, Public, false, Keeps, Small;
             /// Sends the recovery code again.
-            recovery_resend(Ticket) -> Recovery, Public, false;
+            recovery_resend(Ticket) -> Recovery, Public, false, Keeps, Small;
             /// Enters the recovery code.
-            recovery_confirm(CodeEntry) -> Recovery, Public, false;
+            recovery_confirm(CodeEntry) -> Recovery, Public, false, Keeps, Small;
             /// Answers the secret question.
-            recovery_answer(SecretAnswer) -> Recovery, Public, false;
+            recovery_answer(SecretAnswer) -> Recovery, Public, false, Keeps, Small;
             /// Sets the new password.
-            recovery_set_password(NewPassword) -> Recovery, Public, false;
+            recovery_set_password(NewPassword) -> Recovery, Public, false, Keeps, Small;
 
             /// The security settings.
-            security_settings(Empty) -> SecuritySettings, Session, true;
+            security_settings(Empty) -> SecuritySettings, Citizen, true, Keeps, Small;
             /// Changes the password; ends the other sessions.
-            password_change(PasswordChange) -> Empty, Session, false;
+            password_change(PasswordChange) -> Empty, Citizen, false, Keeps, Small;
             /// Turns on SMS codes at sign-in.
-            sms_second_factor_enable(Reauth) -> SecuritySettings, Session, false;
+            sms_second_factor_enable(Reauth) -> SecuritySettings, Citizen, false, Keeps, Small;
             /// Begins an authenticator set-up.
-            totp_setup_begin(Reauth) -> TotpSetup, Session, false;
+            totp_setup_begin(Reauth) -> TotpSetup, Citizen, false, Keeps, Small;
             /// Finishes it with a first code.
-            totp_setup_confirm(CodeEntry) -> SecuritySettings, Session, false;
+            totp_setup_confirm(CodeEntry) -> SecuritySettings, Citizen, false, Keeps, Small;
             /// Turns a second factor off.
-            second_factor_disable(SecondFactorOff) -> SecuritySettings, Session, false;
+            second_factor_disable(SecondFactorOff) -> SecuritySettings, Citizen, false, Keeps, Small;
             /// Sets the secret question.
-            secret_question_set(SecretQuestionSet) -> SecuritySettings, Session, false;
+            secret_question_set(SecretQuestionSet) -> SecuritySettings, Citizen, false, Keeps, Small;
             /// Removes the secret question.
-            secret_question_remove(Reauth) -> SecuritySettings, Session, false;
+            secret_question_remove(Reauth) -> SecuritySettings, Citizen, false, Keeps, Small;
 
             /// Starts adding or replacing the phone or e-mail: a code goes to the new contact.
-            contact_change_start(ContactChangeStart) -> ContactChange, Session, false;
+            contact_change_start(ContactChangeStart) -> ContactChange, Citizen, false, Keeps, Small;
             /// Sends the code to the new contact again.
-            contact_change_resend(Ticket) -> ContactChange, Session, false;
+            contact_change_resend(Ticket) -> ContactChange, Citizen, false, Keeps, Small;
             /// Proves the new contact with the code; the old one is told.
-            contact_change_confirm(CodeEntry) -> AccountSummary, Session, false;
+            contact_change_confirm(CodeEntry) -> AccountSummary, Citizen, false, Keeps, Small;
 
             /// The profile: draft, submitted data and both registry checks.
-            profile_get(Empty) -> ProfileView, Session, true;
+            profile_get(Empty) -> ProfileView, Citizen, true, Keeps, Small;
             /// Saves a draft, complete or not.
-            profile_save_draft(ProfileForm) -> ProfileView, Session, false;
+            profile_save_draft(ProfileForm) -> ProfileView, Citizen, false, Keeps, Small;
             /// Submits the profile for registry verification.
-            profile_submit(ProfileSubmit) -> ProfileView, Session, false;
+            profile_submit(ProfileSubmit) -> ProfileView, Citizen, false, Keeps, Small;
 
             /// Attaches a document scan (replacing one of the same document).
-            profile_scan_upload(ScanUpload) -> ScanInfo, Session, false;
+            profile_scan_upload(ScanUpload) -> ScanInfo, Citizen, false, Keeps, Upload;
             /// The attached scans.
-            profile_scans(Empty) -> Scans, Session, true;
+            profile_scans(Empty) -> Scans, Citizen, true, Keeps, Small;
             /// Removes a scan.
-            profile_scan_delete(ById) -> Empty, Session, false;
+            profile_scan_delete(ById) -> Empty, Citizen, false, Keeps, Small;
             /// Asks the tax registry for the citizen's INN.
-            profile_find_inn(Empty) -> InnLookup, Session, false;
+            profile_find_inn(Empty) -> InnLookup, Citizen, false, Keeps, Small;
 
             /// What the account's level opens and what the next level would add.
-            service_catalogue(Empty) -> Catalogue, Session, true;
+            service_catalogue(Empty) -> Catalogue, Citizen, true, Keeps, Small;
             /// Confirms the identity with an activation code from a service centre.
-            identity_confirm_activation_code(ActivationCodeEntry) -> AccountSummary, Session, false;
+            identity_confirm_activation_code(ActivationCodeEntry) -> AccountSummary, Citizen, false, Keeps, Small;
             /// Orders a registered letter carrying a confirmation code.
-            letter_order(LetterOrderRequest) -> LetterView, Session, false;
+            letter_order(LetterOrderRequest) -> LetterView, Citizen, false, Keeps, Small;
             /// Tracks the latest letter.
-            letter_status(Empty) -> LetterView, Session, true;
+            letter_status(Empty) -> LetterView, Citizen, true, Keeps, Small;
             /// Confirms the identity with the letter's code (the tax-office account stays closed).
-            identity_confirm_letter(LetterCode) -> AccountSummary, Session, false;
+            identity_confirm_letter(LetterCode) -> AccountSummary, Citizen, false, Keeps, Small;
             /// Confirms the identity with an online bank's signed assertion.
-            identity_confirm_bank(BankAssertion) -> AccountSummary, Session, false;
+            identity_confirm_bank(BankAssertion) -> AccountSummary, Citizen, false, Keeps, Small;
 
             /// The account's security events, newest first.
-            security_events(Page) -> SecurityEvents, Session, true;
+            security_events(Page) -> SecurityEvents, Citizen, true, Keeps, Small;
             /// "This wasn't me": ends every session and starts a recovery.
-            security_event_not_me(ById) -> Recovery, Session, false;
+            security_event_not_me(ById) -> Recovery, Citizen, false, Ends, Small;
 
             /// The notification preferences.
-            notification_preferences(Empty) -> NotificationPreferences, Session, true;
+            notification_preferences(Empty) -> NotificationPreferences, Citizen, true, Keeps, Small;
             /// Replaces the notification preferences.
-            notification_preferences_set(NotificationPreferences) -> NotificationPreferences, Session, false;
+            notification_preferences_set(NotificationPreferences) -> NotificationPreferences, Citizen, false, Keeps, Small;
             /// Notifications sent to the citizen.
-            notification_history(Page) -> NotificationHistory, Session, true;
+            notification_history(Page) -> NotificationHistory, Citizen, true, Keeps, Small;
 
             /// Messages the simulators delivered (only when they are on).
-            dev_inbox(Empty) -> Inbox, Public, true;
+            dev_inbox(Empty) -> Inbox, Public, true, Keeps, Small;
         }
     };
 }
 
 macro_rules! define_api {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
         /// Kabinet's API: implemented by the service in-process and by the remote client.
         pub trait Api: Send + Sync {
             $(
@@ -178,6 +256,8 @@ macro_rules! define_api {
                 response: stringify!($response),
                 access: Access::$access,
                 idempotent: $idempotent,
+                session: SessionEffect::$session,
+                body: BodyLimit::$body,
             },)*
         ];
     };

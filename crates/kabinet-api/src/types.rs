@@ -276,7 +276,10 @@ pub struct SecondFactorEntry {
 /// A new session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SignedIn {
-    /// The bearer token (desktop) — the browser transport moves it into an HttpOnly cookie.
+    /// The bearer token for programs (the desktop's remote mode). A transport that keeps
+    /// sessions itself (a browser's `HttpOnly` cookie, the desktop's keyring) takes it out, and
+    /// the answer then has no token.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
     /// The absolute end of the session.
     pub expires_at: DateTime<Utc>,

@@ -54,7 +54,7 @@ pub fn generate() -> String {
     for op in OPERATIONS {
         let access = match op.access {
             Access::Public => "public",
-            Access::Session => "session",
+            Access::Citizen => "session",
         };
         out.push_str(&format!(
             "  {}: {{ access: \"{access}\", idempotent: {} }},\n",

@@ -154,7 +154,7 @@ fn install_crypto_provider() {
 }
 
 macro_rules! remote {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
         impl Api for Client {
             $(
                 async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {

@@ -80,29 +80,29 @@ impl Desktop {
         }
     }
 
-    /// Takes a session token out of an answer, keeps it, and forgets it when the backend says
-    /// the session is over.
+    /// Takes a session the answer opens out of it (the operation list says which answers
+    /// can: `take_session`) and keeps it; forgets the session when the operation ends it or
+    /// the backend no longer knows it.
     fn answer<T: serde::Serialize>(
         &self,
-        signing_out: bool,
+        effect: SessionEffect,
+        take_session: Option<fn(&mut T) -> Option<NewSession>>,
         outcome: Result<T, ApiError>,
     ) -> Result<Value, ApiError> {
+        let ends = effect == SessionEffect::Ends;
         match outcome {
-            Ok(value) => {
-                let mut value = serde_json::to_value(value)
-                    .map_err(|e| ApiError::new(ErrorCode::Internal).with_message(e.to_string()))?;
-                if let Some(Value::String(token)) =
-                    value.as_object_mut().and_then(|o| o.remove("token"))
-                {
-                    self.keep(token);
+            Ok(mut answer) => {
+                if let Some(session) = take_session.and_then(|take| take(&mut answer)) {
+                    self.keep(session.token);
                 }
-                if signing_out {
+                if ends {
                     self.forget();
                 }
-                Ok(value)
+                serde_json::to_value(answer)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal).with_message(e.to_string()))
             }
             Err(error) => {
-                if error.code == ErrorCode::Unauthenticated || signing_out {
+                if error.code == ErrorCode::Unauthenticated || ends {
                     self.forget();
                 }
                 Err(error)
@@ -127,14 +127,14 @@ impl Desktop {
 }
 
 macro_rules! desktop_operations {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
         impl Desktop {
             $(
                 $(#[$doc])*
                 pub async fn $name(&self, request: $request) -> Result<Value, ApiError> {
                     let context = self.context();
                     let outcome = self.backend.$name(&context, request).await;
-                    self.answer(stringify!($name) == "sign_out", outcome)
+                    self.answer(SessionEffect::$session, kabinet_api::session_taker!($session, $response), outcome)
                 }
             )*
         }

@@ -1,6 +1,6 @@
 //! Decoding a request body and encoding an operation's outcome: JSON either way, the error's
 //! status from [`kabinet_api::http::status`], `Retry-After` where the error says when, and for
-//! browsers a new session moved out of the body into its `HttpOnly` cookie.
+//! browsers a new session moved out of the answer into its `HttpOnly` cookie.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kabinet_api::http::{SESSION_COOKIE, status};
-use kabinet_api::{ApiError, ErrorCode, FieldError, RuleViolation};
+use kabinet_api::{ApiError, ErrorCode, FieldError, NewSession, RuleViolation, SessionEffect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -66,50 +66,36 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-/// An operation's answer for `caller`. `op` names the operation (sessions end on sign-out).
+/// An operation's answer for `caller`. For a browser, a session the answer opens (taken out by
+/// `take_session`, which the operation list provides for the operations that open one) goes
+/// into the `HttpOnly` cookie, and an operation that ends the session expires the cookie.
 pub fn encode<T: Serialize>(
     caller: &Caller,
-    op: &str,
+    effect: SessionEffect,
+    take_session: Option<fn(&mut T) -> Option<NewSession>>,
     outcome: Result<T, ApiError>,
     now: DateTime<Utc>,
 ) -> Response {
-    let value = match outcome
-        .and_then(|v| serde_json::to_value(v).map_err(|_| ApiError::new(ErrorCode::Internal)))
-    {
-        Ok(value) => value,
+    let mut answer = match outcome {
+        Ok(answer) => answer,
         Err(error) => return caller.refuse(error),
     };
-    let mut value = value;
-    let mut session = None;
-    if caller.transport == Transport::Browser {
-        session = take_session(&mut value, now);
-    }
-    let mut response = (StatusCode::OK, Json(value)).into_response();
+    let browser = caller.transport == Transport::Browser;
+    let session = take_session
+        .filter(|_| browser)
+        .and_then(|take| take(&mut answer));
+    let mut response = (StatusCode::OK, Json(answer)).into_response();
     no_store(&mut response);
-    if caller.transport == Transport::Browser {
-        if let Some(cookie) = session {
-            push_cookie(&mut response, cookie);
-        } else if matches!(op, "sign_out" | "sessions_revoke_all") {
+    if browser {
+        if let Some(session) = session {
+            let seconds = (session.expires_at - now).num_seconds();
+            push_cookie(&mut response, session_cookie(&session.token, seconds));
+        } else if effect == SessionEffect::Ends {
             push_cookie(&mut response, expired(SESSION_COOKIE));
         }
     }
     caller.set_cookies(&mut response);
     response
-}
-
-/// A new session in a browser's answer: the token goes into the cookie and leaves the body
-/// empty, so no script of the page ever holds it.
-fn take_session(
-    value: &mut serde_json::Value,
-    now: DateTime<Utc>,
-) -> Option<cookie::Cookie<'static>> {
-    let object = value.as_object_mut()?;
-    let expires_at: DateTime<Utc> = object.get("expires_at")?.as_str()?.parse().ok()?;
-    object.get("account")?;
-    let token = object.get_mut("token")?;
-    let text = token.as_str()?.to_owned();
-    *token = serde_json::Value::String(String::new());
-    Some(session_cookie(&text, (expires_at - now).num_seconds()))
 }
 
 /// The error as JSON with its status, `Retry-After` when it says when.

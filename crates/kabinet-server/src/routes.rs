@@ -23,23 +23,29 @@ pub struct BodyLimits {
     pub upload_bytes: usize,
 }
 
+impl BodyLimits {
+    /// The bytes an operation of the list's body kind may send.
+    fn of(self, body: BodyLimit) -> usize {
+        match body {
+            BodyLimit::Small => self.default_bytes,
+            BodyLimit::Upload => self.upload_bytes,
+        }
+    }
+}
+
 macro_rules! routes {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
         /// The operations' routes.
         pub fn operations(limits: BodyLimits) -> Router<AppState> {
             let mut router = Router::new();
             $(
-                let limit = if stringify!($name) == "profile_scan_upload" {
-                    limits.upload_bytes
-                } else {
-                    limits.default_bytes
-                };
+                let limit = limits.of(BodyLimit::$body);
                 router = router.route(
                     &format!("{OPERATIONS_PREFIX}{}", stringify!($name)),
                     post(|State(state): State<AppState>, caller: Caller, body: Result<Bytes, BytesRejection>| async move {
                         let request: $request = match decode(body) { Ok(r) => r, Err(e) => return caller.refuse(e) };
                         let outcome = state.service.$name(&caller.context, request).await;
-                        encode(&caller, stringify!($name), outcome, state.service.now())
+                        encode(&caller, SessionEffect::$session, session_taker!($session, $response), outcome, state.service.now())
                     })
                     .layer(DefaultBodyLimit::max(limit)),
                 );

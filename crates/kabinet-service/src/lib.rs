@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod ports;
 
+mod access;
 mod api;
 mod flow;
 mod login;

@@ -271,9 +271,11 @@ code: string, };
 
 export type SignedIn = { 
 /**
- * The bearer token (desktop) — the browser transport moves it into an HttpOnly cookie.
+ * The bearer token for programs (the desktop's remote mode). A transport that keeps
+ * sessions itself (a browser's `HttpOnly` cookie, the desktop's keyring) takes it out, and
+ * the answer then has no token.
  */
-token: string, 
+token?: string, 
 /**
  * The absolute end of the session.
  */

@@ -9,6 +9,7 @@ use kabinet_core::account::{Actor, Command, SecurityAction};
 use kabinet_core::password::strength;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome, rule};
 use crate::repo::{self, Extras};
 use crate::sessions::{self, Which};
@@ -57,13 +58,21 @@ impl Service {
         })
     }
 
-    pub(crate) async fn me(&self, context: &Context, _request: Empty) -> Outcome<AccountSummary> {
-        let citizen = self.citizen(context).await?;
+    pub(crate) async fn me(
+        &self,
+        citizen: Citizen,
+        _context: &Context,
+        _request: Empty,
+    ) -> Outcome<AccountSummary> {
         self.summary(&citizen.account).await
     }
 
-    pub(crate) async fn sign_out(&self, context: &Context, _request: Empty) -> Outcome<Empty> {
-        let citizen = self.citizen(context).await?;
+    pub(crate) async fn sign_out(
+        &self,
+        citizen: Citizen,
+        _context: &Context,
+        _request: Empty,
+    ) -> Outcome<Empty> {
         sessions::revoke(
             self.conn(),
             citizen.account.id,
@@ -76,10 +85,10 @@ impl Service {
 
     pub(crate) async fn sessions_list(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         _request: Empty,
     ) -> Outcome<Sessions> {
-        let citizen = self.citizen(context).await?;
         let rows = sessions::list(self.conn(), citizen.account.id, self.now()).await?;
         Ok(Sessions {
             sessions: rows
@@ -96,8 +105,12 @@ impl Service {
         })
     }
 
-    pub(crate) async fn session_revoke(&self, context: &Context, request: ById) -> Outcome<Empty> {
-        let citizen = self.citizen(context).await?;
+    pub(crate) async fn session_revoke(
+        &self,
+        citizen: Citizen,
+        _context: &Context,
+        request: ById,
+    ) -> Outcome<Empty> {
         let ended = sessions::revoke(
             self.conn(),
             citizen.account.id,
@@ -113,10 +126,10 @@ impl Service {
 
     pub(crate) async fn sessions_revoke_all(
         &self,
+        citizen: Citizen,
         context: &Context,
         _request: Empty,
     ) -> Outcome<Empty> {
-        let citizen = self.citizen(context).await?;
         let tx = self.begin().await?;
         repo::execute(
             &tx,

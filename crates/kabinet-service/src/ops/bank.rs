@@ -8,6 +8,7 @@ use kabinet_core::account::{Actor, Command, ConfirmationMethod};
 use kabinet_store::documents::use_bank_assertion;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::ports::bank::{AUDIENCE, BankClaims, TrustedBank};
 use crate::repo::{self, Extras};
@@ -22,10 +23,10 @@ fn refused(rule: &str) -> ApiError {
 impl Service {
     pub(crate) async fn identity_confirm_bank(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: BankAssertion,
     ) -> Outcome<AccountSummary> {
-        let citizen = self.citizen(context).await?;
         let now = self.now();
         let (bank, claims) = self.verify_assertion(request.assertion.trim())?;
         let (iat, exp) = (claims.iat, claims.exp);

@@ -16,6 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, FlowKind, NewFlow};
 use crate::messages;
@@ -34,10 +35,10 @@ fn api_level(level: Level) -> ApiLevel {
 impl Service {
     pub(crate) async fn service_catalogue(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         _request: Empty,
     ) -> Outcome<Catalogue> {
-        let citizen = self.citizen(context).await?;
         let state = &citizen.account.state;
         let next = next_level(state.level);
         let services = CATALOGUE
@@ -64,11 +65,11 @@ impl Service {
 
     pub(crate) async fn identity_confirm_activation_code(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: ActivationCodeEntry,
     ) -> Outcome<AccountSummary> {
         let now = self.now();
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         crate::throttle::check_client(
             self.conn(),

@@ -16,6 +16,7 @@ use kabinet_store::flows::FlowRow;
 use serde_json::json;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, FlowKind, NewFlow};
 use crate::login::LoginKey;
@@ -30,10 +31,10 @@ const CONTACT_CHANGE_TTL: Duration = Duration::minutes(30);
 impl Service {
     pub(crate) async fn contact_change_start(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: ContactChangeStart,
     ) -> Outcome<ContactChange> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         self.reauthenticate(context, account_id, &request.password)
             .await?;
@@ -85,10 +86,11 @@ impl Service {
 
     pub(crate) async fn contact_change_resend(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: Ticket,
     ) -> Outcome<ContactChange> {
-        let (flow, contact) = self.contact_flow(context, &request.ticket).await?;
+        let (flow, contact) = self.contact_flow(&citizen, &request.ticket).await?;
         let tx = self.begin().await?;
         let (view, message) = self
             .send_contact_code(&tx, &flow, request.ticket, &contact)
@@ -100,11 +102,12 @@ impl Service {
 
     pub(crate) async fn contact_change_confirm(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: CodeEntry,
     ) -> Outcome<AccountSummary> {
         let now = self.now();
-        let (flow, contact) = self.contact_flow(context, &request.ticket).await?;
+        let (flow, contact) = self.contact_flow(&citizen, &request.ticket).await?;
         let checked = otp::check(
             self.conn(),
             &self.inner.hasher,
@@ -125,7 +128,6 @@ impl Service {
             .await?;
             return Err(rejection);
         }
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let (phone, email) = self.contacts(account_id).await?;
         let old = if contact.kind == "phone" {
@@ -175,8 +177,7 @@ impl Service {
 
     // -----------------------------------------------------------------------------------------
 
-    async fn contact_flow(&self, context: &Context, ticket: &str) -> Outcome<(FlowRow, LoginKey)> {
-        let citizen = self.citizen(context).await?;
+    async fn contact_flow(&self, citizen: &Citizen, ticket: &str) -> Outcome<(FlowRow, LoginKey)> {
         let flow = flow::find(
             self.conn(),
             &self.inner.hasher,

@@ -6,6 +6,7 @@ use kabinet_core::account::{Actor, Command, SecurityAction};
 use kabinet_store::event_log;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::repo::{self, Extras};
 use crate::sessions::{self, Which};
@@ -17,10 +18,10 @@ const NOT_SECURITY: &[&str] = &["check_queued", "check_started"];
 impl Service {
     pub(crate) async fn security_events(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: Page,
     ) -> Outcome<SecurityEvents> {
-        let citizen = self.citizen(context).await?;
         let (offset, per_page) = crate::page::window(&request);
         let rows = event_log::page_except(
             self.conn(),
@@ -56,10 +57,10 @@ impl Service {
 
     pub(crate) async fn security_event_not_me(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: ById,
     ) -> Outcome<Recovery> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         event_log::get(self.conn(), request.id)
             .await

@@ -16,6 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, FlowKind, NewFlow};
 use crate::otp::{self, CodeChannel, NewCode};
@@ -49,10 +50,10 @@ fn state_of(status: LetterStatus) -> LetterState {
 impl Service {
     pub(crate) async fn letter_order(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: LetterOrderRequest,
     ) -> Outcome<LetterView> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let now = self.now();
         if citizen.account.state.level != Level::Standard {
@@ -178,10 +179,10 @@ impl Service {
 
     pub(crate) async fn letter_status(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         _request: Empty,
     ) -> Outcome<LetterView> {
-        let citizen = self.citizen(context).await?;
         let row = self
             .latest_letter(citizen.account.id)
             .await?
@@ -215,10 +216,10 @@ impl Service {
 
     pub(crate) async fn identity_confirm_letter(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: LetterCode,
     ) -> Outcome<AccountSummary> {
-        let citizen = self.citizen(context).await?;
         let now = self.now();
         crate::throttle::check_client(
             self.conn(),

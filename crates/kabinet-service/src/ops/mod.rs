@@ -24,7 +24,6 @@ use kabinet_core::codes::CodePurpose;
 use kabinet_core::secret::{hash_password, verify_password};
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::credentials::{self as store, Credentials};
-use kabinet_store::sessions::Session;
 use kabinet_store::{Conn, Store, Tx};
 use uuid::Uuid;
 
@@ -34,12 +33,6 @@ use crate::notify::mask;
 use crate::ports::entropy::Random;
 use crate::repo::{self, By, Extras, Loaded};
 use crate::sessions;
-
-/// A signed-in request: its session and account.
-pub(crate) struct Citizen {
-    pub session: Session,
-    pub account: Loaded,
-}
 
 impl Service {
     pub(crate) fn conn(&self) -> &Store {
@@ -57,24 +50,6 @@ impl Service {
             at: self.now(),
             origin: &self.inner.config.origin,
         }
-    }
-
-    /// The session and account of a request, or `unauthenticated`.
-    pub(crate) async fn citizen(&self, context: &Context) -> Outcome<Citizen> {
-        let now = self.now();
-        let session = sessions::authenticate(
-            self.conn(),
-            &self.inner.hasher,
-            &self.inner.config,
-            context,
-            now,
-        )
-        .await?;
-        let account = repo::load(self.conn(), session.account_id)
-            .await?
-            .filter(|a| !matches!(a.state.status, Status::Blocked { .. } | Status::Deleted))
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-        Ok(Citizen { session, account })
     }
 
     /// The credentials row of an account (a blank one if none yet).

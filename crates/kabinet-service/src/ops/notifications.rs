@@ -7,6 +7,7 @@ use kabinet_api::{
 use kabinet_store::notifications as store;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::notify::{category_str, channel_str, mask};
 
@@ -20,19 +21,19 @@ const CHANNELS: [Channel; 3] = [Channel::Sms, Channel::Email, Channel::Push];
 impl Service {
     pub(crate) async fn notification_preferences(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         _request: Empty,
     ) -> Outcome<NotificationPreferences> {
-        let citizen = self.citizen(context).await?;
         self.preferences_view(citizen.account.id).await
     }
 
     pub(crate) async fn notification_preferences_set(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: NotificationPreferences,
     ) -> Outcome<NotificationPreferences> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let tx = self.begin().await?;
         for preference in request.preferences {
@@ -52,10 +53,10 @@ impl Service {
 
     pub(crate) async fn notification_history(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: Page,
     ) -> Outcome<NotificationHistory> {
-        let citizen = self.citizen(context).await?;
         let (offset, per_page) = crate::page::window(&request);
         let rows = store::notifications_page(self.conn(), citizen.account.id, offset, per_page + 1)
             .await

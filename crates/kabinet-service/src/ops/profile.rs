@@ -17,6 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::repo::{self, Extras, Loaded};
 
@@ -29,19 +30,19 @@ pub(crate) const REGISTRY_CHECK: &str = "registry_check";
 impl Service {
     pub(crate) async fn profile_get(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         _request: Empty,
     ) -> Outcome<ProfileView> {
-        let citizen = self.citizen(context).await?;
         self.profile_view(&citizen.account).await
     }
 
     pub(crate) async fn profile_save_draft(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: ProfileForm,
     ) -> Outcome<ProfileView> {
-        let citizen = self.citizen(context).await?;
         let draft = serde_json::to_value(&request).map_err(|e| error::internal(&e))?;
         if draft.to_string().len() > MAX_DRAFT_BYTES {
             return Err(ApiError::field("profile", "too_large"));
@@ -56,10 +57,10 @@ impl Service {
 
     pub(crate) async fn profile_submit(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: ProfileSubmit,
     ) -> Outcome<ProfileView> {
-        let citizen = self.citizen(context).await?;
         let today = self.now().date_naive();
         let parsed = Profile::parse(&core_input(&request.profile), today).map_err(error::fields)?;
         let canonical = form_of(&parsed);

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::repo::{self, Extras};
 
@@ -35,10 +36,10 @@ fn document_of(text: &str) -> ScanDocument {
 impl Service {
     pub(crate) async fn profile_scan_upload(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: ScanUpload,
     ) -> Outcome<ScanInfo> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         // Refuse an oversized upload before decoding it.
         if request.content_base64.len() > MAX_SCAN_BYTES / 3 * 4 + 8 {
@@ -85,8 +86,12 @@ impl Service {
         ))
     }
 
-    pub(crate) async fn profile_scans(&self, context: &Context, _request: Empty) -> Outcome<Scans> {
-        let citizen = self.citizen(context).await?;
+    pub(crate) async fn profile_scans(
+        &self,
+        citizen: Citizen,
+        _context: &Context,
+        _request: Empty,
+    ) -> Outcome<Scans> {
         // Only the metadata: the bytes stay in the database.
         let rows = store::scans(self.conn(), citizen.account.id)
             .await
@@ -109,10 +114,10 @@ impl Service {
 
     pub(crate) async fn profile_scan_delete(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         request: ById,
     ) -> Outcome<Empty> {
-        let citizen = self.citizen(context).await?;
         let deleted = store::delete_scan(self.conn(), citizen.account.id, request.id)
             .await
             .map_err(error::store)?;
@@ -124,10 +129,10 @@ impl Service {
 
     pub(crate) async fn profile_find_inn(
         &self,
+        citizen: Citizen,
         context: &Context,
         _request: Empty,
     ) -> Outcome<InnLookup> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let mut row = self.profile_row(self.conn(), account_id).await?;
         let mut form: ProfileForm = row

@@ -13,6 +13,7 @@ use kabinet_store::credentials::Credentials;
 use serde_json::json;
 
 use crate::Service;
+use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, FlowKind, NewFlow};
 use crate::messages;
@@ -27,20 +28,20 @@ const ISSUER: &str = "Kabinet";
 impl Service {
     pub(crate) async fn security_settings(
         &self,
-        context: &Context,
+        citizen: Citizen,
+        _context: &Context,
         _request: Empty,
     ) -> Outcome<SecuritySettings> {
-        let citizen = self.citizen(context).await?;
         let credentials = self.credentials(self.conn(), citizen.account.id).await?;
         Ok(settings_view(&credentials))
     }
 
     pub(crate) async fn password_change(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: PasswordChange,
     ) -> Outcome<Empty> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.current_password)
@@ -77,10 +78,10 @@ impl Service {
 
     pub(crate) async fn sms_second_factor_enable(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: Reauth,
     ) -> Outcome<SecuritySettings> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
@@ -102,10 +103,10 @@ impl Service {
 
     pub(crate) async fn totp_setup_begin(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: Reauth,
     ) -> Outcome<TotpSetup> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         self.reauthenticate(context, account_id, &request.password)
             .await?;
@@ -144,10 +145,10 @@ impl Service {
 
     pub(crate) async fn totp_setup_confirm(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: CodeEntry,
     ) -> Outcome<SecuritySettings> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let flow = flow::find(
             self.conn(),
@@ -188,10 +189,10 @@ impl Service {
 
     pub(crate) async fn second_factor_disable(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: SecondFactorOff,
     ) -> Outcome<SecuritySettings> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
@@ -220,10 +221,10 @@ impl Service {
 
     pub(crate) async fn secret_question_set(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: SecretQuestionSet,
     ) -> Outcome<SecuritySettings> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
@@ -266,10 +267,10 @@ impl Service {
 
     pub(crate) async fn secret_question_remove(
         &self,
+        citizen: Citizen,
         context: &Context,
         request: Reauth,
     ) -> Outcome<SecuritySettings> {
-        let citizen = self.citizen(context).await?;
         let account_id = citizen.account.id;
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
