@@ -55,6 +55,14 @@ pub async fn count_failure(
         .filter(throttle::Column::Failures.lt(hard_limit))
         .exec(db)
         .await?;
+    bump(conn, key, now).await?;
+    throttle(conn, key)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("the counter {key} vanished")))
+}
+
+/// One more failure on a counter, now.
+async fn bump(conn: &impl Conn, key: &str, now: DateTime<Utc>) -> StoreResult<()> {
     throttle::Entity::update_many()
         .col_expr(
             throttle::Column::Failures,
@@ -62,11 +70,9 @@ pub async fn count_failure(
         )
         .col_expr(throttle::Column::LastFailureAt, Expr::value(now))
         .filter(throttle::Column::Key.eq(key))
-        .exec(db)
+        .exec(db!(conn))
         .await?;
-    throttle(conn, key)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("the counter {key} vanished")))
+    Ok(())
 }
 
 /// Sets (or with `None` lifts) the lock of a counter.
@@ -108,15 +114,7 @@ pub async fn count_in_window(
         .filter(throttle::Column::WindowStartedAt.lte(stale_before))
         .exec(db)
         .await?;
-    throttle::Entity::update_many()
-        .col_expr(
-            throttle::Column::Failures,
-            Expr::col(throttle::Column::Failures).add(1),
-        )
-        .col_expr(throttle::Column::LastFailureAt, Expr::value(now))
-        .filter(throttle::Column::Key.eq(key))
-        .exec(db)
-        .await?;
+    bump(conn, key, now).await?;
     Ok(())
 }
 
