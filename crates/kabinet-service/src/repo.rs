@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use kabinet_api::Context;
-use kabinet_core::account::{Actor, Command, ConfirmationMethod, Event, apply, decide};
+use kabinet_core::account::{Actor, Command, Event, apply, decide};
 use kabinet_store::accounts::{self, AccountWrite, StoredAccount};
 use kabinet_store::event_log::NewEvent;
 use kabinet_store::{Conn, Tx};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::{self, Outcome};
@@ -139,7 +139,7 @@ pub fn version(account: &Loaded) -> i64 {
 
 /// The event as stored: its data plus the device and address it came from.
 fn new_event(event: &Event, by: &By<'_>) -> NewEvent {
-    let mut payload = payload_of(event);
+    let mut payload = kabinet_store::events::encode(event);
     payload["context"] = json!({
         "device": by.context.device_name,
         "address": by.context.address,
@@ -153,61 +153,4 @@ fn new_event(event: &Event, by: &By<'_>) -> NewEvent {
     }
 }
 
-/// An actor as stored.
-pub fn actor_json(actor: &Actor) -> Value {
-    match actor {
-        Actor::Citizen => json!({"kind": "citizen"}),
-        Actor::Operator { operator, centre } => {
-            json!({"kind": "operator", "operator": operator, "centre": centre})
-        }
-        Actor::Administrator { id } => json!({"kind": "administrator", "id": id}),
-        Actor::System => json!({"kind": "system"}),
-    }
-}
-
-fn payload_of(event: &Event) -> Value {
-    match event {
-        Event::RegistrationStarted {
-            contact,
-            consent_version,
-        } => json!({"contact": contact_str(*contact), "consent_version": consent_version}),
-        Event::RegisteredInPerson { centre } => json!({"centre": centre}),
-        Event::PasswordSet { temporary } => json!({"temporary": temporary}),
-        Event::CheckQueued { check }
-        | Event::CheckStarted { check }
-        | Event::CheckPassed { check } => json!({"check": check.as_str()}),
-        Event::CheckMismatch { check, fields } => {
-            json!({"check": check.as_str(), "fields": fields})
-        }
-        Event::CheckUnavailable { check, retry_at } => {
-            json!({"check": check.as_str(), "retry_at": retry_at})
-        }
-        Event::VerifiedDataEdited { snils_changed } => json!({"snils_changed": snils_changed}),
-        Event::IdentityConfirmed { method } => match method {
-            ConfirmationMethod::InPerson { centre, documents } => {
-                json!({"method": method.as_str(), "centre": centre, "documents": documents})
-            }
-            ConfirmationMethod::OnlineBank { bank } => {
-                json!({"method": method.as_str(), "bank": bank})
-            }
-            _ => json!({"method": method.as_str()}),
-        },
-        Event::LevelChanged { from, to, reason } => {
-            json!({"from": from.as_str(), "to": to.as_str(), "reason": reason.as_str()})
-        }
-        Event::Locked { until } => json!({"until": until}),
-        Event::Blocked { reason } | Event::Unblocked { reason } | Event::Deleted { reason } => {
-            json!({"reason": reason})
-        }
-        Event::Security { action } => json!({"action": action.as_str()}),
-        Event::ContactConfirmed
-        | Event::Activated
-        | Event::ProfileSubmitted
-        | Event::ConfirmationWithdrawn
-        | Event::SignedIn
-        | Event::SignInFailed
-        | Event::Unlocked => json!({}),
-    }
-}
-
-pub use kabinet_store::accounts::contact_str;
+pub use kabinet_store::events::encode_actor as actor_json;

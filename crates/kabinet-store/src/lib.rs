@@ -4,7 +4,8 @@
 //!
 //! - [`accounts`] — the one write path of an account change: events, projection, logins and
 //!   the change feed in one transaction; nothing else writes those tables.
-//! - [`event_log`] — reading the append-only log and the change feed.
+//! - [`event_log`] — reading the append-only log and the change feed; [`events`] — the core's
+//!   events as stored and read back, and the replay of an account from its log.
 //! - [`credentials`], [`sessions`], [`flows`], [`throttles`], [`notifications`],
 //!   [`documents`], [`jobs`] — the rows around an account.
 //!
@@ -17,6 +18,7 @@ pub mod db;
 pub mod documents;
 mod entity;
 pub mod event_log;
+pub mod events;
 pub mod flows;
 pub mod jobs;
 pub mod migration;

@@ -12,6 +12,7 @@ mod journey;
 mod profile;
 mod recovery;
 mod registration;
+mod replay;
 mod security;
 mod sessions;
 mod sign_in;

@@ -113,3 +113,109 @@ db_test!(
         assert!(feed_after(store, numbers[3], 10).await.unwrap().is_empty());
     }
 );
+
+#[test]
+fn every_event_and_actor_reads_back_as_written() {
+    use kabinet_core::account::{
+        Actor, Check, ConfirmationMethod, ContactKind, Event, Level, LevelReason, SecurityAction,
+    };
+    use kabinet_store::events::{decode, decode_actor, encode, encode_actor};
+    let at = t0();
+    let events = [
+        Event::RegistrationStarted {
+            contact: ContactKind::Email,
+            consent_version: "2026-01".into(),
+        },
+        Event::RegisteredInPerson {
+            centre: "mfc-1".into(),
+        },
+        Event::ContactConfirmed,
+        Event::PasswordSet { temporary: true },
+        Event::Activated,
+        Event::ProfileSubmitted,
+        Event::CheckQueued {
+            check: Check::Snils,
+        },
+        Event::CheckStarted {
+            check: Check::Passport,
+        },
+        Event::CheckPassed {
+            check: Check::Snils,
+        },
+        Event::CheckMismatch {
+            check: Check::Passport,
+            fields: vec!["passport.number".into()],
+        },
+        Event::CheckUnavailable {
+            check: Check::Snils,
+            retry_at: at,
+        },
+        Event::VerifiedDataEdited {
+            snils_changed: true,
+        },
+        Event::IdentityConfirmed {
+            method: ConfirmationMethod::InPerson {
+                centre: "mfc-1".into(),
+                documents: vec!["passport".into()],
+            },
+        },
+        Event::IdentityConfirmed {
+            method: ConfirmationMethod::OnlineBank { bank: "b".into() },
+        },
+        Event::IdentityConfirmed {
+            method: ConfirmationMethod::RegisteredLetter,
+        },
+        Event::ConfirmationWithdrawn,
+        Event::LevelChanged {
+            from: Level::Standard,
+            to: Level::Confirmed,
+            reason: LevelReason::IdentityConfirmed,
+        },
+        Event::SignedIn,
+        Event::SignInFailed,
+        Event::Locked { until: at },
+        Event::Unlocked,
+        Event::Blocked {
+            reason: "court".into(),
+        },
+        Event::Unblocked {
+            reason: "appeal".into(),
+        },
+        Event::Deleted {
+            reason: "asked".into(),
+        },
+        Event::Security {
+            action: SecurityAction::InnAdded,
+        },
+    ];
+    for event in events {
+        assert_eq!(decode(event.kind(), &encode(&event)).unwrap(), event);
+    }
+    for actor in [
+        Actor::Citizen,
+        Actor::System,
+        Actor::Operator {
+            operator: "op".into(),
+            centre: "mfc".into(),
+        },
+        Actor::Administrator { id: "adm".into() },
+    ] {
+        assert_eq!(decode_actor(&encode_actor(&actor)).unwrap(), actor);
+    }
+    // What the code does not know is refused, never read as a default.
+    assert!(matches!(
+        decode("teleported", &json!({})),
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        decode("locked", &json!({})),
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        decode(
+            "level_changed",
+            &json!({"from": "simplified", "to": "gold", "reason": "identity_confirmed"})
+        ),
+        Err(StoreError::Corrupt(_))
+    ));
+}

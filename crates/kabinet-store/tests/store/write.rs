@@ -170,3 +170,34 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_row_holding_an_unknown_value_is_refused_not_defaulted,
+    |store| {
+        use sea_orm::ConnectionTrait;
+        let id = Uuid::now_v7();
+        store
+            .write_account(register(id, "+79123456785"))
+            .await
+            .unwrap();
+        for (column, value) in [("status", "frozen"), ("level", "gold")] {
+            let sql = format!("UPDATE accounts SET {column} = '{value}'");
+            store.connection().execute_unprepared(&sql).await.unwrap();
+            let read = find_account(store, id).await;
+            assert!(
+                matches!(read, Err(WriteError::Corrupt(_))),
+                "{column}: {read:?}"
+            );
+            let sql = format!(
+                "UPDATE accounts SET {column} = '{}'",
+                if column == "status" {
+                    "pending"
+                } else {
+                    "simplified"
+                }
+            );
+            store.connection().execute_unprepared(&sql).await.unwrap();
+        }
+        assert!(find_account(store, id).await.unwrap().is_some());
+    }
+);
