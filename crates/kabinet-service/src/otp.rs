@@ -187,3 +187,44 @@ pub async fn record_send(
         .map_err(error::store)?;
     Ok(now + policy.resend_cooldown)
 }
+
+impl crate::Service {
+    /// Checks a code entered in a flow (the core's expiry and attempts, recorded on the code)
+    /// and counts a rejected one against the client's address, so guessing codes across many
+    /// flows runs into the per-client cap.
+    pub(crate) async fn check_code(
+        &self,
+        context: &kabinet_api::Context,
+        flow_id: Uuid,
+        purpose: CodePurpose,
+        entered: &str,
+        policy: &CodePolicy,
+    ) -> Outcome<()> {
+        let now = self.now();
+        let checked = check(
+            self.conn(),
+            &self.inner.hasher,
+            flow_id,
+            purpose,
+            entered,
+            policy,
+            now,
+        )
+        .await;
+        if checked.is_err() {
+            self.count_client_failure(context).await?;
+        }
+        checked
+    }
+
+    /// Counts a failure (a wrong code, password or answer) against the client's address.
+    pub(crate) async fn count_client_failure(&self, context: &kabinet_api::Context) -> Outcome<()> {
+        crate::throttle::client_failure(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            self.now(),
+        )
+        .await
+    }
+}

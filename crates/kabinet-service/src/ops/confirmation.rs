@@ -90,36 +90,18 @@ impl Service {
         if flow.data["snils"].as_str() != Some(snils.digits().as_str())
             || self.snils_of(account_id).await?.as_deref() != Some(snils.digits().as_str())
         {
-            crate::throttle::client_failure(
-                self.conn(),
-                &self.inner.config.client,
-                &context.address,
-                now,
-            )
-            .await?;
+            self.count_client_failure(context).await?;
             return Err(ApiError::field("snils", "snils_mismatch"));
         }
         let code: String = request.code.chars().filter(char::is_ascii_digit).collect();
-        if let Err(rejection) = otp::check(
-            self.conn(),
-            &self.inner.hasher,
+        self.check_code(
+            context,
             flow.id,
             CodePurpose::Activation,
             &code,
             &CodePolicy::activation(),
-            now,
         )
-        .await
-        {
-            crate::throttle::client_failure(
-                self.conn(),
-                &self.inner.config.client,
-                &context.address,
-                now,
-            )
-            .await?;
-            return Err(rejection);
-        }
+        .await?;
         let tx = self.begin().await?;
         let account = repo::execute(
             &tx,

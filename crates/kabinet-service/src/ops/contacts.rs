@@ -108,26 +108,15 @@ impl Service {
     ) -> Outcome<AccountSummary> {
         let now = self.now();
         let (flow, contact) = self.contact_flow(&citizen, &request.ticket).await?;
-        let checked = otp::check(
-            self.conn(),
-            &self.inner.hasher,
+        let policy = self.contact_policy(&contact);
+        self.check_code(
+            context,
             flow.id,
             CodePurpose::ChangeContact,
             &request.code,
-            &self.contact_policy(&contact),
-            now,
+            &policy,
         )
-        .await;
-        if let Err(rejection) = checked {
-            crate::throttle::client_failure(
-                self.conn(),
-                &self.inner.config.client,
-                &context.address,
-                now,
-            )
-            .await?;
-            return Err(rejection);
-        }
+        .await?;
         let account_id = citizen.account.id;
         let (phone, email) = self.contacts(account_id).await?;
         let old = if contact.kind == "phone" {

@@ -232,26 +232,14 @@ impl Service {
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::CodeExpired))?;
         let code: String = request.code.chars().filter(char::is_ascii_digit).collect();
-        if let Err(rejection) = otp::check(
-            self.conn(),
-            &self.inner.hasher,
+        self.check_code(
+            context,
             flow.id,
             CodePurpose::Letter,
             &code,
             &letter_policy(),
-            now,
         )
-        .await
-        {
-            crate::throttle::client_failure(
-                self.conn(),
-                &self.inner.config.client,
-                &context.address,
-                now,
-            )
-            .await?;
-            return Err(rejection);
-        }
+        .await?;
         let tx = self.begin().await?;
         let account = repo::execute(
             &tx,

@@ -161,13 +161,7 @@ impl Service {
         {
             return Ok(credentials);
         }
-        crate::throttle::client_failure(
-            self.conn(),
-            &self.inner.config.client,
-            &context.address,
-            self.now(),
-        )
-        .await?;
+        self.count_client_failure(context).await?;
         Err(ApiError::new(ErrorCode::PasswordWrong))
     }
 

@@ -99,20 +99,14 @@ impl Service {
         throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
         let flow = self.recovery_flow(&request.ticket).await?;
         flow::expect_step(&flow, CODE)?;
-        let checked = otp::check(
-            self.conn(),
-            &self.inner.hasher,
+        self.check_code(
+            context,
             flow.id,
             CodePurpose::Recovery,
             &request.code,
             &config.sms_codes,
-            now,
         )
-        .await;
-        if let Err(rejection) = checked {
-            throttle::client_failure(self.conn(), &config.client, &context.address, now).await?;
-            return Err(rejection);
-        }
+        .await?;
         // Only a real account's code can be right: decoys are never sent.
         let account_id = flow
             .account_id

@@ -206,20 +206,15 @@ impl Service {
         let flow = self.registration_flow(&request.ticket).await?;
         flow::expect_step(&flow, CONFIRM)?;
         let contact = flow_contact(&flow)?;
-        let checked = otp::check(
-            self.conn(),
-            &self.inner.hasher,
+        let policy = self.code_policy(api_contact(&contact));
+        self.check_code(
+            context,
             flow.id,
             CodePurpose::ConfirmContact,
             &request.code,
-            &self.code_policy(api_contact(&contact)),
-            now,
+            &policy,
         )
-        .await;
-        if let Err(rejection) = checked {
-            throttle::client_failure(self.conn(), &config.client, &context.address, now).await?;
-            return Err(rejection);
-        }
+        .await?;
         let flow = self.contact_proved(context, flow).await?;
         self.registration_view(&flow, request.ticket).await
     }
