@@ -174,6 +174,7 @@ impl Service {
                 } else {
                     Extras::default()
                 };
+                let claimed = extras.claim.clone();
                 match self
                     .record_answer(job, worker, &account, check, CheckOutcome::Passed, extras)
                     .await
@@ -190,11 +191,10 @@ impl Service {
                     // The SNILS or INN already belongs to another account: the citizen must
                     // sort it out at a service centre; the check says which field.
                     Err(e) if e.code == kabinet_api::ErrorCode::ContactInUse => {
-                        let field = if e.message.contains("(inn)") {
-                            "inn"
-                        } else {
-                            "snils"
-                        };
+                        let field = self
+                            .login_held_elsewhere(account_id, &claimed)
+                            .await?
+                            .unwrap_or("snils");
                         let fields = vec![format!("{field}_in_use")];
                         self.record_answer(
                             job,
@@ -286,5 +286,25 @@ pub(crate) fn person_query(form: &ProfileForm) -> PersonQuery {
         snils: form.snils.chars().filter(char::is_ascii_digit).collect(),
         passport,
         passport_issued_on: issued,
+    }
+}
+
+impl Service {
+    /// Which of the logins an account claimed another account holds (read after the claim
+    /// was refused, so the other account's claim has committed).
+    async fn login_held_elsewhere(
+        &self,
+        account_id: uuid::Uuid,
+        claimed: &[(String, String)],
+    ) -> Result<Option<&'static str>, ApiError> {
+        for (kind, value) in claimed {
+            let holder = kabinet_store::accounts::find_login(self.conn(), kind, value)
+                .await
+                .map_err(crate::error::store)?;
+            if holder.is_some_and(|id| id != account_id) {
+                return Ok(Some(if kind == "inn" { "inn" } else { "snils" }));
+            }
+        }
+        Ok(None)
     }
 }
