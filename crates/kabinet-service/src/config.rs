@@ -5,69 +5,7 @@ use kabinet_core::codes::CodePolicy;
 use kabinet_core::password::PasswordPolicy;
 use kabinet_core::secret::HashParams;
 
-/// Progressive delay after failed sign-ins (per account, or per unknown login).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LockoutPolicy {
-    /// Failures allowed before the first delay.
-    pub free_failures: u32,
-    /// The first delay; each further failure doubles it.
-    pub first_delay: Duration,
-    /// The longest delay.
-    pub max_delay: Duration,
-    /// The counter starts again this long after the last failure.
-    pub reset_after: Duration,
-    /// After this many consecutive failures only a recovery unlocks the account.
-    pub hard_limit: u32,
-}
-
-impl Default for LockoutPolicy {
-    /// 3 free failures, then 1 min, 2, 4 … capped at 1 h; reset 12 h after the last failure;
-    /// never more than 100 consecutive failures.
-    fn default() -> Self {
-        Self {
-            free_failures: 3,
-            first_delay: Duration::minutes(1),
-            max_delay: Duration::hours(1),
-            reset_after: Duration::hours(12),
-            hard_limit: 100,
-        }
-    }
-}
-
-impl LockoutPolicy {
-    /// How long sign-in waits after the `failures`-th consecutive failure (`None`: until a
-    /// recovery).
-    pub fn delay_after(&self, failures: u32) -> Option<Duration> {
-        if failures >= self.hard_limit {
-            return None;
-        }
-        if failures <= self.free_failures {
-            return Some(Duration::zero());
-        }
-        let doublings = (failures - self.free_failures - 1).min(20);
-        let delay = self.first_delay * 2i32.pow(doublings);
-        Some(delay.min(self.max_delay))
-    }
-}
-
-/// Throttling by client address, across accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientPolicy {
-    /// The counting window.
-    pub window: Duration,
-    /// Failures allowed from one address per window.
-    pub max_failures: u32,
-}
-
-impl Default for ClientPolicy {
-    /// 30 failures per address per 15 minutes.
-    fn default() -> Self {
-        Self {
-            window: Duration::minutes(15),
-            max_failures: 30,
-        }
-    }
-}
+pub use kabinet_core::lockout::{ClientPolicy, LockoutPolicy};
 
 /// Everything the service is configured with.
 #[derive(Clone)]

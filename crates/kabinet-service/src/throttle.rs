@@ -7,7 +7,8 @@ use kabinet_api::{ApiError, ErrorCode};
 use kabinet_store::Conn;
 use kabinet_store::throttles as store;
 
-use crate::config::{ClientPolicy, LockoutPolicy};
+use kabinet_core::lockout::{ClientPolicy, Lock, LockoutPolicy};
+
 use crate::error::{self, Outcome};
 
 /// The key of an account's counter.
@@ -34,43 +35,39 @@ pub async fn check_lock(
     let Some(row) = store::throttle(conn, key).await.map_err(error::store)? else {
         return Ok(());
     };
-    if u32::try_from(row.failures).unwrap_or(0) >= policy.hard_limit {
-        return Err(ApiError::new(ErrorCode::AccountLocked));
-    }
-    match row.locked_until {
-        Some(until) if until > now => Err(ApiError::new(ErrorCode::AccountLocked).retry_at(until)),
-        _ => Ok(()),
+    let failures = u32::try_from(row.failures).unwrap_or(0);
+    match policy.lock_at(failures, row.locked_until, now) {
+        Lock::Open => Ok(()),
+        Lock::Until(until) => Err(ApiError::new(ErrorCode::AccountLocked).retry_at(until)),
+        Lock::UntilRecovery => Err(ApiError::new(ErrorCode::AccountLocked)),
     }
 }
 
-/// Counts a failure; returns the lock it starts, if any (`Some(None)`: until recovery).
+/// Counts a failure; returns the lock it starts (`Lock::Open`: none).
 pub async fn record_failure(
     conn: &impl Conn,
     policy: &LockoutPolicy,
     key: &str,
     now: DateTime<Utc>,
-) -> Outcome<Option<Option<DateTime<Utc>>>> {
-    // A quiet spell of `reset_after` starts the count again.
+) -> Outcome<Lock> {
     let current = store::count_failure(
         conn,
         key,
         now,
-        now - policy.reset_after,
+        policy.quiet_since(now),
         i32::try_from(policy.hard_limit).unwrap_or(i32::MAX),
     )
     .await
     .map_err(error::store)?;
-    let failures = u32::try_from(current.failures).unwrap_or(0);
-    let lock = match policy.delay_after(failures) {
-        None => Some(None),
-        Some(delay) if delay > chrono::Duration::zero() => Some(Some(now + delay)),
-        Some(_) => None,
+    let lock = policy.lock_after(u32::try_from(current.failures).unwrap_or(0), now);
+    let until = match lock {
+        Lock::Open => return Ok(lock),
+        Lock::Until(until) => Some(until),
+        Lock::UntilRecovery => None,
     };
-    if let Some(until) = lock {
-        store::set_lock(conn, key, until)
-            .await
-            .map_err(error::store)?;
-    }
+    store::set_lock(conn, key, until)
+        .await
+        .map_err(error::store)?;
     Ok(lock)
 }
 
@@ -92,9 +89,9 @@ pub async fn check_client(
     else {
         return Ok(());
     };
-    let window_end = row.window_started_at + policy.window;
-    if window_end > now && u32::try_from(row.failures).unwrap_or(0) >= policy.max_failures {
-        return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(window_end));
+    let failures = u32::try_from(row.failures).unwrap_or(0);
+    if let Some(until) = policy.refused_until(failures, row.window_started_at, now) {
+        return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(until));
     }
     Ok(())
 }
@@ -107,7 +104,7 @@ pub async fn client_failure(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     // A finished window starts a new one.
-    store::count_in_window(conn, &client_key(address), now, now - policy.window)
+    store::count_in_window(conn, &client_key(address), now, policy.stale_before(now))
         .await
         .map_err(error::store)
 }

@@ -7,5 +7,6 @@ mod identifiers;
 mod password;
 mod profile;
 mod properties;
+mod rules;
 mod state_machine;
 mod support;

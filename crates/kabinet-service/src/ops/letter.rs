@@ -11,6 +11,7 @@ use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level};
 use kabinet_core::address::{Address, AddressInput};
 use kabinet_core::codes::{CodePolicy, CodePurpose, numeric_code};
 use kabinet_core::date::format_date;
+use kabinet_core::letter::{PreviousLetter, REORDER_AFTER, may_order, next_order_at};
 use kabinet_store::documents::{self as store, Letter};
 use serde_json::json;
 use uuid::Uuid;
@@ -23,9 +24,6 @@ use crate::otp::{self, CodeChannel, NewCode};
 use crate::ports::entropy::Random;
 use crate::ports::post::{LetterOrder, LetterStatus};
 use crate::repo::{self, Extras};
-
-/// A new letter only this long after the previous one.
-const REORDER_AFTER: Duration = Duration::days(30);
 
 /// Letter codes: 10 digits, valid 60 days, 5 attempts.
 fn letter_policy() -> CodePolicy {
@@ -60,12 +58,9 @@ impl Service {
             return Err(ApiError::new(ErrorCode::NotAllowed)
                 .with_message("Письмо с кодом заказывается для стандартной учётной записи"));
         }
-        if let Some(previous) = self.latest_letter(account_id).await?
-            && previous.status != LetterStatus::Lost.as_str()
-            && previous.ordered_at + REORDER_AFTER > now
-        {
-            return Err(ApiError::new(ErrorCode::ResendTooSoon)
-                .retry_at(previous.ordered_at + REORDER_AFTER));
+        let previous = self.latest_letter(account_id).await?;
+        if let Err(at) = may_order(previous.as_ref().map(previous_letter), now) {
+            return Err(ApiError::new(ErrorCode::ResendTooSoon).retry_at(at));
         }
         let profile: ProfileForm = self
             .profile_row(self.conn(), account_id)
@@ -265,18 +260,21 @@ impl Service {
     }
 }
 
+/// A stored letter as the re-order rule sees it.
+fn previous_letter(row: &Letter) -> PreviousLetter {
+    PreviousLetter {
+        ordered_at: row.ordered_at,
+        lost_at: (row.status == LetterStatus::Lost.as_str()).then_some(row.status_at),
+    }
+}
+
 fn view(row: &Letter) -> LetterView {
-    let lost = row.status == LetterStatus::Lost.as_str();
     LetterView {
         tracking: row.tracking.clone(),
         state: state_of(LetterStatus::parse(&row.status).unwrap_or(LetterStatus::Accepted)),
         ordered_at: row.ordered_at,
         state_at: row.status_at,
         code_expires_at: row.ordered_at + letter_policy().ttl,
-        next_order_at: if lost {
-            row.status_at
-        } else {
-            row.ordered_at + REORDER_AFTER
-        },
+        next_order_at: next_order_at(previous_letter(row)),
     }
 }

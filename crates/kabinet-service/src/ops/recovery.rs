@@ -9,6 +9,7 @@ use kabinet_api::{
 };
 use kabinet_core::account::{Actor, Command, SecurityAction, Status};
 use kabinet_core::codes::{CodePurpose, sms_code};
+use kabinet_core::recovery::normalise_answer;
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::Conn;
 use kabinet_store::flows::FlowRow;
@@ -158,15 +159,16 @@ impl Service {
             return Ok(view(request.ticket, RecoveryStep::NewPassword, None, None));
         }
         let failures = flow::count_failure(self.conn(), &flow).await?;
-        let allowed = i32::try_from(self.inner.config.secret_answer_attempts).unwrap_or(3);
-        if failures >= allowed {
+        let failures = u32::try_from(failures).unwrap_or(u32::MAX);
+        let allowed = self.inner.config.secret_answer_attempts;
+        let Some(remaining) = kabinet_core::recovery::answers_remaining(failures, allowed) else {
             flow::finish(self.conn(), &flow, self.now()).await?;
             return Err(ApiError::new(ErrorCode::FlowExpired));
-        }
+        };
         let mut errors = FieldErrors::default();
         errors.add(
             "answer",
-            vec![Violation::new("answer_wrong").with("remaining", allowed - failures)],
+            vec![Violation::new("answer_wrong").with("remaining", remaining)],
         );
         Err(error::fields(errors))
     }
@@ -334,15 +336,6 @@ fn step_name(step: RecoveryStep) -> &'static str {
 fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
     flow.account_id
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
-}
-
-/// Answers compare ignoring case and runs of spaces.
-pub(crate) fn normalise_answer(answer: &str) -> String {
-    answer
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 fn view(

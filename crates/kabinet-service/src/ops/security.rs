@@ -6,9 +6,10 @@ use kabinet_api::{
     ApiError, CodeEntry, Context, Empty, ErrorCode, PasswordChange, Reauth, SecondFactor,
     SecondFactorOff, SecretQuestionSet, SecuritySettings, TotpSetup,
 };
+use kabinet_core::FieldErrors;
 use kabinet_core::account::{Actor, Command, SecurityAction};
+use kabinet_core::recovery;
 use kabinet_core::totp::TotpSecret;
-use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::credentials::Credentials;
 use serde_json::json;
 
@@ -17,7 +18,6 @@ use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, FlowKind, NewFlow};
 use crate::messages;
-use crate::ops::recovery::normalise_answer;
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
 use crate::sessions::{self, Which};
@@ -229,27 +229,17 @@ impl Service {
         let mut credentials = self
             .reauthenticate(context, account_id, &request.password)
             .await?;
-        let question = request
-            .question
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let answer = normalise_answer(&request.answer);
+        let question = recovery::normalise_question(&request.question);
+        let answer = recovery::normalise_answer(&request.answer);
         let mut errors = FieldErrors::default();
-        let length = |text: &str, min: usize, max: usize| -> Vec<Violation> {
-            let n = text.chars().count();
-            if n == 0 {
-                vec![Violation::new("required")]
-            } else if n < min {
-                vec![Violation::new("too_short").with("min", min)]
-            } else if n > max {
-                vec![Violation::new("too_long").with("max", max)]
-            } else {
-                Vec::new()
-            }
-        };
-        errors.add("question", length(&question, 5, 200));
-        errors.add("answer", length(&answer, 3, 100));
+        errors.add(
+            "question",
+            recovery::length_violations(&question, recovery::QUESTION_CHARS),
+        );
+        errors.add(
+            "answer",
+            recovery::length_violations(&answer, recovery::ANSWER_CHARS),
+        );
         if !errors.is_empty() {
             return Err(error::fields(errors));
         }

@@ -9,6 +9,8 @@ use kabinet_api::{
 };
 use kabinet_core::account::{Actor, Command, SecurityAction, Status};
 use kabinet_core::codes::{CodePurpose, sms_code};
+use kabinet_core::lockout::Lock;
+use kabinet_core::sign_in::{Eligibility, Protection, eligibility, second_factors};
 use kabinet_core::totp::TotpSecret;
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::flows::FlowRow;
@@ -70,20 +72,18 @@ impl Service {
             None => None,
         };
         let password_ok = self.verify_secret(phc, request.password).await?;
-        let account = match account {
-            Some(a) if password_ok && a.state.status != Status::Pending => a,
-            other => {
-                return Err(self.sign_in_failed(context, other.as_ref(), &key).await?);
+        match (
+            eligibility(account.as_ref().map(|a| &a.state), password_ok),
+            account,
+        ) {
+            (Eligibility::Proceed, Some(account)) => {
+                throttle::reset(self.conn(), &key).await?;
+                self.after_password(context, account).await
             }
-        };
-        if matches!(account.state.status, Status::Blocked { .. }) {
-            return Err(ApiError::new(ErrorCode::AccountBlocked));
+            (Eligibility::Blocked, _) => Err(ApiError::new(ErrorCode::AccountBlocked)),
+            (Eligibility::Gone, _) => Err(ApiError::new(ErrorCode::CredentialsInvalid)),
+            (_, account) => Err(self.sign_in_failed(context, account.as_ref(), &key).await?),
         }
-        if account.state.status == Status::Deleted {
-            return Err(ApiError::new(ErrorCode::CredentialsInvalid));
-        }
-        throttle::reset(self.conn(), &key).await?;
-        self.after_password(context, account).await
     }
 
     pub(crate) async fn sign_in_second_factor(
@@ -235,21 +235,15 @@ impl Service {
         let credentials = self.credentials(self.conn(), account_id).await?;
         let (phone, _) = self.contacts(account_id).await?;
         let new_device = !self.device_known(account_id, context).await?;
-        let mut methods = Vec::new();
-        if credentials.totp_sealed.is_some() {
-            methods.push(SecondFactor::Totp);
-        }
-        if credentials.sms_second_factor && phone.is_some() {
-            methods.push(SecondFactor::Sms);
-        }
-        if new_device && !methods.contains(&SecondFactor::Sms) {
-            // A new device proves itself with a code to the confirmed contact.
-            methods.push(if phone.is_some() {
-                SecondFactor::Sms
-            } else {
-                SecondFactor::Email
-            });
-        }
+        let methods: Vec<SecondFactor> = second_factors(Protection {
+            totp: credentials.totp_sealed.is_some(),
+            sms_always: credentials.sms_second_factor,
+            has_phone: phone.is_some(),
+            new_device,
+        })
+        .into_iter()
+        .map(api_factor)
+        .collect();
         if !methods.is_empty() {
             let (ticket, flow) = flow::create(
                 self.conn(),
@@ -405,8 +399,13 @@ impl Service {
                 Extras::default(),
             )
             .await?;
-            if let Some(until) = lock {
-                let until = until.unwrap_or(now + Duration::days(365 * 100));
+            let until = match lock {
+                Lock::Open => None,
+                Lock::Until(until) => Some(until),
+                // The account's state shows a lock; only a recovery lifts the counter's.
+                Lock::UntilRecovery => Some(now + Duration::days(365 * 100)),
+            };
+            if let Some(until) = until {
                 // Refused only for blocked or deleted accounts, which have nothing to lock.
                 let _ = repo::execute(
                     &tx,
@@ -420,9 +419,9 @@ impl Service {
         }
         tx.commit().await.map_err(error::store)?;
         Ok(match lock {
-            Some(Some(until)) => ApiError::new(ErrorCode::AccountLocked).retry_at(until),
-            Some(None) => ApiError::new(ErrorCode::AccountLocked),
-            None => ApiError::new(ErrorCode::CredentialsInvalid),
+            Lock::Until(until) => ApiError::new(ErrorCode::AccountLocked).retry_at(until),
+            Lock::UntilRecovery => ApiError::new(ErrorCode::AccountLocked),
+            Lock::Open => ApiError::new(ErrorCode::CredentialsInvalid),
         })
     }
 
@@ -445,4 +444,12 @@ fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
 
 fn flow_methods(flow: &FlowRow) -> Vec<SecondFactor> {
     serde_json::from_value(flow.data["methods"].clone()).unwrap_or_default()
+}
+
+fn api_factor(factor: kabinet_core::sign_in::SecondFactor) -> SecondFactor {
+    match factor {
+        kabinet_core::sign_in::SecondFactor::Sms => SecondFactor::Sms,
+        kabinet_core::sign_in::SecondFactor::Email => SecondFactor::Email,
+        kabinet_core::sign_in::SecondFactor::Totp => SecondFactor::Totp,
+    }
 }
