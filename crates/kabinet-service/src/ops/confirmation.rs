@@ -12,13 +12,12 @@ use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level, SecurityA
 use kabinet_core::catalogue::{CATALOGUE, next_level, opens};
 use kabinet_core::codes::{CodePolicy, CodePurpose, activation_code};
 use kabinet_core::snils::Snils;
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::Service;
 use crate::access::Citizen;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, FlowState};
 use crate::messages;
 use crate::otp::{self, CodeChannel, NewCode};
 use crate::ports::entropy::Random;
@@ -30,6 +29,22 @@ fn api_level(level: Level) -> ApiLevel {
         Level::Standard => ApiLevel::Standard,
         Level::Confirmed => ApiLevel::Confirmed,
     }
+}
+
+/// An activation code issued at a service centre, waiting to be entered: the SNILS it was
+/// issued for and who issued it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum ActivationFlow {
+    /// Waiting for the code.
+    Enter {
+        snils: Option<String>,
+        issued_by: serde_json::Value,
+    },
+}
+
+impl FlowState for ActivationFlow {
+    const KIND: &'static str = "activation";
 }
 
 impl Service {
@@ -83,11 +98,14 @@ impl Service {
             errors.add("snils", v);
             error::fields(errors)
         })?;
-        let flow = flow::latest_open(self.conn(), account_id, FlowKind::Activation, now)
+        let flow = flow::latest_open::<ActivationFlow>(self.conn(), account_id, now)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::CodeSpent))?;
+        let ActivationFlow::Enter {
+            snils: issued_for, ..
+        } = &flow.state;
         // The code was issued for this SNILS; one for another person never passes here.
-        if flow.data["snils"].as_str() != Some(snils.digits().as_str())
+        if issued_for.as_deref() != Some(snils.digits().as_str())
             || self.snils_of(account_id).await?.as_deref() != Some(snils.digits().as_str())
         {
             self.count_client_failure(context).await?;
@@ -139,18 +157,17 @@ impl Service {
         let code = activation_code(&mut Random(self.inner.ports.entropy.as_ref()));
         let policy = CodePolicy::activation();
         let tx = self.begin().await?;
-        flow::finish_all(&tx, account.id, FlowKind::Activation, now).await?;
+        flow::finish_all::<ActivationFlow>(&tx, account.id, now).await?;
         let (_, flow) = flow::create(
             &tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::Activation,
-                account_id: Some(account.id),
-                step: "enter",
-                data: json!({"snils": self.snils_of(account.id).await?, "issued_by": repo::actor_json(actor)}),
-                ttl: policy.ttl + Duration::days(1),
+            Some(account.id),
+            ActivationFlow::Enter {
+                snils: self.snils_of(account.id).await?,
+                issued_by: repo::actor_json(actor),
             },
+            policy.ttl + Duration::days(1),
             now,
         )
         .await?;

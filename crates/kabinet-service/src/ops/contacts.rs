@@ -12,13 +12,11 @@ use kabinet_core::email::Email;
 use kabinet_core::phone::Phone;
 use kabinet_store::Conn;
 use kabinet_store::accounts::find_login;
-use kabinet_store::flows::FlowRow;
-use serde_json::json;
 
 use crate::Service;
 use crate::access::Citizen;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, ContactData, Flow, FlowState};
 use crate::login::LoginKey;
 use crate::messages;
 use crate::notify::{Outgoing, code_message, mask};
@@ -27,6 +25,18 @@ use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
 
 const CONTACT_CHANGE_TTL: Duration = Duration::minutes(30);
+
+/// A new phone or e-mail waiting for the code sent to it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum ContactChangeFlow {
+    /// Waiting for the code.
+    Confirm(ContactData),
+}
+
+impl FlowState for ContactChangeFlow {
+    const KIND: &'static str = "contact_change";
+}
 
 impl Service {
     pub(crate) async fn contact_change_start(
@@ -68,13 +78,9 @@ impl Service {
             &tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::ContactChange,
-                account_id: Some(account_id),
-                step: "confirm",
-                data: json!({"kind": contact.kind, "contact": contact.value}),
-                ttl: CONTACT_CHANGE_TTL,
-            },
+            Some(account_id),
+            ContactChangeFlow::Confirm(ContactData::of(&contact)),
+            CONTACT_CHANGE_TTL,
             self.now(),
         )
         .await?;
@@ -166,25 +172,19 @@ impl Service {
 
     // -----------------------------------------------------------------------------------------
 
-    async fn contact_flow(&self, citizen: &Citizen, ticket: &str) -> Outcome<(FlowRow, LoginKey)> {
-        let flow = flow::find(
-            self.conn(),
-            &self.inner.hasher,
-            FlowKind::ContactChange,
-            ticket,
-            self.now(),
-        )
-        .await?;
+    async fn contact_flow(
+        &self,
+        citizen: &Citizen,
+        ticket: &str,
+    ) -> Outcome<(Flow<ContactChangeFlow>, LoginKey)> {
+        let flow: Flow<ContactChangeFlow> =
+            flow::find(self.conn(), &self.inner.hasher, ticket, self.now()).await?;
         if flow.account_id != Some(citizen.account.id) {
             return Err(ApiError::new(ErrorCode::FlowExpired));
         }
-        let kind = if flow.data["kind"].as_str() == Some("email") {
-            "email"
-        } else {
-            "phone"
-        };
-        let value = flow.data["contact"].as_str().unwrap_or_default().to_owned();
-        Ok((flow, LoginKey { kind, value }))
+        let ContactChangeFlow::Confirm(contact) = &flow.state;
+        let contact = contact.key();
+        Ok((flow, contact))
     }
 
     fn contact_policy(&self, contact: &LoginKey) -> kabinet_core::codes::CodePolicy {
@@ -198,7 +198,7 @@ impl Service {
     async fn send_contact_code(
         &self,
         conn: &impl Conn,
-        flow: &FlowRow,
+        flow: &Flow<ContactChangeFlow>,
         ticket: String,
         contact: &LoginKey,
     ) -> Outcome<(ContactChange, Outgoing)> {

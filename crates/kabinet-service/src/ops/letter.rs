@@ -13,13 +13,12 @@ use kabinet_core::codes::{CodePolicy, CodePurpose, numeric_code};
 use kabinet_core::date::format_date;
 use kabinet_core::letter::{PreviousLetter, REORDER_AFTER, may_order, next_order_at};
 use kabinet_store::documents::{self as store, Letter};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::Service;
 use crate::access::Citizen;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, FlowState};
 use crate::otp::{self, CodeChannel, NewCode};
 use crate::ports::entropy::Random;
 use crate::ports::post::{LetterOrder, LetterStatus};
@@ -43,6 +42,18 @@ fn state_of(status: LetterStatus) -> LetterState {
         LetterStatus::HandedOver => LetterState::HandedOver,
         LetterStatus::Lost => LetterState::Lost,
     }
+}
+
+/// A registered letter's code, waiting to be entered.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum LetterFlow {
+    /// Waiting for the code the letter carries.
+    Enter { letter: Uuid },
+}
+
+impl FlowState for LetterFlow {
+    const KIND: &'static str = "letter";
 }
 
 impl Service {
@@ -128,18 +139,14 @@ impl Service {
                 ApiError::new(ErrorCode::Unavailable)
             })?;
         let tx = self.begin().await?;
-        flow::finish_all(&tx, account_id, FlowKind::Letter, now).await?;
+        flow::finish_all::<LetterFlow>(&tx, account_id, now).await?;
         let (_, code_flow) = flow::create(
             &tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::Letter,
-                account_id: Some(account_id),
-                step: "enter",
-                data: json!({"letter": letter_id}),
-                ttl: policy.ttl,
-            },
+            Some(account_id),
+            LetterFlow::Enter { letter: letter_id },
+            policy.ttl,
             now,
         )
         .await?;
@@ -223,7 +230,7 @@ impl Service {
             now,
         )
         .await?;
-        let flow = flow::latest_open(self.conn(), citizen.account.id, FlowKind::Letter, now)
+        let flow = flow::latest_open::<LetterFlow>(self.conn(), citizen.account.id, now)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::CodeExpired))?;
         let code: String = request.code.chars().filter(char::is_ascii_digit).collect();

@@ -15,6 +15,11 @@ mod scans;
 mod security;
 mod sign_in;
 
+#[cfg(test)]
+pub(crate) use recovery::RecoveryFlow;
+#[cfg(test)]
+pub(crate) use sign_in::SignInFlow;
+
 use chrono::{DateTime, Utc};
 use kabinet_api::{
     AccountStatus, AccountSummary, ApiError, Context, ErrorCode, Level as ApiLevel, SignedIn,

@@ -12,13 +12,12 @@ use kabinet_core::codes::{CodePurpose, sms_code};
 use kabinet_core::recovery::normalise_answer;
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::Conn;
-use kabinet_store::flows::FlowRow;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Service;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, Flow, FlowState};
 use crate::login;
 use crate::messages;
 use crate::notify::{Outgoing, code_message};
@@ -30,9 +29,32 @@ use crate::throttle;
 
 const RECOVERY_TTL: Duration = Duration::minutes(30);
 
-const CODE: &str = "code";
-const QUESTION: &str = "secret_question";
-const NEW_PASSWORD: &str = "new_password";
+/// A recovery: the code, then the secret question if the citizen set one, then the new
+/// password. `send_key` is the recipient key its codes are counted under.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum RecoveryFlow {
+    /// Waiting for the code.
+    Code { send_key: String },
+    /// Waiting for the secret answer.
+    SecretQuestion { send_key: String },
+    /// Waiting for the new password.
+    NewPassword { send_key: String },
+}
+
+impl FlowState for RecoveryFlow {
+    const KIND: &'static str = "recovery";
+}
+
+impl RecoveryFlow {
+    fn send_key(&self) -> String {
+        match self {
+            Self::Code { send_key }
+            | Self::SecretQuestion { send_key }
+            | Self::NewPassword { send_key } => send_key.clone(),
+        }
+    }
+}
 
 impl Service {
     pub(crate) async fn recovery_start(
@@ -73,11 +95,9 @@ impl Service {
         request: Ticket,
     ) -> Outcome<Recovery> {
         let flow = self.recovery_flow(&request.ticket).await?;
-        flow::expect_step(&flow, CODE)?;
-        let send_key = flow.data["send_key"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let RecoveryFlow::Code { send_key } = flow.state.clone() else {
+            return Err(flow::wrong_step());
+        };
         let tx = self.begin().await?;
         let (expires, resend, message) = self.issue_recovery_code(&tx, &flow, &send_key).await?;
         tx.commit().await.map_err(error::store)?;
@@ -99,7 +119,9 @@ impl Service {
         let config = &self.inner.config;
         throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
         let flow = self.recovery_flow(&request.ticket).await?;
-        flow::expect_step(&flow, CODE)?;
+        if !matches!(flow.state, RecoveryFlow::Code { .. }) {
+            return Err(flow::wrong_step());
+        }
         self.check_code(
             context,
             flow.id,
@@ -132,8 +154,12 @@ impl Service {
             }
             _ => (RecoveryStep::NewPassword, None),
         };
-        let data = flow.data.clone();
-        flow::advance(&tx, &flow, step_name(step), data).await?;
+        let send_key = flow.state.send_key();
+        let next = match step {
+            RecoveryStep::SecretQuestion => RecoveryFlow::SecretQuestion { send_key },
+            _ => RecoveryFlow::NewPassword { send_key },
+        };
+        flow::advance(&tx, &flow, next).await?;
         tx.commit().await.map_err(error::store)?;
         Ok(view(request.ticket, step, question, None))
     }
@@ -144,8 +170,10 @@ impl Service {
         request: SecretAnswer,
     ) -> Outcome<Recovery> {
         let flow = self.recovery_flow(&request.ticket).await?;
-        flow::expect_step(&flow, QUESTION)?;
-        let account_id = flow_account(&flow)?;
+        let RecoveryFlow::SecretQuestion { send_key } = flow.state.clone() else {
+            return Err(flow::wrong_step());
+        };
+        let account_id = flow.account()?;
         let credentials = self.credentials(self.conn(), account_id).await?;
         if self
             .verify_secret(
@@ -154,8 +182,7 @@ impl Service {
             )
             .await?
         {
-            let data = flow.data.clone();
-            flow::advance(self.conn(), &flow, NEW_PASSWORD, data).await?;
+            flow::advance(self.conn(), &flow, RecoveryFlow::NewPassword { send_key }).await?;
             return Ok(view(request.ticket, RecoveryStep::NewPassword, None, None));
         }
         let failures = flow::count_failure(self.conn(), &flow).await?;
@@ -179,8 +206,10 @@ impl Service {
         request: NewPassword,
     ) -> Outcome<Recovery> {
         let flow = self.recovery_flow(&request.ticket).await?;
-        flow::expect_step(&flow, NEW_PASSWORD)?;
-        let account_id = flow_account(&flow)?;
+        let RecoveryFlow::NewPassword { .. } = flow.state else {
+            return Err(flow::wrong_step());
+        };
+        let account_id = flow.account()?;
         let (phone, email) = self.contacts(account_id).await?;
         let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
             .into_iter()
@@ -236,13 +265,11 @@ impl Service {
             &tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::Recovery,
-                account_id,
-                step: CODE,
-                data: json!({"send_key": send_key}),
-                ttl: RECOVERY_TTL,
+            account_id,
+            RecoveryFlow::Code {
+                send_key: send_key.clone(),
             },
+            RECOVERY_TTL,
             now,
         )
         .await?;
@@ -262,7 +289,7 @@ impl Service {
     async fn issue_recovery_code(
         &self,
         conn: &impl Conn,
-        flow: &FlowRow,
+        flow: &Flow<RecoveryFlow>,
         send_key: &str,
     ) -> Outcome<(
         chrono::DateTime<chrono::Utc>,
@@ -308,34 +335,14 @@ impl Service {
         Ok((expires, resend, message))
     }
 
-    async fn recovery_flow(&self, ticket: &str) -> Outcome<FlowRow> {
-        flow::find(
-            self.conn(),
-            &self.inner.hasher,
-            FlowKind::Recovery,
-            ticket,
-            self.now(),
-        )
-        .await
+    async fn recovery_flow(&self, ticket: &str) -> Outcome<Flow<RecoveryFlow>> {
+        flow::find(self.conn(), &self.inner.hasher, ticket, self.now()).await
     }
 }
 
 /// Accounts a recovery can reach: active or locked (a lock never blocks recovery).
 fn recoverable(status: &Status) -> bool {
     matches!(status, Status::Active | Status::Locked { .. })
-}
-
-fn step_name(step: RecoveryStep) -> &'static str {
-    match step {
-        RecoveryStep::Code => CODE,
-        RecoveryStep::SecretQuestion => QUESTION,
-        RecoveryStep::NewPassword | RecoveryStep::Done => NEW_PASSWORD,
-    }
-}
-
-fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
-    flow.account_id
-        .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
 }
 
 fn view(

@@ -14,13 +14,13 @@ use kabinet_core::phone::Phone;
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::Conn;
 use kabinet_store::accounts::find_login;
-use kabinet_store::flows::{FlowRow, newest_code};
-use serde_json::json;
+use kabinet_store::flows::newest_code;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Service;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, ContactData, Flow, FlowState};
 use crate::login::LoginKey;
 use crate::messages;
 use crate::notify::{Outgoing, code_message, mask};
@@ -33,8 +33,28 @@ use crate::throttle;
 /// the same contact, which resumes the same account).
 const REGISTRATION_TTL: Duration = Duration::days(7);
 
-const CONFIRM: &str = "confirm_contact";
-const SET_PASSWORD: &str = "set_password";
+/// A registration: the contact is proved with a code (or an e-mail link), then the password
+/// is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum RegistrationFlow {
+    /// Waiting for the code.
+    ConfirmContact(ContactData),
+    /// The contact is proved; waiting for the password.
+    SetPassword(ContactData),
+}
+
+impl FlowState for RegistrationFlow {
+    const KIND: &'static str = "registration";
+}
+
+impl RegistrationFlow {
+    fn contact(&self) -> LoginKey {
+        match self {
+            Self::ConfirmContact(c) | Self::SetPassword(c) => c.key(),
+        }
+    }
+}
 
 impl Service {
     pub(crate) async fn registration_start(
@@ -113,7 +133,7 @@ impl Service {
             // Nobody has finished a registration with this contact: whoever proves it owns it
             // resumes the same account, with the data entered before.
             Some(loaded) => {
-                flow::finish_all(&tx, loaded.id, FlowKind::Registration, now).await?;
+                flow::finish_all::<RegistrationFlow>(&tx, loaded.id, now).await?;
                 loaded
             }
             None => {
@@ -148,13 +168,9 @@ impl Service {
             &tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::Registration,
-                account_id: Some(account.id),
-                step: CONFIRM,
-                data: json!({"kind": contact.kind, "contact": contact.value}),
-                ttl: REGISTRATION_TTL,
-            },
+            Some(account.id),
+            RegistrationFlow::ConfirmContact(ContactData::of(&contact)),
+            REGISTRATION_TTL,
             now,
         )
         .await?;
@@ -179,8 +195,10 @@ impl Service {
         request: Ticket,
     ) -> Outcome<Registration> {
         let flow = self.registration_flow(&request.ticket).await?;
-        flow::expect_step(&flow, CONFIRM)?;
-        let contact = flow_contact(&flow)?;
+        let RegistrationFlow::ConfirmContact(contact) = &flow.state else {
+            return Err(flow::wrong_step());
+        };
+        let contact = contact.key();
         let tx = self.begin().await?;
         otp::may_send_to(
             &tx,
@@ -204,8 +222,10 @@ impl Service {
         let config = &self.inner.config;
         throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
         let flow = self.registration_flow(&request.ticket).await?;
-        flow::expect_step(&flow, CONFIRM)?;
-        let contact = flow_contact(&flow)?;
+        let RegistrationFlow::ConfirmContact(contact) = &flow.state else {
+            return Err(flow::wrong_step());
+        };
+        let contact = contact.key();
         let policy = self.code_policy(api_contact(&contact));
         self.check_code(
             context,
@@ -233,10 +253,7 @@ impl Service {
             now,
         )
         .await?;
-        let flow = flow::by_id(self.conn(), flow_id)
-            .await?
-            .filter(|f| f.finished_at.is_none() && f.expires_at > now)
-            .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
+        let flow = flow::by_id::<RegistrationFlow>(self.conn(), flow_id, now).await?;
         let flow = self.contact_proved(context, flow).await?;
         // The link may be opened in another browser: it gets its own ticket to the same step,
         // and the ticket of the first tab keeps working too.
@@ -244,13 +261,9 @@ impl Service {
             self.conn(),
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::Registration,
-                account_id: flow.account_id,
-                step: SET_PASSWORD,
-                data: flow.data.clone(),
-                ttl: REGISTRATION_TTL,
-            },
+            flow.account_id,
+            flow.state.clone(),
+            REGISTRATION_TTL,
             now,
         )
         .await?;
@@ -263,15 +276,17 @@ impl Service {
         request: NewPassword,
     ) -> Outcome<SignedIn> {
         let flow = self.registration_flow(&request.ticket).await?;
-        flow::expect_step(&flow, SET_PASSWORD)?;
-        let contact = flow_contact(&flow)?;
+        let RegistrationFlow::SetPassword(contact) = &flow.state else {
+            return Err(flow::wrong_step());
+        };
+        let contact = contact.key();
         self.check_new_password(
             &request.password,
             &request.password_repeat,
             &[&contact.value],
         )?;
         let phc = self.hash_secret(request.password).await?;
-        let account_id = flow_account(&flow)?;
+        let account_id = flow.account()?;
         let tx = self.begin().await?;
         let account = repo::load(&tx, account_id)
             .await?
@@ -292,7 +307,7 @@ impl Service {
         // The device that proved the contact is the account's first known device.
         self.remember_device(&tx, account_id, context).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
-        flow::finish_all(&tx, account_id, FlowKind::Registration, self.now()).await?;
+        flow::finish_all::<RegistrationFlow>(&tx, account_id, self.now()).await?;
         tx.commit().await.map_err(error::store)?;
         self.signed_in(&account, token, expires_at).await
     }
@@ -306,26 +321,19 @@ impl Service {
         }
     }
 
-    async fn registration_flow(&self, ticket: &str) -> Outcome<FlowRow> {
-        flow::find(
-            self.conn(),
-            &self.inner.hasher,
-            FlowKind::Registration,
-            ticket,
-            self.now(),
-        )
-        .await
+    async fn registration_flow(&self, ticket: &str) -> Outcome<Flow<RegistrationFlow>> {
+        flow::find(self.conn(), &self.inner.hasher, ticket, self.now()).await
     }
 
     /// Issues a new code (and link for e-mail) in the flow; returns the message to send.
     async fn issue_registration_code(
         &self,
         conn: &impl Conn,
-        flow: &FlowRow,
+        flow: &Flow<RegistrationFlow>,
         contact: &LoginKey,
     ) -> Outcome<Outgoing> {
         let now = self.now();
-        let account_id = flow_account(flow)?;
+        let account_id = flow.account()?;
         let kind = api_contact(contact);
         let policy = self.code_policy(kind);
         let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
@@ -374,8 +382,12 @@ impl Service {
     }
 
     /// The contact was proved: confirm it (once) and move to the password.
-    async fn contact_proved(&self, context: &Context, flow: FlowRow) -> Outcome<FlowRow> {
-        let account_id = flow_account(&flow)?;
+    async fn contact_proved(
+        &self,
+        context: &Context,
+        flow: Flow<RegistrationFlow>,
+    ) -> Outcome<Flow<RegistrationFlow>> {
+        let account_id = flow.account()?;
         let tx = self.begin().await?;
         let account = repo::load(&tx, account_id)
             .await?
@@ -391,20 +403,24 @@ impl Service {
             )
             .await?;
         }
-        let data = flow.data.clone();
-        let flow = flow::advance(&tx, &flow, SET_PASSWORD, data).await?;
+        let proved = RegistrationFlow::SetPassword(ContactData::of(&flow.state.contact()));
+        let flow = flow::advance(&tx, &flow, proved).await?;
         tx.commit().await.map_err(error::store)?;
         Ok(flow)
     }
 
-    async fn registration_view(&self, flow: &FlowRow, ticket: String) -> Outcome<Registration> {
-        let account_id = flow_account(flow)?;
+    async fn registration_view(
+        &self,
+        flow: &Flow<RegistrationFlow>,
+        ticket: String,
+    ) -> Outcome<Registration> {
+        let account_id = flow.account()?;
         let account = repo::load(self.conn(), account_id)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
-        let contact = flow_contact(flow)?;
+        let contact = flow.state.contact();
         let kind = api_contact(&contact);
-        let confirming = flow.step == CONFIRM;
+        let confirming = matches!(flow.state, RegistrationFlow::ConfirmContact(_));
         let (code_expires_at, resend_at) = if confirming {
             let latest = newest_code(self.conn(), flow.id, None, CodeChannel::EmailLink.as_str())
                 .await
@@ -444,24 +460,4 @@ fn api_contact(contact: &LoginKey) -> ApiContact {
     } else {
         ApiContact::Phone
     }
-}
-
-fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
-    flow.account_id
-        .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
-}
-
-fn flow_contact(flow: &FlowRow) -> Outcome<LoginKey> {
-    let kind = match flow.data["kind"].as_str() {
-        Some("email") => "email",
-        Some("phone") => "phone",
-        _ => return Err(error::internal(&"a registration flow without its contact")),
-    };
-    let value = flow.data["contact"]
-        .as_str()
-        .ok_or_else(|| error::internal(&"a registration flow without its contact"))?;
-    Ok(LoginKey {
-        kind,
-        value: value.to_owned(),
-    })
 }

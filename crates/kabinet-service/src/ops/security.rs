@@ -11,12 +11,11 @@ use kabinet_core::account::{Actor, Command, SecurityAction};
 use kabinet_core::recovery;
 use kabinet_core::totp::TotpSecret;
 use kabinet_store::credentials::Credentials;
-use serde_json::json;
 
 use crate::Service;
 use crate::access::Citizen;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, Flow, FlowState};
 use crate::messages;
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
@@ -24,6 +23,18 @@ use crate::sessions::{self, Which};
 
 const TOTP_SETUP_TTL: Duration = Duration::minutes(15);
 const ISSUER: &str = "Kabinet";
+
+/// An authenticator being set up: its secret, sealed, waits for a first code.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum TotpSetupFlow {
+    /// Waiting for the first code.
+    Confirm { sealed: String },
+}
+
+impl FlowState for TotpSetupFlow {
+    const KIND: &'static str = "totp_setup";
+}
 
 impl Service {
     pub(crate) async fn security_settings(
@@ -126,13 +137,11 @@ impl Service {
             self.conn(),
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
-            NewFlow {
-                kind: FlowKind::TotpSetup,
-                account_id: Some(account_id),
-                step: "confirm",
-                data: json!({"sealed": hex(&sealed)}),
-                ttl: TOTP_SETUP_TTL,
+            Some(account_id),
+            TotpSetupFlow::Confirm {
+                sealed: hex::encode(&sealed),
             },
+            TOTP_SETUP_TTL,
             self.now(),
         )
         .await?;
@@ -150,19 +159,14 @@ impl Service {
         request: CodeEntry,
     ) -> Outcome<SecuritySettings> {
         let account_id = citizen.account.id;
-        let flow = flow::find(
-            self.conn(),
-            &self.inner.hasher,
-            FlowKind::TotpSetup,
-            &request.ticket,
-            self.now(),
-        )
-        .await?;
+        let flow: Flow<TotpSetupFlow> =
+            flow::find(self.conn(), &self.inner.hasher, &request.ticket, self.now()).await?;
         if flow.account_id != Some(account_id) {
             return Err(ApiError::new(ErrorCode::FlowExpired));
         }
-        let sealed = unhex(flow.data["sealed"].as_str().unwrap_or_default())
-            .ok_or_else(|| error::internal(&"a TOTP set-up without its secret"))?;
+        let TotpSetupFlow::Confirm { sealed } = &flow.state;
+        let sealed = hex::decode(sealed)
+            .map_err(|_| error::internal(&"a TOTP set-up without its secret"))?;
         let secret = self
             .inner
             .sealer
@@ -315,18 +319,4 @@ fn settings_view(credentials: &Credentials) -> SecuritySettings {
             .and(credentials.secret_question.clone()),
         password_changed_at: credentials.password_changed_at,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }

@@ -13,13 +13,12 @@ use kabinet_core::lockout::Lock;
 use kabinet_core::sign_in::{Eligibility, Protection, eligibility, second_factors};
 use kabinet_core::totp::TotpSecret;
 use kabinet_core::{FieldErrors, Violation};
-use kabinet_store::flows::FlowRow;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Service;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowKind, NewFlow};
+use crate::flow::{self, Flow, FlowState};
 use crate::login;
 use crate::messages;
 use crate::notify::{code_message, mask};
@@ -31,8 +30,23 @@ use crate::throttle;
 /// How long a sign-in may wait for its second factor or password change.
 const CHALLENGE_TTL: Duration = Duration::minutes(10);
 
-const SECOND_FACTOR: &str = "second_factor";
-const CHANGE_PASSWORD: &str = "change_password";
+/// A sign-in past its password: waiting for a second factor, or for the temporary password to
+/// be replaced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub(crate) enum SignInFlow {
+    /// Waiting for one of `methods`; `new_device` when the device is what asks for it.
+    SecondFactor {
+        methods: Vec<SecondFactor>,
+        new_device: bool,
+    },
+    /// Waiting for a new password in place of the temporary one.
+    ChangePassword {},
+}
+
+impl FlowState for SignInFlow {
+    const KIND: &'static str = "sign_in";
+}
 
 impl Service {
     pub(crate) async fn sign_in(
@@ -95,11 +109,16 @@ impl Service {
         let config = &self.inner.config;
         throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
         let flow = self.sign_in_flow(&request.ticket).await?;
-        flow::expect_step(&flow, SECOND_FACTOR)?;
-        let account_id = flow_account(&flow)?;
+        let SignInFlow::SecondFactor {
+            methods,
+            new_device,
+        } = flow.state.clone()
+        else {
+            return Err(flow::wrong_step());
+        };
+        let account_id = flow.account()?;
         let key = throttle::account_key(account_id);
         throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
-        let methods = flow_methods(&flow);
         if !methods.contains(&request.method) {
             return Err(ApiError::field("method", "method_not_offered"));
         }
@@ -133,7 +152,7 @@ impl Service {
         throttle::reset(self.conn(), &key).await?;
         let tx = self.begin().await?;
         let mut account = account;
-        if flow.data["new_device"].as_bool() == Some(true) {
+        if new_device {
             account = repo::execute(
                 &tx,
                 &account,
@@ -147,8 +166,7 @@ impl Service {
         }
         self.remember_device(&tx, account_id, context).await?;
         if account.state.temporary_password {
-            let data = flow.data.clone();
-            flow::advance(&tx, &flow, CHANGE_PASSWORD, data).await?;
+            flow::advance(&tx, &flow, SignInFlow::ChangePassword {}).await?;
             tx.commit().await.map_err(error::store)?;
             return Ok(SignInOutcome::ChangePassword(Ticket {
                 ticket: request.ticket,
@@ -157,7 +175,7 @@ impl Service {
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
         flow::finish(&tx, &flow, now).await?;
         tx.commit().await.map_err(error::store)?;
-        if flow.data["new_device"].as_bool() == Some(true) {
+        if new_device {
             self.notify_event(
                 account_id,
                 messages::new_device_notice(&context.device_name, &context.address),
@@ -175,7 +193,6 @@ impl Service {
         request: Ticket,
     ) -> Outcome<SignInOutcome> {
         let flow = self.sign_in_flow(&request.ticket).await?;
-        flow::expect_step(&flow, SECOND_FACTOR)?;
         let challenge = self.send_sign_in_code(&flow, request.ticket).await?;
         Ok(SignInOutcome::SecondFactor(challenge))
     }
@@ -186,8 +203,10 @@ impl Service {
         request: NewPassword,
     ) -> Outcome<SignedIn> {
         let flow = self.sign_in_flow(&request.ticket).await?;
-        flow::expect_step(&flow, CHANGE_PASSWORD)?;
-        let account_id = flow_account(&flow)?;
+        let SignInFlow::ChangePassword {} = flow.state else {
+            return Err(flow::wrong_step());
+        };
+        let account_id = flow.account()?;
         let (phone, email) = self.contacts(account_id).await?;
         let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
             .into_iter()
@@ -249,13 +268,12 @@ impl Service {
                 self.conn(),
                 &self.inner.hasher,
                 self.inner.ports.entropy.as_ref(),
-                NewFlow {
-                    kind: FlowKind::SignIn,
-                    account_id: Some(account_id),
-                    step: SECOND_FACTOR,
-                    data: json!({"methods": methods, "new_device": new_device}),
-                    ttl: CHALLENGE_TTL,
+                Some(account_id),
+                SignInFlow::SecondFactor {
+                    methods: methods.clone(),
+                    new_device,
                 },
+                CHALLENGE_TTL,
                 now,
             )
             .await?;
@@ -278,13 +296,9 @@ impl Service {
                 self.conn(),
                 &self.inner.hasher,
                 self.inner.ports.entropy.as_ref(),
-                NewFlow {
-                    kind: FlowKind::SignIn,
-                    account_id: Some(account_id),
-                    step: CHANGE_PASSWORD,
-                    data: json!({"methods": [], "new_device": false}),
-                    ttl: CHALLENGE_TTL,
-                },
+                Some(account_id),
+                SignInFlow::ChangePassword {},
+                CHALLENGE_TTL,
                 now,
             )
             .await?;
@@ -302,12 +316,18 @@ impl Service {
     /// Sends (or re-sends) the code of a second-factor step.
     async fn send_sign_in_code(
         &self,
-        flow: &FlowRow,
+        flow: &Flow<SignInFlow>,
         ticket: String,
     ) -> Outcome<SecondFactorChallenge> {
         let now = self.now();
-        let account_id = flow_account(flow)?;
-        let methods = flow_methods(flow);
+        let account_id = flow.account()?;
+        let SignInFlow::SecondFactor {
+            methods,
+            new_device,
+        } = flow.state.clone()
+        else {
+            return Err(flow::wrong_step());
+        };
         let (phone, email) = self.contacts(account_id).await?;
         let (channel, code_channel, to) = match (methods.contains(&SecondFactor::Sms), phone, email)
         {
@@ -348,7 +368,7 @@ impl Service {
         Ok(SecondFactorChallenge {
             ticket,
             methods,
-            new_device: flow.data["new_device"].as_bool() == Some(true),
+            new_device,
             sent_to: Some(mask(&to)),
             code_expires_at: Some(expires_at),
             resend_at: Some(resend_at),
@@ -425,25 +445,9 @@ impl Service {
         })
     }
 
-    async fn sign_in_flow(&self, ticket: &str) -> Outcome<FlowRow> {
-        flow::find(
-            self.conn(),
-            &self.inner.hasher,
-            FlowKind::SignIn,
-            ticket,
-            self.now(),
-        )
-        .await
+    async fn sign_in_flow(&self, ticket: &str) -> Outcome<Flow<SignInFlow>> {
+        flow::find(self.conn(), &self.inner.hasher, ticket, self.now()).await
     }
-}
-
-fn flow_account(flow: &FlowRow) -> Outcome<Uuid> {
-    flow.account_id
-        .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))
-}
-
-fn flow_methods(flow: &FlowRow) -> Vec<SecondFactor> {
-    serde_json::from_value(flow.data["methods"].clone()).unwrap_or_default()
 }
 
 fn api_factor(factor: kabinet_core::sign_in::SecondFactor) -> SecondFactor {
