@@ -24,17 +24,56 @@ use std::time::Instant;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+/// The project's tasks.
+#[derive(clap::Parser)]
+#[command(name = "cargo xtask")]
+enum Task {
+    /// Build the web UI and start the desktop app (arguments after `--` go to the app).
+    Run {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        app_args: Vec<String>,
+    },
+    /// The whole test suite.
+    Test,
+    /// rustfmt check, the whole test suite, then clippy with warnings denied.
+    Ci,
+    /// Every benchmark, or those whose package or target contains ONLY.
+    Bench { only: Option<String> },
+    /// Rewrite the generated TypeScript bindings and the OpenAPI document.
+    Codegen,
+    /// The installers of this OS and, with a signing key, the updater's `latest.json`.
+    Dist,
+    /// Sign the installers in a folder and write its `latest.json`.
+    ReleaseManifest {
+        /// The folder of installers.
+        #[arg(long)]
+        dir: String,
+        /// Where the folder will be published.
+        #[arg(long)]
+        base_url: String,
+        /// The version (the app's, from tauri.conf.json, when not given).
+        #[arg(long)]
+        version: Option<String>,
+        /// The release notes.
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let outcome = match args.first().map(String::as_str) {
-        Some("run") => run(&args[1..]),
-        Some("test") => test(),
-        Some("ci") => ci(),
-        Some("bench") => bench(args.get(1).map(String::as_str)),
-        Some("codegen") => codegen(),
-        Some("dist") => dist(),
-        Some("release-manifest") => release_manifest(&args[1..]),
-        _ => Err("usage: cargo xtask <run|test|ci|bench|codegen|dist|release-manifest>".to_owned()),
+    let outcome = match <Task as clap::Parser>::parse() {
+        Task::Run { app_args } => run(&app_args),
+        Task::Test => test(),
+        Task::Ci => ci(),
+        Task::Bench { only } => bench(only.as_deref()),
+        Task::Codegen => codegen(),
+        Task::Dist => dist(),
+        Task::ReleaseManifest {
+            dir,
+            base_url,
+            version,
+            notes,
+        } => release_manifest(dir, base_url, version, notes),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -316,15 +355,13 @@ fn dist() -> Result {
 }
 
 /// `release-manifest --dir D --base-url U [--version V] [--notes N]`.
-fn release_manifest(args: &[String]) -> Result {
-    let value = |flag: &str| -> Option<String> {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1).cloned())
-    };
-    let dir = value("--dir").ok_or("--dir is required")?;
-    let base_url = value("--base-url").ok_or("--base-url is required")?;
-    let version = match value("--version") {
+fn release_manifest(
+    dir: String,
+    base_url: String,
+    version: Option<String>,
+    notes: String,
+) -> Result {
+    let version = match version {
         Some(version) => version,
         None => app_version()?,
     };
@@ -332,7 +369,7 @@ fn release_manifest(args: &[String]) -> Result {
         dir: dir.into(),
         version,
         base_url,
-        notes: value("--notes").unwrap_or_default(),
+        notes,
     })?;
     println!("{}", path.display());
     Ok(())

@@ -8,35 +8,77 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use kabinet_server::config::ServerConfig;
 use kabinet_service::Service;
 use kabinet_store::Store;
 
+/// Kabinet's HTTP server and its administration commands.
+#[derive(Parser)]
+#[command(name = "kabinet-server", version)]
+struct Cli {
+    /// The configuration file (TOML); `KABINET_*` variables override it.
+    #[arg(long, env = "KABINET_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Simulate every outside party that is not configured (development only).
+    #[arg(long, global = true)]
+    dev: bool,
+    /// Without a command: serve until SIGTERM or Ctrl-C.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// What staff issue at a service centre, printed for the operator to hand over.
+    Staff {
+        #[command(subcommand)]
+        issue: Issue,
+        /// The operator recorded in the citizen's log.
+        #[arg(long, default_value = "command-line", global = true)]
+        operator: String,
+        /// The service centre recorded in the citizen's log.
+        #[arg(long, default_value = "command-line", global = true)]
+        centre: String,
+    },
+    /// People of the simulated registries, to try the demo with.
+    DemoPeople {
+        /// How many.
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum Issue {
+    /// A 16-digit activation code for the Standard account with this SNILS.
+    ActivationCode {
+        /// The SNILS, any writing.
+        #[arg(long)]
+        snils: String,
+    },
+    /// A temporary password for the account with this login.
+    TemporaryPassword {
+        /// Phone, e-mail, SNILS or INN.
+        #[arg(long)]
+        login: String,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut file = std::env::var_os("KABINET_CONFIG").map(PathBuf::from);
-    let mut dev = false;
-    let mut command = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--config" => file = args.next().map(PathBuf::from),
-            "--dev" => dev = true,
-            _ => command.push(arg),
-        }
-    }
-    let outcome = match command.first().map(String::as_str) {
-        None => run(file, dev).await,
-        Some("demo-people") => {
-            let count = option(&command, "--count").and_then(|c| c.parse().ok());
-            println!("{}", kabinet_server::admin::demo_people(count.unwrap_or(5)));
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        None => run(cli.config, cli.dev).await,
+        Some(Command::DemoPeople { count }) => {
+            println!("{}", kabinet_server::admin::demo_people(count));
             Ok(())
         }
-        Some("staff") => staff(file, dev, &command).await,
-        Some(_) => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+        Some(Command::Staff {
+            issue,
+            operator,
+            centre,
+        }) => staff(cli.config, cli.dev, issue, &operator, &centre).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,16 +88,6 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-const USAGE: &str = "usage: kabinet-server [--config FILE] [--dev]
-       kabinet-server [--config FILE] [--dev] staff activation-code --snils SNILS [--operator ID] [--centre ID]
-       kabinet-server [--config FILE] [--dev] staff temporary-password --login LOGIN [--operator ID] [--centre ID]
-       kabinet-server demo-people [--count N]";
-
-fn option(args: &[String], name: &str) -> Option<String> {
-    let at = args.iter().position(|a| a == name)?;
-    args.get(at + 1).cloned()
 }
 
 /// Opens the service the way the server does, without serving.
@@ -74,22 +106,22 @@ fn load(file: Option<PathBuf>, dev: bool) -> Result<ServerConfig, String> {
     Ok(config)
 }
 
-async fn staff(file: Option<PathBuf>, dev: bool, args: &[String]) -> Result<(), String> {
+async fn staff(
+    file: Option<PathBuf>,
+    dev: bool,
+    issue: Issue,
+    operator: &str,
+    centre: &str,
+) -> Result<(), String> {
     use kabinet_server::admin;
-    let operator = option(args, "--operator").unwrap_or_else(|| "command-line".into());
-    let centre = option(args, "--centre").unwrap_or_else(|| "command-line".into());
-    let printed = match args.get(1).map(String::as_str) {
-        Some("activation-code") => {
-            let snils = option(args, "--snils").ok_or("--snils is required")?;
-            let service = open(&load(file, dev)?).await?;
-            admin::issue_activation_code(&service, &snils, &operator, &centre).await?
+    let service = open(&load(file, dev)?).await?;
+    let printed = match issue {
+        Issue::ActivationCode { snils } => {
+            admin::issue_activation_code(&service, &snils, operator, centre).await?
         }
-        Some("temporary-password") => {
-            let login = option(args, "--login").ok_or("--login is required")?;
-            let service = open(&load(file, dev)?).await?;
-            admin::issue_temporary_password(&service, &login, &operator, &centre).await?
+        Issue::TemporaryPassword { login } => {
+            admin::issue_temporary_password(&service, &login, operator, centre).await?
         }
-        _ => return Err(USAGE.to_owned()),
     };
     println!("{printed}");
     Ok(())

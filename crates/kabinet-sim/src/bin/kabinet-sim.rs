@@ -1,115 +1,127 @@
-//! `kabinet-sim sms [--listen 127.0.0.1:8025] [--key dev-key]`: runs a simulator until Ctrl-C.
+//! `kabinet-sim sms|registries|post [--listen ADDR] [--key KEY] …`: runs one simulator of an
+//! outside party over HTTP until Ctrl-C.
 
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
 use kabinet_sim::sms::SmsGatewaySimulator;
+use tokio::net::TcpListener;
+
+/// Simulators of the parties Kabinet talks to, for the real adapters to be tested against.
+#[derive(Parser)]
+#[command(name = "kabinet-sim", version)]
+struct Cli {
+    #[command(subcommand)]
+    party: Party,
+}
+
+#[derive(Subcommand)]
+enum Party {
+    /// The SMS gateway (default 127.0.0.1:8025).
+    Sms(#[command(flatten)] Endpoint),
+    /// The pension fund, interior ministry and tax registries (default 127.0.0.1:8026).
+    Registries {
+        #[command(flatten)]
+        endpoint: Endpoint,
+        /// The seed of the simulated population.
+        #[arg(long, default_value_t = kabinet_service::SIMULATED_POPULATION_SEED)]
+        seed: u64,
+        /// How long each answer takes.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+        /// The share of requests answered as unavailable, in percent.
+        #[arg(long, default_value_t = 0)]
+        failure_rate: u32,
+    },
+    /// The post (registered letters; default 127.0.0.1:8027).
+    Post(#[command(flatten)] Endpoint),
+}
+
+/// Where a simulator listens and the key it expects.
+#[derive(Args)]
+struct Endpoint {
+    /// The address to listen on (the party's default port when not given).
+    #[arg(long)]
+    listen: Option<String>,
+    /// The bearer key clients must send.
+    #[arg(long, default_value = "dev-key")]
+    key: String,
+}
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let option = |name: &str, default: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-            .unwrap_or_else(|| default.to_owned())
-    };
-    match args.first().map(String::as_str) {
-        Some("sms") => {
-            let listen = option("--listen", "127.0.0.1:8025");
-            let key = option("--key", "dev-key");
-            let listener = match tokio::net::TcpListener::bind(&listen).await {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("cannot listen on {listen}: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            };
-            match SmsGatewaySimulator::start(listener, &key).await {
-                Ok(sim) => println!("SMS gateway simulator at {} (key {key})", sim.url()),
-                Err(e) => {
-                    eprintln!("cannot start: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            }
+async fn main() -> ExitCode {
+    match start(Cli::parse().party).await {
+        Ok(()) => {
             tokio::signal::ctrl_c().await.ok();
-            std::process::ExitCode::SUCCESS
+            ExitCode::SUCCESS
         }
-        Some("registries") => {
+        Err(message) => {
+            eprintln!("kabinet-sim: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn bind(endpoint: &Endpoint, default: &str) -> Result<TcpListener, String> {
+    let listen = endpoint.listen.as_deref().unwrap_or(default);
+    TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))
+}
+
+/// Starts the simulator and says where it is.
+async fn start(party: Party) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot start: {e}");
+    match party {
+        Party::Sms(endpoint) => {
+            let listener = bind(&endpoint, "127.0.0.1:8025").await?;
+            let sim = SmsGatewaySimulator::start(listener, &endpoint.key)
+                .await
+                .map_err(cannot)?;
+            println!(
+                "SMS gateway simulator at {} (key {})",
+                sim.url(),
+                endpoint.key
+            );
+        }
+        Party::Registries {
+            endpoint,
+            seed,
+            latency_ms,
+            failure_rate,
+        } => {
             use kabinet_service::ports::registry::{RegistrySimulator, population};
-            let listen = option("--listen", "127.0.0.1:8026");
-            let key = option("--key", "dev-key");
-            let seed = option(
-                "--seed",
-                &kabinet_service::SIMULATED_POPULATION_SEED.to_string(),
-            )
-            .parse()
-            .unwrap_or(kabinet_service::SIMULATED_POPULATION_SEED);
-            let latency_ms: u64 = option("--latency-ms", "0").parse().unwrap_or(0);
-            let failure_rate: u32 = option("--failure-rate", "0").parse().unwrap_or(0);
-            let listener = match tokio::net::TcpListener::bind(&listen).await {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("cannot listen on {listen}: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            };
+            let listener = bind(&endpoint, "127.0.0.1:8026").await?;
             let simulator = RegistrySimulator::new(
                 population(seed, 1_000),
                 std::time::Duration::from_millis(latency_ms),
             );
             simulator.set_failure_rate(failure_rate);
-            match kabinet_sim::registry::RegistryServer::start(listener, simulator, &key).await {
-                Ok(server) => {
-                    println!(
-                        "registry simulator at {} (key {key}, seed {seed})",
-                        server.url()
-                    );
-                    for p in server.simulator.people().iter().take(3) {
-                        println!(
-                            "  e.g. {} {} {}, born {}, SNILS {}, passport {}",
-                            p.surname,
-                            p.first_name,
-                            p.patronymic,
-                            p.birth_date,
-                            p.snils,
-                            p.passport
-                        );
-                    }
-                }
-                Err(e) => {
-                    eprintln!("cannot start: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
+            let server =
+                kabinet_sim::registry::RegistryServer::start(listener, simulator, &endpoint.key)
+                    .await
+                    .map_err(cannot)?;
+            println!(
+                "registry simulator at {} (key {}, seed {seed})",
+                server.url(),
+                endpoint.key
+            );
+            for p in server.simulator.people().iter().take(3) {
+                println!(
+                    "  e.g. {} {} {}, born {}, SNILS {}, passport {}",
+                    p.surname, p.first_name, p.patronymic, p.birth_date, p.snils, p.passport
+                );
             }
-            tokio::signal::ctrl_c().await.ok();
-            std::process::ExitCode::SUCCESS
         }
-        Some("post") => {
-            let listen = option("--listen", "127.0.0.1:8027");
-            let key = option("--key", "dev-key");
-            let listener = match tokio::net::TcpListener::bind(&listen).await {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("cannot listen on {listen}: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            };
+        Party::Post(endpoint) => {
+            let listener = bind(&endpoint, "127.0.0.1:8027").await?;
             let clock = std::sync::Arc::new(kabinet_service::ports::clock::SystemClock);
             let simulator = kabinet_service::ports::post::PostSimulator::new(clock);
-            match kabinet_sim::post::PostServer::start(listener, simulator, &key).await {
-                Ok(server) => println!("post simulator at {} (key {key})", server.url()),
-                Err(e) => {
-                    eprintln!("cannot start: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            }
-            tokio::signal::ctrl_c().await.ok();
-            std::process::ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!(
-                "usage: kabinet-sim sms|registries|post [--listen ADDR] [--key KEY] [--seed N] [--latency-ms N] [--failure-rate PERCENT]"
-            );
-            std::process::ExitCode::FAILURE
+            let server = kabinet_sim::post::PostServer::start(listener, simulator, &endpoint.key)
+                .await
+                .map_err(cannot)?;
+            println!("post simulator at {} (key {})", server.url(), endpoint.key);
         }
     }
+    Ok(())
 }
