@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use kabinet_api::http::{CLIENT_HEADER, DEVICE_HEADER, DEVICE_NAME_HEADER, OPERATIONS_PREFIX};
 use kabinet_api::*;
 use serde::Serialize;
@@ -74,24 +75,22 @@ impl Client {
         request: &Q,
     ) -> Result<R, ApiError> {
         let url = format!("{}{OPERATIONS_PREFIX}{name}", self.base);
-        let attempts = if idempotent {
-            self.options.retries + 1
-        } else {
-            1
-        };
-        let mut wait = self.options.backoff;
-        let mut last = unavailable("no attempt was made");
-        for attempt in 0..attempts {
-            if attempt > 0 {
-                tokio::time::sleep(wait).await;
-                wait *= 2;
-            }
+        // Writes are never repeated: a lost answer may hide a write that happened.
+        let retries = if idempotent { self.options.retries } else { 0 };
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(self.options.backoff)
+            .with_factor(2.0)
+            .with_max_times(retries as usize);
+        let outcome = (|| async {
             match self.attempt(&url, context, request).await {
-                Attempt::Done(outcome) => return outcome,
-                Attempt::Transient(error) => last = error,
+                Attempt::Done(outcome) => Ok(outcome),
+                Attempt::Transient(error) => Err(error),
             }
-        }
-        Err(last)
+        })
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .await;
+        outcome.unwrap_or_else(Err)
     }
 
     async fn attempt<Q: Serialize, R: DeserializeOwned>(

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod mail;
 pub mod post;
 pub mod registry;
+pub mod retry;
 pub mod sms;
 
 use thiserror::Error;

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+
+use super::retry::{Failed, RetryPolicy};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
@@ -128,26 +130,25 @@ impl HttpPostOffice {
         &self,
         request: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<T, PostUnavailable> {
-        let mut last = String::new();
-        for attempt in 0..3u32 {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+        let attempt = || async {
+            let response = request()
+                .bearer_auth(&self.api_key)
+                .send()
+                .await
+                .map_err(Failed::unanswered)?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(Failed::status("post", status));
             }
-            match request().bearer_auth(&self.api_key).send().await {
-                Ok(r) if r.status().is_success() => {
-                    return r
-                        .json()
-                        .await
-                        .map_err(|e| PostUnavailable(format!("malformed answer: {e}")));
-                }
-                Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
-                    last = format!("post answered {}", r.status());
-                }
-                Ok(r) => return Err(PostUnavailable(format!("post refused: {}", r.status()))),
-                Err(e) => last = e.without_url().to_string(),
-            }
-        }
-        Err(PostUnavailable(last))
+            response
+                .json()
+                .await
+                .map_err(|e| Failed::refused(format!("malformed answer: {e}")))
+        };
+        RetryPolicy::default()
+            .run("post", attempt)
+            .await
+            .map_err(|failed| PostUnavailable(failed.reason))
     }
 }
 

@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+
+use super::retry::{Failed, RetryPolicy};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -76,8 +78,7 @@ pub struct HttpRegistries {
     client: reqwest::Client,
     base: String,
     api_key: String,
-    attempts: u32,
-    backoff: Duration,
+    retry: RetryPolicy,
 }
 
 impl HttpRegistries {
@@ -93,15 +94,16 @@ impl HttpRegistries {
             client,
             base: base_url.trim_end_matches('/').to_owned(),
             api_key: api_key.to_owned(),
-            attempts: 3,
-            backoff: Duration::from_millis(200),
+            retry: RetryPolicy::default(),
         })
     }
 
     /// Sets the attempts per request and the first pause (doubling).
     pub fn with_retries(mut self, attempts: u32, backoff: Duration) -> Self {
-        self.attempts = attempts.max(1);
-        self.backoff = backoff;
+        self.retry = RetryPolicy {
+            attempts: attempts.max(1),
+            first_pause: backoff,
+        };
         self
     }
 
@@ -111,44 +113,39 @@ impl HttpRegistries {
         person: &PersonQuery,
     ) -> Result<Option<T>, Unavailable> {
         let url = format!("{}{path}", self.base);
-        let mut pause = self.backoff;
-        let mut last = String::new();
-        for attempt in 1..=self.attempts {
-            if attempt > 1 {
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            let response = match self
-                .client
-                .post(&url)
-                .bearer_auth(&self.api_key)
-                .json(person)
-                .send()
-                .await
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    last = e.without_url().to_string();
-                    continue;
-                }
-            };
-            let status = response.status();
-            if status.as_u16() == 404 {
-                return Ok(None);
-            }
-            if status.is_success() {
-                return response
-                    .json::<T>()
-                    .await
-                    .map(Some)
-                    .map_err(|e| Unavailable(format!("malformed answer: {e}")));
-            }
-            last = format!("registry answered {status}");
-            if !(status.is_server_error() || status.as_u16() == 429) {
-                break; // a refusal (bad key, bad request) will not change on retry
-            }
+        self.retry
+            .run("registry", || self.attempt(&url, person))
+            .await
+            .map_err(|failed| Unavailable(failed.reason))
+    }
+
+    /// One request: the answer, `None` for "no such person", or why not.
+    async fn attempt<T: for<'de> Deserialize<'de>>(
+        &self,
+        url: &str,
+        person: &PersonQuery,
+    ) -> Result<Option<T>, Failed> {
+        let response = self
+            .client
+            .post(url)
+            .bearer_auth(&self.api_key)
+            .json(person)
+            .send()
+            .await
+            .map_err(Failed::unanswered)?;
+        let status = response.status();
+        if status.as_u16() == 404 {
+            return Ok(None);
         }
-        Err(Unavailable(last))
+        if !status.is_success() {
+            // A refusal (bad key, bad request) will not change on retry.
+            return Err(Failed::status("registry", status));
+        }
+        response
+            .json::<T>()
+            .await
+            .map(Some)
+            .map_err(|e| Failed::refused(format!("malformed answer: {e}")))
     }
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::DeliveryError;
 use super::clock::Clock;
 use super::inbox::DevInbox;
+use super::retry::{Failed, RetryPolicy};
 
 /// Sends text messages to Russian mobile numbers.
 #[async_trait]
@@ -47,8 +48,7 @@ pub struct HttpSmsGateway {
     client: reqwest::Client,
     endpoint: String,
     api_key: String,
-    attempts: u32,
-    backoff: Duration,
+    retry: RetryPolicy,
 }
 
 impl HttpSmsGateway {
@@ -64,19 +64,20 @@ impl HttpSmsGateway {
             client,
             endpoint: format!("{}/v1/messages", base_url.trim_end_matches('/')),
             api_key: api_key.to_owned(),
-            attempts: 3,
-            backoff: Duration::from_millis(200),
+            retry: RetryPolicy::default(),
         })
     }
 
     /// Sets how many attempts a message gets and the first pause between them (doubling).
     pub fn with_retries(mut self, attempts: u32, backoff: Duration) -> Self {
-        self.attempts = attempts.max(1);
-        self.backoff = backoff;
+        self.retry = RetryPolicy {
+            attempts: attempts.max(1),
+            first_pause: backoff,
+        };
         self
     }
 
-    async fn attempt(&self, body: &SmsRequest) -> Result<(), DeliveryError> {
+    async fn attempt(&self, body: &SmsRequest) -> Result<(), Failed> {
         let response = self
             .client
             .post(&self.endpoint)
@@ -84,17 +85,12 @@ impl HttpSmsGateway {
             .json(body)
             .send()
             .await
-            .map_err(|e| DeliveryError::Unavailable(e.without_url().to_string()))?;
+            .map_err(Failed::unanswered)?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
         }
-        let reason = format!("gateway answered {status}");
-        if status.is_server_error() || status.as_u16() == 429 {
-            Err(DeliveryError::Unavailable(reason))
-        } else {
-            Err(DeliveryError::Refused(reason))
-        }
+        Err(Failed::status("gateway", status))
     }
 }
 
@@ -106,19 +102,17 @@ impl SmsGateway for HttpSmsGateway {
             to: to.to_owned(),
             text: text.to_owned(),
         };
-        let mut pause = self.backoff;
-        let mut attempt = 1;
-        loop {
-            match self.attempt(&body).await {
-                Err(DeliveryError::Unavailable(reason)) if attempt < self.attempts => {
-                    tracing::warn!(%id, attempt, %reason, "SMS gateway failed; retrying");
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
-                    attempt += 1;
+        self.retry
+            .run("sms", || self.attempt(&body))
+            .await
+            .map_err(|failed| {
+                tracing::warn!(%id, reason = %failed.reason, "SMS gateway failed");
+                if failed.transient {
+                    DeliveryError::Unavailable(failed.reason)
+                } else {
+                    DeliveryError::Refused(failed.reason)
                 }
-                outcome => return outcome,
-            }
-        }
+            })
     }
 }
 
