@@ -217,6 +217,17 @@ impl crate::Service {
         checked
     }
 
+    /// Refuses a client address that failed too often in the current window.
+    pub(crate) async fn check_client(&self, context: &kabinet_api::Context) -> Outcome<()> {
+        crate::throttle::check_client(
+            self.conn(),
+            &self.inner.config.client,
+            &context.address,
+            self.now(),
+        )
+        .await
+    }
+
     /// Counts a failure (a wrong code, password or answer) against the client's address.
     pub(crate) async fn count_client_failure(&self, context: &kabinet_api::Context) -> Outcome<()> {
         crate::throttle::client_failure(

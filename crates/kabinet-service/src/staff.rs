@@ -3,13 +3,13 @@
 
 use kabinet_api::{ApiError, Context, ErrorCode};
 use kabinet_core::RandomSource;
-use kabinet_core::account::{Actor, Command};
+use kabinet_core::account::Actor;
 
 use crate::Service;
 use crate::error::{self, Outcome};
 use crate::login;
 use crate::ports::entropy::Random;
-use crate::repo::{self, Extras};
+use crate::repo;
 use crate::sessions::{self, Which};
 
 impl Service {
@@ -34,18 +34,8 @@ impl Service {
         let account = repo::load(&tx, account_id)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-        repo::execute(
-            &tx,
-            &account,
-            &Command::SetPassword { temporary: true },
-            &self.by(actor, context),
-            Extras::default(),
-        )
-        .await?;
-        let mut credentials = self.credentials(&tx, account_id).await?;
-        credentials.password_phc = Some(phc);
-        credentials.password_changed_at = Some(self.now());
-        self.save_credentials(&tx, credentials).await?;
+        self.set_password(&tx, &account, phc, true, &self.by(actor, context))
+            .await?;
         sessions::revoke(&tx, account_id, Which::All, self.now()).await?;
         tx.commit().await.map_err(error::store)?;
         Ok(password)

@@ -86,13 +86,7 @@ impl Service {
     ) -> Outcome<AccountSummary> {
         let now = self.now();
         let account_id = citizen.account.id;
-        crate::throttle::check_client(
-            self.conn(),
-            &self.inner.config.client,
-            &context.address,
-            now,
-        )
-        .await?;
+        self.check_client(context).await?;
         let snils = Snils::parse(&request.snils).map_err(|v| {
             let mut errors = kabinet_core::FieldErrors::default();
             errors.add("snils", v);

@@ -223,13 +223,7 @@ impl Service {
         request: LetterCode,
     ) -> Outcome<AccountSummary> {
         let now = self.now();
-        crate::throttle::check_client(
-            self.conn(),
-            &self.inner.config.client,
-            &context.address,
-            now,
-        )
-        .await?;
+        self.check_client(context).await?;
         let flow = flow::latest_open::<LetterFlow>(self.conn(), citizen.account.id, now)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::CodeExpired))?;

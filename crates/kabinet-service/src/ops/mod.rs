@@ -152,13 +152,7 @@ impl Service {
         account_id: Uuid,
         password: &str,
     ) -> Outcome<Credentials> {
-        crate::throttle::check_client(
-            self.conn(),
-            &self.inner.config.client,
-            &context.address,
-            self.now(),
-        )
-        .await?;
+        self.check_client(context).await?;
         let credentials = self.credentials(self.conn(), account_id).await?;
         if self
             .verify_secret(credentials.password_phc.clone(), password.to_owned())
@@ -168,6 +162,47 @@ impl Service {
         }
         self.count_client_failure(context).await?;
         Err(ApiError::new(ErrorCode::PasswordWrong))
+    }
+
+    /// Records a new password (its argon2id `phc`) on the account: the `SetPassword` event and
+    /// the credentials row, inside `tx`. Returns the account after the event.
+    pub(crate) async fn set_password(
+        &self,
+        tx: &Tx,
+        account: &Loaded,
+        phc: String,
+        temporary: bool,
+        by: &By<'_>,
+    ) -> Outcome<Loaded> {
+        let account = repo::execute(
+            tx,
+            account,
+            &Command::SetPassword { temporary },
+            by,
+            Extras::default(),
+        )
+        .await?;
+        let mut credentials = self.credentials(tx, account.id).await?;
+        credentials.password_phc = Some(phc);
+        credentials.password_changed_at = Some(by.at);
+        self.save_credentials(tx, credentials).await?;
+        Ok(account)
+    }
+
+    /// Checks a new password typed twice against the policy and the account's phone and
+    /// e-mail (a password must not be one of them).
+    pub(crate) async fn check_account_password(
+        &self,
+        account_id: Uuid,
+        password: &str,
+        repeat: &str,
+    ) -> Outcome<()> {
+        let (phone, email) = self.contacts(account_id).await?;
+        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        self.check_new_password(password, repeat, &logins)
     }
 
     /// Checks a new password typed twice against the policy and the account's logins.

@@ -62,7 +62,6 @@ impl Service {
         context: &Context,
         request: RecoveryStart,
     ) -> Outcome<Recovery> {
-        let now = self.now();
         let candidates = login::candidates(&request.login);
         if request.login.trim().is_empty() {
             return Err(ApiError::field("login", "required"));
@@ -70,13 +69,7 @@ impl Service {
         if candidates.is_empty() {
             return Err(ApiError::field("login", "login_format"));
         }
-        throttle::check_client(
-            self.conn(),
-            &self.inner.config.client,
-            &context.address,
-            now,
-        )
-        .await?;
+        self.check_client(context).await?;
         let found = login::resolve(self.conn(), &candidates).await?;
         let account_id = match found {
             Some((id, _)) => repo::load(self.conn(), id)
@@ -115,9 +108,8 @@ impl Service {
         context: &Context,
         request: CodeEntry,
     ) -> Outcome<Recovery> {
-        let now = self.now();
         let config = &self.inner.config;
-        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        self.check_client(context).await?;
         let flow = self.recovery_flow(&request.ticket).await?;
         if !matches!(flow.state, RecoveryFlow::Code { .. }) {
             return Err(flow::wrong_step());
@@ -210,12 +202,8 @@ impl Service {
             return Err(flow::wrong_step());
         };
         let account_id = flow.account()?;
-        let (phone, email) = self.contacts(account_id).await?;
-        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        self.check_new_password(&request.password, &request.password_repeat, &logins)?;
+        self.check_account_password(account_id, &request.password, &request.password_repeat)
+            .await?;
         let phc = self.hash_secret(request.password).await?;
         let now = self.now();
         let tx = self.begin().await?;
@@ -224,23 +212,10 @@ impl Service {
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
         let by = self.by(&Actor::Citizen, context);
         // A lockout never blocks recovery; a new password ends it.
-        let mut account = repo::execute(
-            &tx,
-            &account,
-            &Command::SetPassword { temporary: false },
-            &by,
-            Extras::default(),
-        )
-        .await?;
+        let account = self.set_password(&tx, &account, phc, false, &by).await?;
         if matches!(account.state.status, Status::Locked { .. }) {
-            account =
-                repo::execute(&tx, &account, &Command::Unlock, &by, Extras::default()).await?;
+            repo::execute(&tx, &account, &Command::Unlock, &by, Extras::default()).await?;
         }
-        let _ = account;
-        let mut credentials = self.credentials(&tx, account_id).await?;
-        credentials.password_phc = Some(phc);
-        credentials.password_changed_at = Some(now);
-        self.save_credentials(&tx, credentials).await?;
         sessions::revoke(&tx, account_id, Which::All, now).await?;
         throttle::reset(&tx, &throttle::account_key(account_id)).await?;
         self.remember_device(&tx, account_id, context).await?;

@@ -27,7 +27,6 @@ use crate::notify::{Outgoing, code_message, mask};
 use crate::otp::{self, CodeChannel, NewCode};
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
-use crate::throttle;
 
 /// How long a registration ticket lives (resume within a week; after that, start again with
 /// the same contact, which resumes the same account).
@@ -102,13 +101,7 @@ impl Service {
         else {
             return Err(error::fields(errors));
         };
-        throttle::check_client(
-            self.conn(),
-            &self.inner.config.client,
-            &context.address,
-            now,
-        )
-        .await?;
+        self.check_client(context).await?;
         let policy = self.code_policy(request.contact_kind);
         let tx = self.begin().await?;
         let existing = find_login(&tx, contact.kind, &contact.value)
@@ -218,9 +211,7 @@ impl Service {
         context: &Context,
         request: CodeEntry,
     ) -> Outcome<Registration> {
-        let now = self.now();
-        let config = &self.inner.config;
-        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        self.check_client(context).await?;
         let flow = self.registration_flow(&request.ticket).await?;
         let RegistrationFlow::ConfirmContact(contact) = &flow.state else {
             return Err(flow::wrong_step());
@@ -292,18 +283,8 @@ impl Service {
             .await?
             .filter(|a| a.state.status == Status::Pending)
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
-        let account = repo::execute(
-            &tx,
-            &account,
-            &Command::SetPassword { temporary: false },
-            &self.by(&Actor::Citizen, context),
-            Extras::default(),
-        )
-        .await?;
-        let mut credentials = self.credentials(&tx, account_id).await?;
-        credentials.password_phc = Some(phc);
-        credentials.password_changed_at = Some(self.now());
-        self.save_credentials(&tx, credentials).await?;
+        let by = self.by(&Actor::Citizen, context);
+        let account = self.set_password(&tx, &account, phc, false, &by).await?;
         // The device that proved the contact is the account's first known device.
         self.remember_device(&tx, account_id, context).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;

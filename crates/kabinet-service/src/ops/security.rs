@@ -54,32 +54,19 @@ impl Service {
         request: PasswordChange,
     ) -> Outcome<Empty> {
         let account_id = citizen.account.id;
-        let mut credentials = self
-            .reauthenticate(context, account_id, &request.current_password)
+        self.reauthenticate(context, account_id, &request.current_password)
             .await?;
-        let (phone, email) = self.contacts(account_id).await?;
-        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        self.check_new_password(&request.password, &request.password_repeat, &logins)?;
+        self.check_account_password(account_id, &request.password, &request.password_repeat)
+            .await?;
         if request.password == request.current_password {
             return Err(ApiError::field("password", "password_unchanged"));
         }
         let phc = self.hash_secret(request.password).await?;
         let now = self.now();
         let tx = self.begin().await?;
-        repo::execute(
-            &tx,
-            &citizen.account,
-            &Command::SetPassword { temporary: false },
-            &self.by(&Actor::Citizen, context),
-            Extras::default(),
-        )
-        .await?;
-        credentials.password_phc = Some(phc);
-        credentials.password_changed_at = Some(now);
-        self.save_credentials(&tx, credentials).await?;
+        let by = self.by(&Actor::Citizen, context);
+        self.set_password(&tx, &citizen.account, phc, false, &by)
+            .await?;
         sessions::revoke(&tx, account_id, Which::AllBut(citizen.session.id), now).await?;
         tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, messages::password_changed_notice())

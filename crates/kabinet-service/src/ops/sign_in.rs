@@ -69,7 +69,7 @@ impl Service {
         if !errors.is_empty() {
             return Err(error::fields(errors));
         }
-        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        self.check_client(context).await?;
         let found = login::resolve(self.conn(), &candidates).await?;
         let account = match &found {
             Some((id, _)) => repo::load(self.conn(), *id).await?,
@@ -107,7 +107,7 @@ impl Service {
     ) -> Outcome<SignInOutcome> {
         let now = self.now();
         let config = &self.inner.config;
-        throttle::check_client(self.conn(), &config.client, &context.address, now).await?;
+        self.check_client(context).await?;
         let flow = self.sign_in_flow(&request.ticket).await?;
         let SignInFlow::SecondFactor {
             methods,
@@ -207,12 +207,8 @@ impl Service {
             return Err(flow::wrong_step());
         };
         let account_id = flow.account()?;
-        let (phone, email) = self.contacts(account_id).await?;
-        let logins: Vec<&str> = [phone.as_deref(), email.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        self.check_new_password(&request.password, &request.password_repeat, &logins)?;
+        self.check_account_password(account_id, &request.password, &request.password_repeat)
+            .await?;
         let old = self.credentials(self.conn(), account_id).await?;
         if self
             .verify_secret(old.password_phc.clone(), request.password.clone())
@@ -225,18 +221,8 @@ impl Service {
         let account = repo::load(&tx, account_id)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
-        let account = repo::execute(
-            &tx,
-            &account,
-            &Command::SetPassword { temporary: false },
-            &self.by(&Actor::Citizen, context),
-            Extras::default(),
-        )
-        .await?;
-        let mut credentials = old;
-        credentials.password_phc = Some(phc);
-        credentials.password_changed_at = Some(self.now());
-        self.save_credentials(&tx, credentials).await?;
+        let by = self.by(&Actor::Citizen, context);
+        let account = self.set_password(&tx, &account, phc, false, &by).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
         flow::finish(&tx, &flow, self.now()).await?;
         tx.commit().await.map_err(error::store)?;
