@@ -137,23 +137,8 @@ impl Service {
                 Ok(())
             }
             Ok(Verdict::Mismatch { fields }) => {
-                self.record_answer(
-                    job,
-                    worker,
-                    &account,
-                    check,
-                    CheckOutcome::Mismatch {
-                        fields: fields.clone(),
-                    },
-                    Extras::default(),
-                )
-                .await?;
-                self.notify_event(
-                    account_id,
-                    messages::check_mismatch_notice(check.as_str(), &fields),
-                )
-                .await;
-                Ok(())
+                self.record_mismatch(job, worker, &account, check, fields)
+                    .await
             }
             Ok(Verdict::Match) => {
                 let other = Check::ALL
@@ -196,28 +181,30 @@ impl Service {
                             .await?
                             .unwrap_or("snils");
                         let fields = vec![format!("{field}_in_use")];
-                        self.record_answer(
-                            job,
-                            worker,
-                            &account,
-                            check,
-                            CheckOutcome::Mismatch {
-                                fields: fields.clone(),
-                            },
-                            Extras::default(),
-                        )
-                        .await?;
-                        self.notify_event(
-                            account_id,
-                            messages::check_mismatch_notice(check.as_str(), &fields),
-                        )
-                        .await;
-                        Ok(())
+                        self.record_mismatch(job, worker, &account, check, fields)
+                            .await
                     }
                     Err(e) => Err(e),
                 }
             }
         }
+    }
+
+    /// Records that the registry's data differ in `fields`, and tells the citizen which.
+    async fn record_mismatch(
+        &self,
+        job: &JobRow,
+        worker: &str,
+        account: &repo::Loaded,
+        check: Check,
+        fields: Vec<String>,
+    ) -> Outcome<()> {
+        let notice = messages::check_mismatch_notice(check.as_str(), &fields);
+        let outcome = CheckOutcome::Mismatch { fields };
+        self.record_answer(job, worker, account, check, outcome, Extras::default())
+            .await?;
+        self.notify_event(account.id, notice).await;
+        Ok(())
     }
 
     async fn record_answer(

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::Service;
 use crate::access::Citizen;
 use crate::error::{self, Outcome};
-use crate::flow::{self, FlowState};
+use crate::flow::{self, Flow, FlowState};
 use crate::messages;
 use crate::otp::{self, CodeChannel, NewCode};
 use crate::ports::entropy::Random;
@@ -114,18 +114,29 @@ impl Service {
             &CodePolicy::activation(),
         )
         .await?;
+        self.confirm_with_code(&citizen, context, &flow, ConfirmationMethod::ActivationCode)
+            .await
+    }
+
+    /// A code that proves the identity was right: the confirmation, the code's flow ended,
+    /// the citizen told.
+    pub(crate) async fn confirm_with_code<S>(
+        &self,
+        citizen: &Citizen,
+        context: &Context,
+        flow: &Flow<S>,
+        method: ConfirmationMethod,
+    ) -> Outcome<AccountSummary> {
         let tx = self.begin().await?;
         let account = repo::execute(
             &tx,
             &citizen.account,
-            &Command::ConfirmIdentity {
-                method: ConfirmationMethod::ActivationCode,
-            },
+            &Command::ConfirmIdentity { method },
             &self.by(&Actor::Citizen, context),
             Extras::default(),
         )
         .await?;
-        flow::finish(&tx, &flow, now).await?;
+        flow::finish(&tx, flow, self.now()).await?;
         tx.commit().await.map_err(error::store)?;
         self.confirmed(&account).await
     }

@@ -7,7 +7,7 @@ use kabinet_api::{
     AccountSummary, ApiError, Context, Empty, ErrorCode, LetterCode, LetterOrderRequest,
     LetterState, LetterView, ProfileForm,
 };
-use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level};
+use kabinet_core::account::{ConfirmationMethod, Level};
 use kabinet_core::address::{Address, AddressInput};
 use kabinet_core::codes::{CodePolicy, CodePurpose, numeric_code};
 use kabinet_core::date::format_date;
@@ -22,7 +22,6 @@ use crate::flow::{self, FlowState};
 use crate::otp::{self, CodeChannel, NewCode};
 use crate::ports::entropy::Random;
 use crate::ports::post::{LetterOrder, LetterStatus};
-use crate::repo::{self, Extras};
 
 /// Letter codes: 10 digits, valid 60 days, 5 attempts.
 fn letter_policy() -> CodePolicy {
@@ -236,22 +235,13 @@ impl Service {
             &letter_policy(),
         )
         .await?;
-        let tx = self.begin().await?;
-        let account = repo::execute(
-            &tx,
-            &citizen.account,
-            &Command::ConfirmIdentity {
-                method: ConfirmationMethod::RegisteredLetter,
-            },
-            &self.by(&Actor::Citizen, context),
-            Extras::default(),
+        self.confirm_with_code(
+            &citizen,
+            context,
+            &flow,
+            ConfirmationMethod::RegisteredLetter,
         )
-        .await?;
-        flow::finish(&tx, &flow, now).await?;
-        tx.commit().await.map_err(error::store)?;
-        self.notify_event(account.id, crate::messages::confirmed_notice())
-            .await;
-        self.summary(&account).await
+        .await
     }
 
     async fn latest_letter(&self, account_id: Uuid) -> Outcome<Option<Letter>> {
