@@ -2,6 +2,8 @@
 //! tokens, stored only as keyed hashes (HMAC-SHA-256 under a server-side key, separated by
 //! purpose) and compared in constant time; plus the policy of attempts, expiry and resends.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -71,22 +73,7 @@ pub fn activation_code(random: &mut impl RandomSource) -> String {
 pub fn link_token(random: &mut impl RandomSource) -> String {
     let mut bytes = [0u8; 32];
     random.fill(&mut bytes);
-    base64url(&bytes)
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Hashes codes and tokens under a secret key (the deployment's pepper).
