@@ -217,6 +217,29 @@ impl crate::Service {
         checked
     }
 
+    /// Issues `code` for `purpose` in `flow` (superseding the flow's earlier ones on the same
+    /// channel); returns when it expires.
+    pub(crate) async fn issue_code<S>(
+        &self,
+        conn: &impl Conn,
+        flow: &crate::flow::Flow<S>,
+        purpose: CodePurpose,
+        channel: CodeChannel,
+        code: &str,
+        policy: &CodePolicy,
+    ) -> Outcome<DateTime<Utc>> {
+        let new = NewCode {
+            flow_id: flow.id,
+            // A decoy recovery has no account: its code belongs to nobody.
+            account_id: flow.account_id.unwrap_or(Uuid::nil()),
+            purpose,
+            channel,
+            code,
+            policy,
+        };
+        issue(conn, &self.inner.hasher, new, self.now()).await
+    }
+
     /// Refuses a client address that failed too often in the current window.
     pub(crate) async fn check_client(&self, context: &kabinet_api::Context) -> Outcome<()> {
         crate::throttle::check_client(

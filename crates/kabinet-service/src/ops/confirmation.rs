@@ -19,7 +19,7 @@ use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, Flow, FlowState};
 use crate::messages;
-use crate::otp::{self, CodeChannel, NewCode};
+use crate::otp::CodeChannel;
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras, Loaded};
 
@@ -176,18 +176,13 @@ impl Service {
             now,
         )
         .await?;
-        otp::issue(
+        self.issue_code(
             &tx,
-            &self.inner.hasher,
-            NewCode {
-                flow_id: flow.id,
-                account_id: account.id,
-                purpose: CodePurpose::Activation,
-                channel: CodeChannel::Nowhere,
-                code: &code,
-                policy: &policy,
-            },
-            now,
+            &flow,
+            CodePurpose::Activation,
+            CodeChannel::Nowhere,
+            &code,
+            &policy,
         )
         .await?;
         // The operator's action is in the citizen's security events.

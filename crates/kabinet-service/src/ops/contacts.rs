@@ -20,7 +20,7 @@ use crate::flow::{self, ContactData, Flow, FlowState};
 use crate::login::LoginKey;
 use crate::messages;
 use crate::notify::{Outgoing, code_message, mask};
-use crate::otp::{self, CodeChannel, NewCode};
+use crate::otp::{self, CodeChannel};
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
 
@@ -208,24 +208,20 @@ impl Service {
         otp::may_send_to(conn, &send_key, &policy, now).await?;
         let email = contact.kind == "email";
         let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
-        let expires_at = otp::issue(
-            conn,
-            &self.inner.hasher,
-            NewCode {
-                flow_id: flow.id,
-                account_id: flow.account_id.unwrap_or_default(),
-                purpose: CodePurpose::ChangeContact,
-                channel: if email {
+        let expires_at = self
+            .issue_code(
+                conn,
+                flow,
+                CodePurpose::ChangeContact,
+                if email {
                     CodeChannel::Email
                 } else {
                     CodeChannel::Sms
                 },
-                code: &code,
-                policy: &policy,
-            },
-            now,
-        )
-        .await?;
+                &code,
+                &policy,
+            )
+            .await?;
         let resend_at = otp::record_send(conn, &send_key, &policy, now).await?;
         let message = code_message(
             flow.account_id,

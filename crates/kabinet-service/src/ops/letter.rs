@@ -19,7 +19,7 @@ use crate::Service;
 use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, FlowState};
-use crate::otp::{self, CodeChannel, NewCode};
+use crate::otp::CodeChannel;
 use crate::ports::entropy::Random;
 use crate::ports::post::{LetterOrder, LetterStatus};
 
@@ -149,18 +149,13 @@ impl Service {
             now,
         )
         .await?;
-        otp::issue(
+        self.issue_code(
             &tx,
-            &self.inner.hasher,
-            NewCode {
-                flow_id: code_flow.id,
-                account_id,
-                purpose: CodePurpose::Letter,
-                channel: CodeChannel::Nowhere,
-                code: &code,
-                policy: &policy,
-            },
-            now,
+            &code_flow,
+            CodePurpose::Letter,
+            CodeChannel::Nowhere,
+            &code,
+            &policy,
         )
         .await?;
         let row = Letter {

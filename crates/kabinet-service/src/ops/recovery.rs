@@ -21,7 +21,7 @@ use crate::flow::{self, Flow, FlowState};
 use crate::login;
 use crate::messages;
 use crate::notify::{Outgoing, code_message};
-use crate::otp::{self, CodeChannel, NewCode};
+use crate::otp::{self, CodeChannel};
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
 use crate::sessions::{self, Which};
@@ -284,20 +284,16 @@ impl Service {
             (None, Some(email)) => (Channel::Email, CodeChannel::Email, Some(email)),
             (None, None) => (Channel::Sms, CodeChannel::Nowhere, None),
         };
-        let expires = otp::issue(
-            conn,
-            &self.inner.hasher,
-            NewCode {
-                flow_id: flow.id,
-                account_id: flow.account_id.unwrap_or(Uuid::nil()),
-                purpose: CodePurpose::Recovery,
-                channel: code_channel,
-                code: &code,
-                policy: &policy,
-            },
-            now,
-        )
-        .await?;
+        let expires = self
+            .issue_code(
+                conn,
+                flow,
+                CodePurpose::Recovery,
+                code_channel,
+                &code,
+                &policy,
+            )
+            .await?;
         let resend = otp::record_send(conn, send_key, &policy, now).await?;
         let message = to.map(|to| {
             code_message(

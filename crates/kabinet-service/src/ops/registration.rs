@@ -24,7 +24,7 @@ use crate::flow::{self, ContactData, Flow, FlowState};
 use crate::login::LoginKey;
 use crate::messages;
 use crate::notify::{Outgoing, code_message, mask};
-use crate::otp::{self, CodeChannel, NewCode};
+use crate::otp::{self, CodeChannel};
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras};
 
@@ -322,15 +322,9 @@ impl Service {
             ApiContact::Phone => CodeChannel::Sms,
             ApiContact::Email => CodeChannel::Email,
         };
-        let new_code = |channel, code| NewCode {
-            flow_id: flow.id,
-            account_id,
-            purpose: CodePurpose::ConfirmContact,
-            channel,
-            code,
-            policy: &policy,
-        };
-        otp::issue(conn, &self.inner.hasher, new_code(channel, &code), now).await?;
+        let purpose = CodePurpose::ConfirmContact;
+        self.issue_code(conn, flow, purpose, channel, &code, &policy)
+            .await?;
         otp::record_send(conn, &send_key(contact), &policy, now).await?;
         Ok(match kind {
             ApiContact::Phone => code_message(
@@ -341,13 +335,8 @@ impl Service {
             ),
             ApiContact::Email => {
                 let token = link_token(&mut Random(self.inner.ports.entropy.as_ref()));
-                otp::issue(
-                    conn,
-                    &self.inner.hasher,
-                    new_code(CodeChannel::EmailLink, &token),
-                    now,
-                )
-                .await?;
+                self.issue_code(conn, flow, purpose, CodeChannel::EmailLink, &token, &policy)
+                    .await?;
                 let link = format!(
                     "{}/#/register/confirm/{token}",
                     self.inner.config.public_url.trim_end_matches('/')

@@ -22,7 +22,7 @@ use crate::flow::{self, Flow, FlowState};
 use crate::login;
 use crate::messages;
 use crate::notify::{code_message, mask};
-use crate::otp::{self, CodeChannel, NewCode};
+use crate::otp::{self, CodeChannel};
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras, Loaded};
 use crate::throttle;
@@ -328,20 +328,9 @@ impl Service {
         let tx = self.begin().await?;
         otp::may_send_to(&tx, &send_key, &policy, now).await?;
         let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
-        let expires_at = otp::issue(
-            &tx,
-            &self.inner.hasher,
-            NewCode {
-                flow_id: flow.id,
-                account_id,
-                purpose: CodePurpose::SignIn,
-                channel: code_channel,
-                code: &code,
-                policy: &policy,
-            },
-            now,
-        )
-        .await?;
+        let expires_at = self
+            .issue_code(&tx, flow, CodePurpose::SignIn, code_channel, &code, &policy)
+            .await?;
         let resend_at = otp::record_send(&tx, &send_key, &policy, now).await?;
         tx.commit().await.map_err(error::store)?;
         self.deliver(vec![code_message(
