@@ -6,7 +6,7 @@ use kabinet_api::Context;
 use kabinet_core::account::{Actor, Command, Event, apply, decide};
 use kabinet_store::accounts::{self, AccountWrite, StoredAccount};
 use kabinet_store::event_log::NewEvent;
-use kabinet_store::{Conn, Tx};
+use kabinet_store::{Conn, StoreError, Tx};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,7 +21,7 @@ pub async fn load(conn: &impl Conn, id: Uuid) -> Outcome<Option<Loaded>> {
 }
 
 /// What a command changes besides the account row.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Extras {
     /// Logins to claim: (kind, value).
     pub claim: Vec<(String, String)>,
@@ -41,7 +41,14 @@ pub struct By<'a> {
     pub origin: &'a str,
 }
 
+/// How often a command is decided again on a fresher account after another writer changed it
+/// first (two tabs, a phone and a PC signing in at once).
+const MAX_REDECISIONS: usize = 5;
+
 /// Decides `command` on an existing account and commits its events with the new projection.
+/// When another request changed the account since it was read, the account is read again
+/// inside `tx` and the command decided anew on what it is now, so a citizen never sees a
+/// conflict for something they did once; only a change that never settles is refused.
 pub async fn execute(
     tx: &Tx,
     loaded: &Loaded,
@@ -49,8 +56,20 @@ pub async fn execute(
     by: &By<'_>,
     extras: Extras,
 ) -> Outcome<Loaded> {
-    let events = decide(Some(&loaded.state), command, by.actor, by.at).map_err(error::domain)?;
-    commit(tx, Base::Existing(loaded), &events, by, extras).await
+    let mut current = loaded.clone();
+    for _ in 0..MAX_REDECISIONS {
+        let events =
+            decide(Some(&current.state), command, by.actor, by.at).map_err(error::domain)?;
+        match commit(tx, Base::Existing(&current), &events, by, extras.clone()).await {
+            Err(StoreError::Conflict) => {
+                current = load(tx, current.id)
+                    .await?
+                    .ok_or_else(|| error::internal(&"an account vanished while written"))?;
+            }
+            outcome => return outcome.map_err(error::store),
+        }
+    }
+    Err(error::store(StoreError::Conflict))
 }
 
 /// Who a new account is, before its first event.
@@ -72,7 +91,9 @@ pub async fn create(
     extras: Extras,
 ) -> Outcome<Loaded> {
     let events = decide(None, command, by.actor, by.at).map_err(error::domain)?;
-    commit(tx, Base::New(new), &events, by, extras).await
+    commit(tx, Base::New(new), &events, by, extras)
+        .await
+        .map_err(error::store)
 }
 
 /// What a command's events apply to.
@@ -89,7 +110,7 @@ async fn commit(
     events: &[Event],
     by: &By<'_>,
     extras: Extras,
-) -> Outcome<Loaded> {
+) -> Result<Loaded, StoreError> {
     let before = match &base {
         Base::Existing(loaded) => Some(*loaded),
         Base::New(_) => None,
@@ -97,7 +118,7 @@ async fn commit(
     let state = events
         .iter()
         .fold(before.map(|l| l.state.clone()), |s, e| Some(apply(s, e)));
-    let state = state.ok_or_else(|| error::internal(&"a command produced no events"))?;
+    let state = state.ok_or_else(|| StoreError::Corrupt("a command produced no events".into()))?;
     let expected_seq = before.map_or(0, version);
     let account = match base {
         Base::Existing(before) => Loaded {
@@ -127,8 +148,7 @@ async fn commit(
             release_logins: extras.release,
         },
     )
-    .await
-    .map_err(error::store)?;
+    .await?;
     Ok(account)
 }
 

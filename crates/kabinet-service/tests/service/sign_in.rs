@@ -469,3 +469,59 @@ service_test!(an_email_account_recovers_by_email, |h| {
         .unwrap();
     assert_eq!(next.step, RecoveryStep::NewPassword);
 });
+
+service_test!(
+    one_citizen_signing_in_from_several_places_at_once_gets_in_everywhere,
+    |h| {
+        // Two tabs, a phone and a PC: sign-ins of one account that race on its version are
+        // retried inside the service, never answered with a conflict.
+        let laptop = device("laptop");
+        h.register(&laptop, "+79123450099").await;
+        let sign_ins: Vec<_> = (0..6)
+            .map(|_| {
+                let service = h.service.clone();
+                let laptop = laptop.clone();
+                tokio::spawn(async move {
+                    service
+                        .sign_in(
+                            &laptop,
+                            SignInRequest {
+                                login: "+79123450099".into(),
+                                password: PASSWORD.into(),
+                            },
+                        )
+                        .await
+                })
+            })
+            .collect();
+        for sign_in in sign_ins {
+            let outcome = sign_in.await.unwrap();
+            assert!(
+                matches!(outcome, Ok(SignInOutcome::SignedIn(_))),
+                "{outcome:?}"
+            );
+        }
+        // And wrong passwords racing each other are each counted as what they are.
+        let wrong: Vec<_> = (0..3)
+            .map(|_| {
+                let service = h.service.clone();
+                let laptop = laptop.clone();
+                tokio::spawn(async move {
+                    service
+                        .sign_in(
+                            &laptop,
+                            SignInRequest {
+                                login: "+79123450099".into(),
+                                password: "Nepravilnyj-1!".into(),
+                            },
+                        )
+                        .await
+                })
+            })
+            .collect();
+        for attempt in wrong {
+            let error = attempt.await.unwrap().unwrap_err();
+            assert_eq!(error.code, ErrorCode::CredentialsInvalid, "{error:?}");
+        }
+    }
+);
