@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use crate::caller::{Caller, Transport, expired, push_cookie, session_cookie};
 
-/// The request from the body; an empty body is `{}`. Every failure names the field and the rule.
+/// The request from the body; an empty body is `{}`, anything but a JSON object is refused.
+/// Every failure names the field and the rule.
 pub fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -30,6 +31,15 @@ pub fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Resul
     } else {
         &body
     };
+    // Every request is an object: serde would otherwise read an array as the fields in order
+    // (`["+7…", "password"]` as a sign-in) and a bare value as an operation without input.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let not_json = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err();
+        return Err(ApiError::field(
+            "body",
+            if not_json { "not_json" } else { "not_object" },
+        ));
+    }
     let mut json = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut json).map_err(|e| {
         let path = e.path().to_string();

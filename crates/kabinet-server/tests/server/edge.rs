@@ -539,3 +539,47 @@ api_key = "sms-secret-key"
     assert!(problems.contains("seal_key is required"), "{problems}");
     assert!(ServerConfig::load(Some(&dir.path.join("absent.toml"))).is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_json_object_is_a_request() {
+    let (server, db, _) = server(|_, _| {}).await;
+    let client = http();
+    // An array used to be read as the fields in order: this signed in.
+    let bodies = [
+        json!(["+7 916 123-45-67", "Zelenyj-Sad7!"]),
+        json!([]),
+        json!("x"),
+        json!(5),
+        json!(null),
+    ];
+    for op in OPERATIONS {
+        for body in &bodies {
+            let response = client
+                .post(format!("{}{OPERATIONS_PREFIX}{}", server.url, op.name))
+                .header(CLIENT_HEADER, "test")
+                .json(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{} took {body}",
+                op.name
+            );
+            let error: ApiError = response.json().await.unwrap();
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{}", op.name);
+            assert_eq!(field_rules(&error, "body"), ["not_object"], "{}", op.name);
+        }
+    }
+    // An empty body is still "no input", and an object still works.
+    let info = client
+        .post(format!("{}{OPERATIONS_PREFIX}app_info", server.url))
+        .header(CLIENT_HEADER, "test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(info.status(), StatusCode::OK);
+    server.stop().await;
+    db.finish().await;
+}
