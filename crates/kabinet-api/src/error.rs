@@ -59,6 +59,8 @@ pub enum ErrorCode {
     NotAvailable,
     /// The request is larger than this installation accepts.
     TooLarge,
+    /// An operation called with another HTTP method than `POST`.
+    MethodNotAllowed,
     /// A browser request without the page's anti-forgery token: reload the page.
     CsrfFailed,
     /// Desktop: the downloaded update failed its signature check and was not installed.
@@ -97,6 +99,7 @@ impl ErrorCode {
             Self::Unavailable => "unavailable",
             Self::NotAvailable => "not_available",
             Self::TooLarge => "too_large",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::CsrfFailed => "csrf_failed",
             Self::UpdateRefused => "update_refused",
             Self::UpdateFailed => "update_failed",
@@ -134,6 +137,7 @@ impl ErrorCode {
             Self::Unavailable => "Сервис временно недоступен. Повторите позже",
             Self::NotAvailable => "Недоступно в этой установке",
             Self::TooLarge => "Слишком большой запрос",
+            Self::MethodNotAllowed => "Операции вызываются методом POST",
             Self::CsrfFailed => "Страница устарела. Обновите её и повторите",
             Self::UpdateRefused => {
                 "Обновление не прошло проверку подписи и не установлено. Работайте в текущей версии"

@@ -45,6 +45,7 @@ pub fn status(code: ErrorCode) -> u16 {
         ContactInUse | Conflict | WrongStep | ReverificationNeeded => 409,
         FlowExpired => 410,
         TooLarge => 413,
+        MethodNotAllowed => 405,
         AccountLocked => 423,
         ResendTooSoon | SendLimitReached | TooManyRequests => 429,
         Unavailable => 503,

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::http::header::{CACHE_CONTROL, RETRY_AFTER};
+use axum::http::header::{CACHE_CONTROL, CONNECTION, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -113,6 +113,13 @@ pub fn error_response(error: &ApiError) -> Response {
     let status =
         StatusCode::from_u16(status(error.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, Json(error)).into_response();
+    if error.code == ErrorCode::TooLarge {
+        // The rest of an oversize body was not read, so the connection cannot carry another
+        // request: say so, or the client's next request on it fails.
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
     if let Some(at) = error.retry_at {
         let seconds = (at - Utc::now()).num_seconds().clamp(1, 86_400);
         if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {

@@ -166,10 +166,7 @@ async fn api_not_found() -> Response {
 }
 
 async fn method_not_allowed() -> Response {
-    let error = ApiError::new(ErrorCode::NotFound).with_message("Операции вызываются методом POST");
-    let mut response = answer::error_response(&error);
-    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    response
+    answer::error_response(&ApiError::new(ErrorCode::MethodNotAllowed))
 }
 
 fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -1,7 +1,7 @@
 // Generated from crates/kabinet-api by `cargo xtask codegen`. Do not edit by hand:
 // a test fails when this file differs from what the Rust types produce.
 
-export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "reverification_needed" | "unavailable" | "not_available" | "too_large" | "csrf_failed" | "update_refused" | "update_failed" | "internal";
+export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "reverification_needed" | "unavailable" | "not_available" | "too_large" | "method_not_allowed" | "csrf_failed" | "update_refused" | "update_failed" | "internal";
 
 export type RuleViolation = { 
 /**
