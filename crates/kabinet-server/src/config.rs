@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use kabinet_core::lockout::{ClientPolicy, LockoutPolicy};
 use kabinet_core::secret::HashParams;
 use kabinet_service::ports::bank::BankSimulator;
 use kabinet_service::ports::clock::SystemClock;
@@ -97,6 +98,24 @@ pub struct ServerConfig {
     pub max_upload_bytes: usize,
     /// Requests per client address per minute, all replicas together (0: no limit).
     pub requests_per_minute: u32,
+    /// Failed sign-ins in a row before the first lock of an account.
+    pub lockout_free_failures: u32,
+    /// The first lock, seconds; each later one doubles it.
+    pub lockout_first_delay_seconds: i64,
+    /// The longest lock, seconds.
+    pub lockout_max_delay_seconds: i64,
+    /// Hours without a failure after which the count starts again.
+    pub lockout_reset_hours: i64,
+    /// Failures in a row after which only a recovery unlocks.
+    pub lockout_hard_limit: u32,
+    /// Failures (sign-ins, codes, re-authentication) allowed per client address and window.
+    pub client_max_failures: u32,
+    /// That window, minutes.
+    pub client_window_minutes: i64,
+    /// Wrong secret answers a recovery allows.
+    pub secret_answer_attempts: u32,
+    /// How long a request waits for a hashing slot before 503, milliseconds.
+    pub hashing_wait_ms: u64,
     /// argon2id memory, KiB (19 MiB by default).
     pub argon2_memory_kib: u32,
     /// argon2id passes.
@@ -141,6 +160,15 @@ impl Default for ServerConfig {
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 8 * 1024 * 1024,
             requests_per_minute: 600,
+            lockout_free_failures: LockoutPolicy::default().free_failures,
+            lockout_first_delay_seconds: LockoutPolicy::default().first_delay.num_seconds(),
+            lockout_max_delay_seconds: LockoutPolicy::default().max_delay.num_seconds(),
+            lockout_reset_hours: LockoutPolicy::default().reset_after.num_hours(),
+            lockout_hard_limit: LockoutPolicy::default().hard_limit,
+            client_max_failures: ClientPolicy::default().max_failures,
+            client_window_minutes: ClientPolicy::default().window.num_minutes(),
+            secret_answer_attempts: 3,
+            hashing_wait_ms: 80,
             argon2_memory_kib: HashParams::default().memory_kib,
             argon2_iterations: HashParams::default().iterations,
             hashing_slots: None,
@@ -208,6 +236,19 @@ impl ServerConfig {
         config.origin = self.origin.clone();
         config.public_url = self.public_url.clone();
         config.requests_per_minute = self.requests_per_minute;
+        config.lockout = LockoutPolicy {
+            free_failures: self.lockout_free_failures,
+            first_delay: chrono::Duration::seconds(self.lockout_first_delay_seconds.max(1)),
+            max_delay: chrono::Duration::seconds(self.lockout_max_delay_seconds.max(1)),
+            reset_after: chrono::Duration::hours(self.lockout_reset_hours.max(1)),
+            hard_limit: self.lockout_hard_limit.max(self.lockout_free_failures + 1),
+        };
+        config.client = ClientPolicy {
+            max_failures: self.client_max_failures.max(1),
+            window: chrono::Duration::minutes(self.client_window_minutes.max(1)),
+        };
+        config.secret_answer_attempts = self.secret_answer_attempts.max(1);
+        config.hashing_wait = std::time::Duration::from_millis(self.hashing_wait_ms);
         config.hash_params = HashParams {
             memory_kib: self.argon2_memory_kib.max(8),
             iterations: self.argon2_iterations.max(1),

@@ -512,6 +512,11 @@ fn configuration_comes_from_the_file_and_hides_its_secrets() {
 listen = "0.0.0.0:9090"
 database_url = "postgres://kabinet@db/kabinet"
 requests_per_minute = 120
+lockout_free_failures = 5
+lockout_first_delay_seconds = 30
+client_max_failures = 50
+client_window_minutes = 10
+secret_answer_attempts = 2
 pepper = "0101010101010101010101010101010101010101010101010101010101010101"
 seal_key = "0202020202020202020202020202020202020202020202020202020202020202"
 [sms]
@@ -528,7 +533,15 @@ api_key = "sms-secret-key"
     for secret in ["sms-secret-key", "0101010101", "0202020202"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
-    assert_eq!(config.service().unwrap().requests_per_minute, 120);
+    let service = config.service().unwrap();
+    assert_eq!(service.requests_per_minute, 120);
+    // Every limit is a setting.
+    assert_eq!(service.lockout.free_failures, 5);
+    assert_eq!(service.lockout.first_delay, chrono::Duration::seconds(30));
+    assert_eq!(service.lockout.hard_limit, 100);
+    assert_eq!(service.client.max_failures, 50);
+    assert_eq!(service.client.window, chrono::Duration::minutes(10));
+    assert_eq!(service.secret_answer_attempts, 2);
     // Outside dev mode every missing party is named rather than silently simulated.
     let missing = config.ports().map(|_| ()).unwrap_err();
     for party in ["registries", "post", "smtp"] {
