@@ -11,6 +11,7 @@ pub mod error;
 pub mod ports;
 
 mod access;
+mod admission;
 mod api;
 mod flow;
 mod login;
@@ -104,6 +105,8 @@ struct Inner {
     hashing: Arc<tokio::sync::Semaphore>,
     /// How many run now and the most that ever ran at once.
     hashing_gauge: Arc<HashingGauge>,
+    /// The per-client request limit (none when it is 0).
+    admission: Option<admission::Admission>,
 }
 
 #[derive(Default)]
@@ -206,6 +209,7 @@ impl Service {
                 hasher: CodeHasher::new(config.pepper),
                 hashing: Arc::new(tokio::sync::Semaphore::new(config.hashing_slots.max(1))),
                 hashing_gauge: Arc::default(),
+                admission: admission::Admission::new(config.requests_per_minute),
                 sealer: Sealer::new(&config.seal_key),
                 store,
                 config,
@@ -226,14 +230,18 @@ impl Service {
         self.inner.ports.inbox.as_ref()
     }
 
-    /// Counts a request of the client at `address` against the per-minute limit shared by every
-    /// replica (`too_many_requests` past it). Transports call it before decoding a request.
+    /// Counts a request of the client at `address` against this replica's per-minute limit
+    /// (`too_many_requests` with the time it may come back, past it). Transports call it before
+    /// decoding a request; it touches no database.
     pub async fn admit(&self, address: &str) -> Result<(), kabinet_api::ApiError> {
-        let limit = self.inner.config.requests_per_minute;
-        if limit == 0 {
+        let Some(admission) = &self.inner.admission else {
             return Ok(());
-        }
-        throttle::admit(&self.inner.store, limit, address, self.now()).await
+        };
+        admission.admit(address).map_err(|wait| {
+            let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(1));
+            kabinet_api::ApiError::new(kabinet_api::ErrorCode::TooManyRequests)
+                .retry_at(self.now() + wait.max(chrono::Duration::seconds(1)))
+        })
     }
 
     /// The most password hashes that ever ran at once in this process (never above

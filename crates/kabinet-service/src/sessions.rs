@@ -13,8 +13,9 @@ use crate::config::ServiceConfig;
 use crate::error::{self, Outcome};
 use crate::ports::entropy::{Entropy, Random};
 
-/// Requests within this long of the last one do not rewrite the session row.
-const TOUCH_GRANULARITY: Duration = Duration::seconds(15);
+/// A session's row is rewritten (its idle end pushed forward) at most once a minute: a session
+/// check is otherwise a read.
+const TOUCH_GRANULARITY: Duration = Duration::minutes(1);
 
 /// Opens a session; returns the token (shown once) and the row.
 pub async fn open(

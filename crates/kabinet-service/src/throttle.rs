@@ -108,24 +108,3 @@ pub async fn client_failure(
         .await
         .map_err(error::store)
 }
-
-/// Counts one request of a client in the current minute and refuses it past `per_minute`.
-/// The counter is a row per address and minute, bumped in one upsert, so every replica on the
-/// database counts together; a client's first request of a minute sweeps finished windows away.
-pub async fn admit(
-    conn: &impl Conn,
-    per_minute: u32,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Outcome<()> {
-    let minute = now.timestamp().div_euclid(60);
-    let window_start = DateTime::from_timestamp(minute * 60, 0).unwrap_or(now);
-    let count = store::count_request(conn, &format!("rate:{address}:{minute}"), window_start)
-        .await
-        .map_err(error::store)?;
-    if u32::try_from(count).unwrap_or(u32::MAX) > per_minute {
-        let next = window_start + chrono::Duration::minutes(1);
-        return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(next));
-    }
-    Ok(())
-}

@@ -1,11 +1,11 @@
-//! Counters shared by every replica: failures per account, unknown login or client address,
-//! and requests per client and minute. The policy (what a count means) is the caller's.
+//! Counters shared by every replica: failures per account, unknown login or client address.
+//! The policy (what a count means) is the caller's.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, EntityTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait, OnConflict},
+    sea_query::{Expr, ExprTrait},
 };
 
 use crate::db::{Conn, StoreError, StoreResult, db};
@@ -116,43 +116,4 @@ pub async fn count_in_window(
         .await?;
     bump(conn, key, now).await?;
     Ok(())
-}
-
-/// Counts one request under `key` (a client and a minute starting at `window_start`) in one
-/// upsert and returns the count. The minute's first request sweeps away the request counters
-/// of windows that ended before the previous minute.
-pub async fn count_request(
-    conn: &impl Conn,
-    key: &str,
-    window_start: DateTime<Utc>,
-) -> StoreResult<i32> {
-    let db = db!(conn);
-    let fresh = throttle::ActiveModel {
-        key: Set(key.to_owned()),
-        failures: Set(1),
-        window_started_at: Set(window_start),
-        last_failure_at: Set(None),
-        locked_until: Set(None),
-    };
-    let counted = throttle::Entity::insert(fresh)
-        .on_conflict(
-            OnConflict::column(throttle::Column::Key)
-                .value(
-                    throttle::Column::Failures,
-                    Expr::col((throttle::Entity, throttle::Column::Failures)).add(1),
-                )
-                .to_owned(),
-        )
-        .exec_with_returning(db)
-        .await?;
-    if counted.failures == 1 {
-        throttle::Entity::delete_many()
-            .filter(throttle::Column::Key.starts_with("rate:"))
-            .filter(
-                throttle::Column::WindowStartedAt.lt(window_start - chrono::Duration::minutes(1)),
-            )
-            .exec(db)
-            .await?;
-    }
-    Ok(counted.failures)
 }

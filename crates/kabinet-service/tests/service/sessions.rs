@@ -135,3 +135,33 @@ service_test!(tokens_are_stored_only_as_hashes, |h| {
     let dump = format!("{rows:?}");
     assert!(!dump.contains(&session.token));
 });
+
+service_test!(
+    a_session_check_writes_the_session_at_most_once_a_minute,
+    |h| {
+        let laptop = device("laptop");
+        let session = h.register(&laptop, PHONE).await;
+        let me = with_session(&laptop, &session.token);
+        let last_seen = || async {
+            kabinet_store::sessions::live_sessions(h.service.store(), session.account.id, h.now())
+                .await
+                .unwrap()[0]
+                .last_seen_at
+        };
+        let opened = last_seen().await;
+        h.advance(50);
+        h.service.me(&me, Empty {}).await.unwrap();
+        assert_eq!(
+            last_seen().await,
+            opened,
+            "a check within the minute is a read"
+        );
+        h.advance(20);
+        h.service.me(&me, Empty {}).await.unwrap();
+        assert_eq!(
+            last_seen().await,
+            h.now(),
+            "after a minute the idle end moves on"
+        );
+    }
+);
