@@ -25,22 +25,32 @@ fn client_key(address: &str) -> String {
     format!("client:{address}")
 }
 
-/// Refuses while the counter's lock runs (`retry_at`), or for good after the hard limit.
+/// Refuses while the counter's lock runs (`retry_at`), or for good after the hard limit;
+/// otherwise says whether there is a counter at all (a success then clears it).
 pub async fn check_lock(
     conn: &impl Conn,
     policy: &LockoutPolicy,
     key: &str,
     now: DateTime<Utc>,
-) -> Outcome<()> {
+) -> Outcome<Counted> {
     let Some(row) = store::throttle(conn, key).await.map_err(error::store)? else {
-        return Ok(());
+        return Ok(Counted::Nothing);
     };
     let failures = u32::try_from(row.failures).unwrap_or(0);
     match policy.lock_at(failures, row.locked_until, now) {
-        Lock::Open => Ok(()),
+        Lock::Open => Ok(Counted::Failures),
         Lock::Until(until) => Err(ApiError::new(ErrorCode::AccountLocked).retry_at(until)),
         Lock::UntilRecovery => Err(ApiError::new(ErrorCode::AccountLocked)),
     }
+}
+
+/// What a counter held when it was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// No counter: nothing to clear after a success.
+    Nothing,
+    /// Failures below a lock: a success clears them.
+    Failures,
 }
 
 /// Counts a failure; returns the lock it starts (`Lock::Open`: none).

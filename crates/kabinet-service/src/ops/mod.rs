@@ -307,7 +307,17 @@ impl Service {
     /// The account home's header.
     pub(crate) async fn summary(&self, account: &Loaded) -> Outcome<AccountSummary> {
         let (phone, email) = self.contacts(account.id).await?;
-        Ok(AccountSummary {
+        Ok(self.summary_of(account, phone.as_deref(), email.as_deref()))
+    }
+
+    /// The account home's header, with the account's phone and e-mail already read.
+    pub(crate) fn summary_of(
+        &self,
+        account: &Loaded,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> AccountSummary {
+        AccountSummary {
             id: account.id,
             surname: account.surname.clone(),
             first_name: account.first_name.clone(),
@@ -324,8 +334,8 @@ impl Service {
                 Status::Blocked { .. } => AccountStatus::Blocked,
                 Status::Deleted => AccountStatus::Deleted,
             },
-            phone: phone.as_deref().map(mask),
-            email: email.as_deref().map(mask),
-        })
+            phone: phone.map(mask),
+            email: email.map(mask),
+        }
     }
 }

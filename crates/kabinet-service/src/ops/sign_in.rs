@@ -13,6 +13,7 @@ use kabinet_core::lockout::Lock;
 use kabinet_core::sign_in::{Eligibility, Protection, eligibility, second_factors};
 use kabinet_core::totp::TotpSecret;
 use kabinet_core::{FieldErrors, Violation};
+use kabinet_store::credentials::Credentials;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -80,23 +81,27 @@ impl Service {
             Some(a) => throttle::account_key(a.id),
             None => throttle::login_key(&candidates[0].key()),
         };
-        throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
-        let phc = match &account {
-            Some(a) => self.credentials(self.conn(), a.id).await?.password_phc,
+        let counted = throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
+        let credentials = match &account {
+            Some(a) => Some(self.credentials(self.conn(), a.id).await?),
             None => None,
         };
+        let phc = credentials.as_ref().and_then(|c| c.password_phc.clone());
         let password_ok = self.verify_secret(phc, request.password).await?;
         match (
             eligibility(account.as_ref().map(|a| &a.state), password_ok),
             account,
+            credentials,
         ) {
-            (Eligibility::Proceed, Some(account)) => {
-                throttle::reset(self.conn(), &key).await?;
-                self.after_password(context, account).await
+            (Eligibility::Proceed, Some(account), Some(credentials)) => {
+                if counted == throttle::Counted::Failures {
+                    throttle::reset(self.conn(), &key).await?;
+                }
+                self.after_password(context, account, credentials).await
             }
-            (Eligibility::Blocked, _) => Err(ApiError::new(ErrorCode::AccountBlocked)),
-            (Eligibility::Gone, _) => Err(ApiError::new(ErrorCode::CredentialsInvalid)),
-            (_, account) => Err(self.sign_in_failed(context, account.as_ref(), &key).await?),
+            (Eligibility::Blocked, ..) => Err(ApiError::new(ErrorCode::AccountBlocked)),
+            (Eligibility::Gone, ..) => Err(ApiError::new(ErrorCode::CredentialsInvalid)),
+            (_, account, _) => Err(self.sign_in_failed(context, account.as_ref(), &key).await?),
         }
     }
 
@@ -118,7 +123,7 @@ impl Service {
         };
         let account_id = flow.account()?;
         let key = throttle::account_key(account_id);
-        throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
+        let counted = throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
         if !methods.contains(&request.method) {
             return Err(ApiError::field("method", "method_not_offered"));
         }
@@ -149,7 +154,9 @@ impl Service {
                 rejection
             });
         }
-        throttle::reset(self.conn(), &key).await?;
+        if counted == throttle::Counted::Failures {
+            throttle::reset(self.conn(), &key).await?;
+        }
         let tx = self.begin().await?;
         let mut account = account;
         if new_device {
@@ -234,11 +241,15 @@ impl Service {
     // -----------------------------------------------------------------------------------------
 
     /// The password was right: a second factor, a password change, or a session.
-    async fn after_password(&self, context: &Context, account: Loaded) -> Outcome<SignInOutcome> {
+    async fn after_password(
+        &self,
+        context: &Context,
+        account: Loaded,
+        credentials: Credentials,
+    ) -> Outcome<SignInOutcome> {
         let now = self.now();
         let account_id = account.id;
-        let credentials = self.credentials(self.conn(), account_id).await?;
-        let (phone, _) = self.contacts(account_id).await?;
+        let (phone, email) = self.contacts(account_id).await?;
         let new_device = !self.device_known(account_id, context).await?;
         let methods: Vec<SecondFactor> = second_factors(Protection {
             totp: credentials.totp_sealed.is_some(),
@@ -294,9 +305,11 @@ impl Service {
         self.remember_device(&tx, account_id, context).await?;
         let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
         tx.commit().await.map_err(error::store)?;
-        Ok(SignInOutcome::SignedIn(
-            self.signed_in(&account, token, expires_at).await?,
-        ))
+        Ok(SignInOutcome::SignedIn(SignedIn {
+            token,
+            expires_at,
+            account: self.summary_of(&account, phone.as_deref(), email.as_deref()),
+        }))
     }
 
     /// Sends (or re-sends) the code of a second-factor step.
