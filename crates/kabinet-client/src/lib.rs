@@ -81,16 +81,29 @@ impl Client {
             .with_min_delay(self.options.backoff)
             .with_factor(2.0)
             .with_max_times(retries as usize);
-        let outcome = (|| async {
-            match self.attempt(&url, context, request).await {
-                Attempt::Done(outcome) => Ok(outcome),
-                Attempt::Transient(error) => Err(error),
+        let once = || async {
+            let outcome = (|| async {
+                match self.attempt(&url, context, request).await {
+                    Attempt::Done(outcome) => Ok(outcome),
+                    Attempt::Transient(error) => Err(error),
+                }
+            })
+            .retry(backoff)
+            .sleep(tokio::time::sleep)
+            .await;
+            outcome.unwrap_or_else(Err)
+        };
+        let mut outcome = once().await;
+        for _ in 0..MAX_BUSY_WAITS {
+            match outcome.as_ref().err().and_then(honoured_wait) {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    outcome = once().await;
+                }
+                None => break,
             }
-        })
-        .retry(backoff)
-        .sleep(tokio::time::sleep)
-        .await;
-        outcome.unwrap_or_else(Err)
+        }
+        outcome
     }
 
     async fn attempt<Q: Serialize, R: DeserializeOwned>(
@@ -132,6 +145,29 @@ impl Client {
             Attempt::Done(Err(error))
         }
     }
+}
+
+/// How often a call waits out a busy server that said when to come back.
+const MAX_BUSY_WAITS: usize = 3;
+
+/// The longest wait a busy server's `retry_at` is honoured for; a later time is the citizen's
+/// to see (a lock, a spent daily cap).
+const LONGEST_HONOURED_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long to wait before sending again, when the server refused because it was busy
+/// (`unavailable`, `too_many_requests`) and said when to come back soon. Such a refusal comes
+/// before the server does anything, so writes are sent again too.
+fn honoured_wait(error: &ApiError) -> Option<std::time::Duration> {
+    if !matches!(
+        error.code,
+        ErrorCode::Unavailable | ErrorCode::TooManyRequests
+    ) {
+        return None;
+    }
+    let wait = (error.retry_at? - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    (wait <= LONGEST_HONOURED_WAIT).then(|| wait.max(std::time::Duration::from_millis(50)))
 }
 
 enum Attempt<R> {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ApiFailure, asApiError, httpTransport, makeBackend, readCookie, tauriTransport } from "./backend";
+import {
+  ApiFailure,
+  BUSY_RETRIES,
+  asApiError,
+  honouredWait,
+  httpTransport,
+  makeBackend,
+  readCookie,
+  tauriTransport,
+  waitingOutBusy,
+} from "./backend";
 import { operations } from "./generated";
 
 type Call = { url: string; init: RequestInit };
@@ -64,5 +74,48 @@ describe("cookies", () => {
   it("reads one cookie among many and nothing from an empty string", () => {
     expect(readCookie("x=1; kabinet_csrf=abc", "kabinet_csrf")).toBe("abc");
     expect(readCookie("", "kabinet_csrf")).toBeUndefined();
+  });
+});
+
+describe("a busy backend", () => {
+  const busy = (ms: number, code = "unavailable") =>
+    new ApiFailure({ code, message: "busy", retry_at: new Date(1_000_000 + ms).toISOString() } as never);
+
+  it("is waited out when it says when, for any operation, a bounded number of times", async () => {
+    let calls = 0;
+    const waits: number[] = [];
+    const transport = waitingOutBusy(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw busy(800);
+        return { ok: true };
+      },
+      async (ms) => {
+        waits.push(ms);
+      },
+      () => 1_000_000,
+    );
+    await expect(transport("registration_set_password", {})).resolves.toEqual({ ok: true });
+    expect(calls).toBe(3);
+    expect(waits).toEqual([800, 800]);
+    let forever = 0;
+    const stubborn = waitingOutBusy(
+      async () => {
+        forever += 1;
+        throw busy(100, "too_many_requests");
+      },
+      async () => {},
+      () => 1_000_000,
+    );
+    await expect(stubborn("me", {})).rejects.toBeInstanceOf(ApiFailure);
+    expect(forever).toBe(BUSY_RETRIES + 1);
+  });
+
+  it("is not waited out for long waits, other errors or refusals without a time", async () => {
+    expect(honouredWait(busy(60_000), 1_000_000)).toBeUndefined();
+    expect(honouredWait(new ApiFailure({ code: "unavailable", message: "x" } as never), 0)).toBeUndefined();
+    expect(honouredWait(busy(500, "account_locked"), 1_000_000)).toBeUndefined();
+    expect(honouredWait(new Error("x"), 0)).toBeUndefined();
+    expect(honouredWait(busy(10, "too_many_requests"), 1_000_000)).toBe(50);
   });
 });

@@ -1,6 +1,7 @@
 // The one backend the screens talk to. Every operation of the generated `Api` goes through a
 // transport: Tauri `invoke` inside the desktop window, HTTP `fetch` in a browser. Both fail the
 // same way, with an `ApiFailure` carrying the server's `{code, message, fields}`.
+import { writable } from "svelte/store";
 import { operations, type Api, type ApiError } from "./generated";
 
 export type OperationName = keyof typeof operations;
@@ -29,13 +30,58 @@ function isApiError(value: unknown): value is ApiError {
   return typeof value === "object" && value !== null && typeof (value as ApiError).code === "string";
 }
 
-/** An `Api` whose every method is a call through `transport`. */
+/** An `Api` whose every method is a call through `transport`, waiting out a busy backend. */
 export function makeBackend(transport: Transport): Api {
+  const patient = waitingOutBusy(transport);
   const api: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(operations) as OperationName[]) {
-    api[name] = (request: unknown) => transport(name, request ?? {});
+    api[name] = (request: unknown) => patient(name, request ?? {});
   }
   return api as unknown as Api;
+}
+
+/** How often a call waits out a busy backend that said when to come back. */
+export const BUSY_RETRIES = 3;
+/** The longest such wait; a later time (a lock, a spent daily cap) is the citizen's to see. */
+export const LONGEST_WAIT_MS = 10_000;
+
+/** When the backend is busy and the page waits to send again: the time it sends, else null. */
+export const busyUntil = writable<Date | null>(null);
+
+/** How long to wait before sending again: only after a busy refusal (`unavailable`,
+ * `too_many_requests`) that says when to come back soon. Such a refusal comes before the
+ * backend does anything, so any operation may be sent again. */
+export function honouredWait(thrown: unknown, now: number): number | undefined {
+  if (!(thrown instanceof ApiFailure)) return undefined;
+  const { code, retry_at } = thrown.error;
+  if ((code !== "unavailable" && code !== "too_many_requests") || !retry_at) return undefined;
+  const wait = Date.parse(retry_at) - now;
+  if (Number.isNaN(wait) || wait > LONGEST_WAIT_MS) return undefined;
+  return Math.max(wait, 50);
+}
+
+/** `transport`, sending again (at most `BUSY_RETRIES` times) when a busy backend says when. */
+export function waitingOutBusy(
+  transport: Transport,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
+  now: () => number = () => Date.now(),
+): Transport {
+  return async (operation, request) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await transport(operation, request);
+      } catch (thrown) {
+        const wait = honouredWait(thrown, now());
+        if (wait === undefined || attempt >= BUSY_RETRIES) throw thrown;
+        busyUntil.set(new Date(now() + wait));
+        try {
+          await sleep(wait);
+        } finally {
+          busyUntil.set(null);
+        }
+      }
+    }
+  };
 }
 
 export const CSRF_COOKIE = "kabinet_csrf";

@@ -501,6 +501,54 @@ async fn the_client_retries_reads_but_never_writes() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_waits_out_a_busy_server_that_says_when() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Busy twice ("come back in 200 ms", before doing anything), then the answer.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        let counter = counter.clone();
+        async move {
+            if counter.fetch_add(1, Ordering::SeqCst) < 2 {
+                let busy = ApiError::new(ErrorCode::Unavailable)
+                    .retry_at(chrono::Utc::now() + chrono::Duration::milliseconds(200));
+                (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(json!(busy)),
+                )
+            } else {
+                (axum::http::StatusCode::OK, axum::Json(json!({})))
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = kabinet_client::Client::new(&url, Default::default()).unwrap();
+    let me = with_session(&device("laptop"), "token");
+    // A write too: the server refused before doing anything.
+    client.sign_out(&me, Empty {}).await.unwrap();
+    assert_eq!(hits.swap(10, Ordering::SeqCst), 3);
+    // A "come back" far away is the citizen's to see, not the client's to wait out.
+    let app = axum::Router::new().fallback(|| async {
+        let later = ApiError::new(ErrorCode::TooManyRequests)
+            .retry_at(chrono::Utc::now() + chrono::Duration::minutes(10));
+        (axum::http::StatusCode::TOO_MANY_REQUESTS, axum::Json(later))
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = kabinet_client::Client::new(&url, Default::default()).unwrap();
+    let started = std::time::Instant::now();
+    expect_error(
+        client.sign_out(&me, Empty {}).await,
+        ErrorCode::TooManyRequests,
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
+
 #[test]
 fn configuration_comes_from_the_file_and_hides_its_secrets() {
     use kabinet_server::config::ServerConfig;
