@@ -96,7 +96,7 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Largest scan upload body, bytes.
     pub max_upload_bytes: usize,
-    /// Requests per client address per minute, all replicas together (0: no limit).
+    /// Requests per client address per minute at each replica (0: no limit).
     pub requests_per_minute: u32,
     /// Failed sign-ins in a row before the first lock of an account.
     pub lockout_free_failures: u32,

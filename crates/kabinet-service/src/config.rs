@@ -42,7 +42,8 @@ pub struct ServiceConfig {
     pub hashing_slots: usize,
     /// How long a request waits for a hashing slot before it is refused as overload.
     pub hashing_wait: std::time::Duration,
-    /// Requests one client address may make per minute (every replica counts together).
+    /// Requests one client address may make per minute at this replica, in bursts of as many
+    /// (0: no limit).
     pub requests_per_minute: u32,
     /// The key of code, ticket and token hashes (the deployment's pepper).
     pub pepper: [u8; 32],
