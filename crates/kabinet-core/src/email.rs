@@ -31,7 +31,7 @@ impl Email {
             && !domain.starts_with('[')
             && domain.split('.').all(|label| !label.is_empty())
             && !domain.ends_with('.');
-        if !domain_ok || local.starts_with('"') {
+        if !domain_ok || local.starts_with('"') || idna::domain_to_ascii(domain).is_err() {
             return Err(vec![Violation::new("email_format")]);
         }
         Ok(Self(format!("{local}@{}", domain.to_lowercase())))
@@ -42,9 +42,12 @@ impl Email {
         &self.0
     }
 
-    /// The key logins are matched by: the whole address lower-cased.
+    /// The key logins are matched by: the whole address lower-cased, its domain in its Unicode
+    /// (IDNA) form, so `пример.рф` and `xn--e1afmkfd.xn--p1ai` are one mailbox.
     pub fn login_key(&self) -> String {
-        self.0.to_lowercase()
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or((&self.0, ""));
+        let (domain, _) = idna::domain_to_unicode(domain);
+        format!("{local}@{domain}").to_lowercase()
     }
 
     /// The part before `@`.

@@ -5,6 +5,7 @@
 //! canonical form is trimmed, with single spaces and `'` for every apostrophe variant.
 
 use crate::violation::{Violation, finish, required};
+use unicode_normalization::UnicodeNormalization;
 
 /// The longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 60;
@@ -69,7 +70,8 @@ impl PersonName {
 fn normalise(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut last_space = false;
-    for c in input.chars() {
+    // Composed first: «И» + combining breve is «Й», whichever way the keyboard typed it.
+    for c in input.nfc() {
         let c = match c {
             '’' | 'ʼ' | '`' | '‘' => '\'',
             '‐' | '‑' | '–' => '-',

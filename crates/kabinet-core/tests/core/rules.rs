@@ -161,3 +161,29 @@ fn a_letter_is_reordered_after_thirty_days_or_at_once_when_lost() {
     assert_eq!(may_order(Some(lost), now()), Ok(()));
     assert_eq!(may_order(None, now()), Ok(()));
 }
+
+#[test]
+fn a_name_typed_with_combining_marks_is_the_composed_name() {
+    use kabinet_core::name::{NameScript, PersonName};
+    let decomposed = PersonName::parse("Андре\u{0438}\u{0306}", NameScript::Cyrillic)
+        .expect("И + combining breve is Й");
+    let composed = PersonName::parse("АндреЙ", NameScript::Cyrillic).unwrap();
+    assert_eq!(
+        decomposed.as_str().to_lowercase(),
+        composed.as_str().to_lowercase()
+    );
+    assert_eq!(decomposed.as_str(), "Андрей");
+}
+
+#[test]
+fn one_mailbox_in_unicode_or_punycode_is_one_login() {
+    use kabinet_core::email::Email;
+    let unicode = Email::parse("Anna@Пример.РФ").unwrap();
+    let puny = Email::parse("anna@xn--e1afmkfd.xn--p1ai").unwrap();
+    assert_eq!(unicode.login_key(), puny.login_key());
+    assert_eq!(puny.login_key(), "anna@пример.рф");
+    assert_eq!(
+        Email::parse("ivan@mail.ru").unwrap().login_key(),
+        "ivan@mail.ru"
+    );
+}

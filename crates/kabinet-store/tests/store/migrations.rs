@@ -23,3 +23,27 @@ db_test!(
         );
     }
 );
+
+db_test!(punycode_email_logins_move_to_the_unicode_form, |store| {
+    use crate::fixtures::register;
+    use kabinet_store::accounts::find_login;
+    let id = uuid::Uuid::now_v7();
+    let mut write = register(id, "+79123456786");
+    write
+        .claim_logins
+        .push(("email".into(), "anna@xn--e1afmkfd.xn--p1ai".into()));
+    store.write_account(write).await.unwrap();
+    // Run the migration again over the row an older version wrote.
+    Migrator::down(store.connection(), Some(1)).await.unwrap();
+    Migrator::up(store.connection(), None).await.unwrap();
+    assert_eq!(
+        find_login(store, "email", "anna@пример.рф").await.unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        find_login(store, "email", "anna@xn--e1afmkfd.xn--p1ai")
+            .await
+            .unwrap(),
+        None
+    );
+});
