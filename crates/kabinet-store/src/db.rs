@@ -39,15 +39,6 @@ pub enum StoreError {
 #[error(transparent)]
 pub struct DbFailure(DbErr);
 
-impl DbFailure {
-    /// Whether the database refused for a serialization failure or a deadlock, which a retry
-    /// of the whole transaction may pass.
-    pub fn is_retryable(&self) -> bool {
-        let text = self.0.to_string();
-        text.contains("40001") || text.contains("40P01") || text.contains("database is locked")
-    }
-}
-
 impl From<DbErr> for StoreError {
     fn from(error: DbErr) -> Self {
         Self::Db(DbFailure(error))

@@ -122,7 +122,7 @@ impl Drop for TempDir {
 /// A new account as its first event leaves it (pending, simplified, registered by phone), for
 /// the tests and benchmarks of the store.
 pub fn new_account(id: Uuid, at: chrono::DateTime<chrono::Utc>) -> crate::StoredAccount {
-    use kabinet_core::account::{Account, CheckStatus, ContactKind, Level, Status};
+    use kabinet_core::account::{Account, ContactKind};
     crate::StoredAccount {
         id,
         surname: "Иванова".into(),
@@ -132,20 +132,8 @@ pub fn new_account(id: Uuid, at: chrono::DateTime<chrono::Utc>) -> crate::Stored
         created_at: at,
         updated_at: at,
         state: Account {
-            status: Status::Pending,
-            level: Level::Simplified,
-            contact: ContactKind::Phone,
-            consent_version: "2026-01".into(),
-            contact_confirmed: false,
-            password_set: false,
-            temporary_password: false,
-            profile_submitted: false,
-            snils_check: CheckStatus::NotStarted,
-            passport_check: CheckStatus::NotStarted,
-            confirmation: None,
-            mailed_code_restriction: false,
-            status_before_block: None,
             version: 1,
+            ..Account::new(ContactKind::Phone, "2026-01".into())
         },
     }
 }

@@ -217,8 +217,8 @@ pub struct Account {
 }
 
 impl Account {
-    /// The state right after the first event.
-    pub(crate) fn new(contact: ContactKind, consent_version: String) -> Self {
+    /// The state a first event starts from (version 0: no event applied yet).
+    pub fn new(contact: ContactKind, consent_version: String) -> Self {
         Self {
             status: Status::Pending,
             level: Level::Simplified,

@@ -470,57 +470,45 @@ service_test!(an_email_account_recovers_by_email, |h| {
     assert_eq!(next.step, RecoveryStep::NewPassword);
 });
 
+/// `n` sign-ins of one login from one device, all at once.
+async fn at_once(
+    h: &Harness,
+    n: usize,
+    login: &str,
+    password: &str,
+) -> Vec<Result<SignInOutcome, ApiError>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (service, laptop) = (h.service.clone(), device("laptop"));
+            let request = SignInRequest {
+                login: login.into(),
+                password: password.into(),
+            };
+            tokio::spawn(async move { service.sign_in(&laptop, request).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    outcomes
+}
+
 service_test!(
     one_citizen_signing_in_from_several_places_at_once_gets_in_everywhere,
     |h| {
         // Two tabs, a phone and a PC: sign-ins of one account that race on its version are
         // retried inside the service, never answered with a conflict.
-        let laptop = device("laptop");
-        h.register(&laptop, "+79123450099").await;
-        let sign_ins: Vec<_> = (0..6)
-            .map(|_| {
-                let service = h.service.clone();
-                let laptop = laptop.clone();
-                tokio::spawn(async move {
-                    service
-                        .sign_in(
-                            &laptop,
-                            SignInRequest {
-                                login: "+79123450099".into(),
-                                password: PASSWORD.into(),
-                            },
-                        )
-                        .await
-                })
-            })
-            .collect();
-        for sign_in in sign_ins {
-            let outcome = sign_in.await.unwrap();
+        h.register(&device("laptop"), "+79123450099").await;
+        for outcome in at_once(h, 6, "+79123450099", PASSWORD).await {
             assert!(
                 matches!(outcome, Ok(SignInOutcome::SignedIn(_))),
                 "{outcome:?}"
             );
         }
         // And wrong passwords racing each other are each counted as what they are.
-        let wrong: Vec<_> = (0..3)
-            .map(|_| {
-                let service = h.service.clone();
-                let laptop = laptop.clone();
-                tokio::spawn(async move {
-                    service
-                        .sign_in(
-                            &laptop,
-                            SignInRequest {
-                                login: "+79123450099".into(),
-                                password: "Nepravilnyj-1!".into(),
-                            },
-                        )
-                        .await
-                })
-            })
-            .collect();
-        for attempt in wrong {
-            let error = attempt.await.unwrap().unwrap_err();
+        for outcome in at_once(h, 3, "+79123450099", "Nepravilnyj-1!").await {
+            let error = outcome.unwrap_err();
             assert_eq!(error.code, ErrorCode::CredentialsInvalid, "{error:?}");
         }
     }
