@@ -39,7 +39,7 @@ async fn desktop(state: &State<'_, Opening>) -> Result<Arc<Desktop>, ApiError> {
 }
 
 macro_rules! commands {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         $(
             $(#[$doc])*
             #[tauri::command]

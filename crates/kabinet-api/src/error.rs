@@ -50,6 +50,12 @@ pub enum ErrorCode {
     Conflict,
     /// A refusal of the account's rules (`message` names the rule).
     NotAllowed,
+    /// The caller is signed in but may not do this: a staff member without the scope, at
+    /// another centre's workstation, or a citizen calling a staff operation. Audited.
+    Forbidden,
+    /// A staff operation from an installation that is not an enrolled workstation (or one
+    /// whose enrolment was revoked).
+    WorkstationRequired,
     /// Saving would send verified data back to verification: ask the citizen, then repeat with
     /// the confirmation.
     ReverificationNeeded,
@@ -95,6 +101,8 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
             Self::NotAllowed => "not_allowed",
+            Self::Forbidden => "forbidden",
+            Self::WorkstationRequired => "workstation_required",
             Self::ReverificationNeeded => "reverification_needed",
             Self::Unavailable => "unavailable",
             Self::NotAvailable => "not_available",
@@ -131,6 +139,10 @@ impl ErrorCode {
             Self::NotFound => "Не найдено",
             Self::Conflict => "Данные изменились одновременно с вашим запросом. Повторите его",
             Self::NotAllowed => "Это действие сейчас недоступно",
+            Self::Forbidden => "Недостаточно прав для этого действия",
+            Self::WorkstationRequired => {
+                "Это действие доступно только на зарегистрированном рабочем месте центра обслуживания"
+            }
             Self::ReverificationNeeded => {
                 "Данные уже проверены. После изменения учётная запись снова пройдёт проверку"
             }

@@ -19,6 +19,8 @@ pub const CLIENT_HEADER: &str = "x-kabinet-client";
 pub const DEVICE_HEADER: &str = "x-kabinet-device";
 /// What the device calls itself (otherwise the `User-Agent`).
 pub const DEVICE_NAME_HEADER: &str = "x-kabinet-device-name";
+/// A service-centre workstation's enrolment key (kept in the desktop's OS keyring).
+pub const WORKSTATION_HEADER: &str = "x-kabinet-workstation";
 /// A browser request's copy of the [`CSRF_COOKIE`] (double-submit).
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -38,7 +40,8 @@ pub fn status(code: ErrorCode) -> u16 {
         InvalidInput => 422,
         CodeWrong | CodeExpired | CodeSpent | CodeAttemptsExhausted => 400,
         CredentialsInvalid | Unauthenticated => 401,
-        PasswordWrong | AccountBlocked | NotAllowed | CsrfFailed => 403,
+        PasswordWrong | AccountBlocked | NotAllowed | CsrfFailed | Forbidden
+        | WorkstationRequired => 403,
         // Desktop-only; never answered over HTTP.
         UpdateRefused | UpdateFailed => 422,
         NotFound | NotAvailable => 404,

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::http::OPERATIONS_PREFIX;
+use crate::operations::Access;
 use crate::types::*;
 use crate::with_operations;
 
@@ -15,7 +16,7 @@ use crate::with_operations;
 pub const COMMITTED_PATH: &str = "docs/openapi.json";
 
 macro_rules! paths {
-    ($($(#[doc = $doc:literal])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[doc = $doc:literal])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         fn paths(generator: &mut SchemaGenerator) -> Map<String, Value> {
             let mut paths = Map::new();
             $(
@@ -24,7 +25,7 @@ macro_rules! paths {
                 let response = generator.subschema_for::<$response>().to_value();
                 paths.insert(
                     format!("{OPERATIONS_PREFIX}{}", stringify!($name)),
-                    operation(stringify!($name), &summary, request, response, stringify!($access)),
+                    operation(stringify!($name), &summary, request, response, Access::$access $((Scope::$scope))?),
                 );
             )*
             paths
@@ -34,16 +35,18 @@ macro_rules! paths {
 
 with_operations!(paths);
 
-fn operation(name: &str, summary: &str, request: Value, response: Value, access: &str) -> Value {
-    let security = if access != "Public" {
-        json!([{ "bearer": [] }, { "session_cookie": [], "csrf": [] }])
-    } else {
-        json!([{}, { "csrf": [] }])
+fn operation(name: &str, summary: &str, request: Value, response: Value, access: Access) -> Value {
+    let security = match access {
+        Access::Public => json!([{}, { "csrf": [] }]),
+        Access::Citizen => json!([{ "bearer": [] }, { "session_cookie": [], "csrf": [] }]),
+        Access::Workstation => json!([{ "workstation": [] }]),
+        Access::AnyStaff | Access::Staff(_) => json!([{ "workstation": [], "bearer": [] }]),
     };
     json!({
         "post": {
             "operationId": name,
             "summary": summary,
+            "x-kabinet-access": access.name(),
             "security": security,
             "requestBody": {
                 "required": false,
@@ -77,7 +80,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Kabinet",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Registration and sign-in of a citizen-services portal. Browsers authenticate with the kabinet_session cookie and echo the kabinet_csrf cookie in X-CSRF-Token; programs send X-Kabinet-Client and a bearer token."
+            "description": "Registration and sign-in of a citizen-services portal. Browsers authenticate with the kabinet_session cookie and echo the kabinet_csrf cookie in X-CSRF-Token; programs send X-Kabinet-Client and a bearer token. Service-centre workstations send their enrolment key in X-Kabinet-Workstation, and staff their bearer token."
         },
         "paths": paths,
         "components": {
@@ -85,7 +88,8 @@ pub fn document() -> Value {
             "securitySchemes": {
                 "bearer": { "type": "http", "scheme": "bearer" },
                 "session_cookie": { "type": "apiKey", "in": "cookie", "name": crate::http::SESSION_COOKIE },
-                "csrf": { "type": "apiKey", "in": "header", "name": crate::http::CSRF_HEADER }
+                "csrf": { "type": "apiKey", "in": "header", "name": crate::http::CSRF_HEADER },
+                "workstation": { "type": "apiKey", "in": "header", "name": crate::http::WORKSTATION_HEADER }
             }
         }
     })

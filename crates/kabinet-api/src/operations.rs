@@ -16,6 +16,28 @@ pub enum Access {
     /// A signed-in citizen: the context carries a live session of an account that is neither
     /// blocked nor deleted.
     Citizen,
+    /// An enrolled workstation, no one signed in yet (staff set-up and sign-in): the context
+    /// carries the key of a workstation that is not revoked.
+    Workstation,
+    /// A signed-in staff member, whatever their scopes, at an enrolled workstation of their own
+    /// centre.
+    AnyStaff,
+    /// A signed-in staff member holding this scope, at an enrolled workstation of their own
+    /// centre.
+    Staff(Scope),
+}
+
+impl Access {
+    /// The stable name (`public`, `citizen`, `workstation`, `staff`, `staff:citizen:search`).
+    pub fn name(self) -> String {
+        match self {
+            Self::Public => "public".into(),
+            Self::Citizen => "citizen".into(),
+            Self::Workstation => "workstation".into(),
+            Self::AnyStaff => "staff".into(),
+            Self::Staff(scope) => format!("staff:{}", scope.as_str()),
+        }
+    }
 }
 
 /// What an operation does to the caller's session, so every transport keeps or drops the
@@ -57,6 +79,15 @@ pub trait OpensSession {
 }
 
 impl OpensSession for SignedIn {
+    fn take_session(&mut self) -> Option<NewSession> {
+        Some(NewSession {
+            token: std::mem::take(&mut self.token),
+            expires_at: self.expires_at,
+        })
+    }
+}
+
+impl OpensSession for StaffSignedIn {
     fn take_session(&mut self) -> Option<NewSession> {
         Some(NewSession {
             token: std::mem::take(&mut self.token),
@@ -109,7 +140,8 @@ pub struct Operation {
 }
 
 /// Calls `$callback! { name(Request) -> Response, access, idempotent, session, body; … }` with
-/// every operation.
+/// every operation. `access` is an [`Access`] variant: `Public`, `Citizen`, `Workstation`,
+/// `AnyStaff`, or `Staff(Scope)` with a [`Scope`] variant.
 #[macro_export]
 macro_rules! with_operations {
     ($callback:ident) => {
@@ -230,12 +262,74 @@ macro_rules! with_operations {
 
             /// Messages the simulators delivered (only when they are on).
             dev_inbox(Empty) -> Inbox, Public, true, Keeps, Small;
+
+            /// The service centres with their hours (the citizen's «Лично»).
+            centres_list(Empty) -> Centres, Public, true, Keeps, Small;
+
+            /// Enrols this installation as a workstation of a centre with an enrolment code.
+            workstation_enrol(WorkstationEnrolment) -> WorkstationEnrolled, Public, false, Keeps, Small;
+            /// The workstation the request comes from, with its centre.
+            workstation_info(Empty) -> WorkstationInfo, Workstation, true, Keeps, Small;
+            /// Begins a staff member's set-up with their one-time code: the authenticator secret.
+            staff_setup_start(StaffSetupStart) -> StaffSetup, Workstation, false, Keeps, Small;
+            /// Finishes the set-up: password and a first authenticator code.
+            staff_setup_finish(StaffSetupFinish) -> Empty, Workstation, false, Keeps, Small;
+            /// Signs a staff member in: personnel number, password and authenticator code.
+            staff_sign_in(StaffSignIn) -> StaffSignedIn, Workstation, false, Opens, Small;
+            /// The signed-in staff member.
+            staff_me(Empty) -> StaffView, AnyStaff, true, Keeps, Small;
+            /// Ends the staff session.
+            staff_sign_out(Empty) -> Empty, AnyStaff, false, Ends, Small;
+
+            /// Finds a citizen by SNILS, phone, e-mail or passport: one exact match, masked.
+            citizen_search(CitizenSearch) -> CitizenMatch, Staff(CitizenSearch), false, Keeps, Small;
+            /// The citizen's card: level, status, checks, letter, recent events.
+            citizen_card(ForAccount) -> CitizenCard, Staff(CitizenSearch), true, Keeps, Small;
+            /// Sends an SMS code to the phone of a citizen registering in person.
+            citizen_register_phone(InPersonPhone) -> Ticket, Staff(CitizenRegister), false, Keeps, Small;
+            /// Registers a citizen in person; the profile goes to the registries.
+            citizen_register(InPersonRegistration) -> InPersonRegistered, Staff(CitizenRegister), false, Keeps, Small;
+            /// Confirms an identity in person after checking the originals.
+            identity_confirm_in_person(InPersonConfirmation) -> CitizenCard, Staff(IdentityConfirm), false, Keeps, Small;
+            /// Restores access in person (a Confirmed account waits for a second staff member).
+            access_restore(AccessRestore) -> AccessRestored, Staff(AccessRestore), false, Keeps, Small;
+            /// Issues a 16-digit activation code, shown once to print.
+            activation_code_issue(ForAccount) -> ActivationSlip, Staff(ActivationCodeIssue), false, Keeps, Small;
+            /// Blocks an account.
+            account_block(AccountBlockRequest) -> CitizenCard, Staff(AccountBlock), false, Keeps, Small;
+            /// Asks for an account to be unblocked (a second staff member decides).
+            account_unblock(AccountBlockRequest) -> ApprovalView, Staff(AccountBlock), false, Keeps, Small;
+            /// The centre's pending four-eyes requests.
+            approvals_list(Empty) -> Approvals, Staff(ApprovalGrant), true, Keeps, Small;
+            /// Approves or rejects another staff member's request.
+            approval_decide(ApprovalDecision) -> ApprovalOutcome, Staff(ApprovalGrant), false, Keeps, Small;
+
+            /// Adds or changes a centre.
+            centre_save(CentreForm) -> CentreView, Staff(CentreManage), false, Keeps, Small;
+            /// Adds a staff member; returns their one-time set-up code.
+            staff_create(StaffForm) -> StaffCreated, Staff(StaffManage), false, Keeps, Small;
+            /// Every staff member.
+            staff_list(Empty) -> StaffList, Staff(StaffManage), true, Keeps, Small;
+            /// Replaces a staff member's scopes.
+            staff_scopes_set(StaffScopes) -> StaffView, Staff(StaffManage), false, Keeps, Small;
+            /// Suspends a staff member: their sessions end at once.
+            staff_suspend(ById) -> StaffView, Staff(StaffManage), false, Keeps, Small;
+            /// A new set-up code (a forgotten password or authenticator; reinstates a suspended member).
+            staff_setup_code(ById) -> OneTimeCode, Staff(StaffManage), false, Keeps, Small;
+            /// Live staff sessions.
+            staff_sessions(Empty) -> StaffSessions, Staff(StaffManage), true, Keeps, Small;
+            /// Ends a staff session.
+            staff_session_end(ById) -> Empty, Staff(StaffManage), false, Keeps, Small;
+            /// A one-time code that enrols a workstation to a centre.
+            workstation_code(ForCentre) -> OneTimeCode, Staff(StaffManage), false, Keeps, Small;
+            /// Searches the staff audit log.
+            staff_audit(AuditSearch) -> AuditEntries, Staff(StaffManage), true, Keeps, Small;
         }
     };
 }
 
 macro_rules! define_api {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         /// Kabinet's API: implemented by the service in-process and by the remote client.
         pub trait Api: Send + Sync {
             $(
@@ -254,7 +348,7 @@ macro_rules! define_api {
                 name: stringify!($name),
                 request: stringify!($request),
                 response: stringify!($response),
-                access: Access::$access,
+                access: Access::$access $((Scope::$scope))?,
                 idempotent: $idempotent,
                 session: SessionEffect::$session,
                 body: BodyLimit::$body,

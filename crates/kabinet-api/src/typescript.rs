@@ -41,7 +41,16 @@ pub fn generate() -> String {
         RegistryCheck, CheckState, CheckView, ProfileView,
         CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion,
         LetterOrderRequest, LetterState, LetterView, LetterCode,
-        ScanDocument, ScanUpload, ScanInfo, Scans, InnLookup,
+        ScanDocument, ScanUpload, ScanInfo, Scans, InnLookup, StaffMark,
+        Scope, StaffStatus, CentreRef, StaffView, WorkstationEnrolment, WorkstationEnrolled,
+        WorkstationInfo, StaffSetupStart, StaffSetup, StaffSetupFinish, StaffSignIn, StaffSignedIn,
+        StaffForm, OneTimeCode, StaffCreated, StaffList, StaffScopes, ForCentre, StaffSessionInfo,
+        StaffSessions, AuditSearch, AuditEntry, AuditEntries, SearchBy, CitizenSearch,
+        CitizenBrief, CitizenMatch, ForAccount, CardEvent, CitizenCard, InPersonPhone,
+        InPersonRegistration, InPersonRegistered, InPersonConfirmation, AccessRestore,
+        ApprovalView, AccessRestored, ActivationSlip, AccountBlockRequest, Approvals,
+        ApprovalDecision, ApprovalOutcome, DayHours, HoursException, CentreForm, CentreView,
+        Centres,
     );
     for decl in decls {
         out.push_str(&decl);
@@ -53,8 +62,9 @@ pub fn generate() -> String {
     out.push_str("export const operations = {\n");
     for op in OPERATIONS {
         let access = match op.access {
-            Access::Public => "public",
-            Access::Citizen => "session",
+            Access::Public => "public".to_owned(),
+            Access::Citizen => "session".to_owned(),
+            other => other.name(),
         };
         out.push_str(&format!(
             "  {}: {{ access: \"{access}\", idempotent: {} }},\n",

@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use kabinet_api::http::{CLIENT_HEADER, DEVICE_HEADER, DEVICE_NAME_HEADER, OPERATIONS_PREFIX};
+use kabinet_api::http::{
+    CLIENT_HEADER, DEVICE_HEADER, DEVICE_NAME_HEADER, OPERATIONS_PREFIX, WORKSTATION_HEADER,
+};
 use kabinet_api::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -122,6 +124,9 @@ impl Client {
         if let Some(token) = &context.session {
             builder = builder.bearer_auth(token);
         }
+        if let Some(key) = &context.workstation {
+            builder = builder.header(WORKSTATION_HEADER, key);
+        }
         let response = match builder.send().await {
             Ok(response) => response,
             Err(e) => return Attempt::Transient(unavailable(&e.to_string())),
@@ -189,7 +194,7 @@ fn install_crypto_provider() {
 }
 
 macro_rules! remote {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         impl Api for Client {
             $(
                 async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {

@@ -33,6 +33,12 @@ pub enum CodePurpose {
     Ticket,
     /// A device id (known devices are stored only as keyed hashes).
     Device,
+    /// A service-centre workstation's enrolment key.
+    Workstation,
+    /// A staff session token (never valid as a citizen's, nor the reverse).
+    StaffSession,
+    /// A workstation enrolment or staff set-up code.
+    StaffCode,
 }
 
 impl CodePurpose {
@@ -48,6 +54,9 @@ impl CodePurpose {
             Self::Session => "session",
             Self::Ticket => "ticket",
             Self::Device => "device",
+            Self::Workstation => "workstation",
+            Self::StaffSession => "staff_session",
+            Self::StaffCode => "staff_code",
         }
     }
 }

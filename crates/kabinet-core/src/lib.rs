@@ -10,6 +10,7 @@
 pub mod account;
 pub mod address;
 pub mod catalogue;
+pub mod centre;
 pub mod codes;
 pub mod date;
 pub mod email;
@@ -27,6 +28,7 @@ pub mod scan;
 pub mod secret;
 pub mod sign_in;
 pub mod snils;
+pub mod staff;
 pub mod totp;
 pub mod violation;
 

@@ -48,6 +48,13 @@ impl TotpSecret {
             .ok()
     }
 
+    /// The secret from its base32 form (what an authenticator app is given).
+    pub fn from_base32(text: &str) -> Option<Self> {
+        totp_rs::Secret::try_from_base32(text.trim())
+            .ok()
+            .map(|secret| Self(secret.as_ref().to_vec()))
+    }
+
     /// The `otpauth://` URL an authenticator app reads from a QR code.
     pub fn otpauth_url(&self, account: &str, issuer: &str) -> Option<String> {
         self.totp(account, issuer).and_then(|t| t.to_url().ok())

@@ -19,7 +19,7 @@ pub enum Backend {
 }
 
 macro_rules! backend_api {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         impl Api for Backend {
             $(
                 async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {

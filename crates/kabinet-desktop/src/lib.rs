@@ -5,8 +5,10 @@
 //! SQLite, or [`kabinet_client::Client`] against a server — and keeps the session token on the
 //! Rust side: a token in an answer is taken out before the answer reaches the web page, held in
 //! memory, and kept in the OS keyring only when the citizen asked to be remembered.
-//! The embedded service's keys (the code pepper and the sealing key) live in the keyring too;
-//! nothing secret is written to a file.
+//! The embedded service's keys (the code pepper and the sealing key) live in the keyring too,
+//! and so does a service-centre workstation's enrolment key: taken out of the enrolment's
+//! answer like a session token, and added to every request's context. Nothing secret is
+//! written to a file.
 
 mod backend;
 pub mod keyring;
@@ -25,6 +27,8 @@ pub use updates::{Channel, Policy, UpdatePlan};
 
 /// The keyring entry of a remembered session.
 const SESSION_ENTRY: &str = "session";
+/// The keyring entry of this installation's workstation key, once enrolled.
+const WORKSTATION_ENTRY: &str = "workstation";
 
 /// What the window talks to.
 pub struct Desktop {
@@ -34,13 +38,16 @@ pub struct Desktop {
     device_name: String,
     session: Mutex<Option<String>>,
     remember: Mutex<bool>,
+    workstation: Mutex<Option<String>>,
 }
 
 impl Desktop {
     /// A desktop on `backend`; a session remembered in `keyring` is picked up.
     pub fn new(backend: Backend, keyring: Keyring, device_id: String, device_name: String) -> Self {
         let remembered = keyring.get(SESSION_ENTRY).ok().flatten();
+        let workstation = keyring.get(WORKSTATION_ENTRY).ok().flatten();
         Self {
+            workstation: Mutex::new(workstation),
             backend,
             keyring,
             device_id,
@@ -77,13 +84,29 @@ impl Desktop {
             address: "desktop".into(),
             device_id: self.device_id.clone(),
             device_name: self.device_name.clone(),
+            workstation: lock(&self.workstation).clone(),
         }
+    }
+
+    /// Keeps the key of a workstation enrolment in the keyring (taking it out of the answer
+    /// before the page sees it). An enrolment whose key cannot be kept is refused: a
+    /// workstation that forgets its key at the next start would be enrolled for nothing.
+    fn keep_workstation_key(&self, answer: &mut dyn std::any::Any) -> Result<(), ApiError> {
+        let Some(enrolled) = answer.downcast_mut::<WorkstationEnrolled>() else {
+            return Ok(());
+        };
+        let key = std::mem::take(&mut enrolled.key);
+        self.keyring
+            .set(WORKSTATION_ENTRY, &key)
+            .map_err(unavailable)?;
+        *lock(&self.workstation) = Some(key);
+        Ok(())
     }
 
     /// Takes a session the answer opens out of it (the operation list says which answers
     /// can: `take_session`) and keeps it; forgets the session when the operation ends it or
     /// the backend no longer knows it.
-    fn answer<T: serde::Serialize>(
+    fn answer<T: serde::Serialize + 'static>(
         &self,
         effect: SessionEffect,
         take_session: Option<fn(&mut T) -> Option<NewSession>>,
@@ -92,6 +115,7 @@ impl Desktop {
         let ends = effect == SessionEffect::Ends;
         match outcome {
             Ok(mut answer) => {
+                self.keep_workstation_key(&mut answer)?;
                 if let Some(session) = take_session.and_then(|take| take(&mut answer)) {
                     self.keep(session.token);
                 }
@@ -127,7 +151,7 @@ impl Desktop {
 }
 
 macro_rules! desktop_operations {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         impl Desktop {
             $(
                 $(#[$doc])*

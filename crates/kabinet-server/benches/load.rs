@@ -34,6 +34,7 @@ fn device(i: usize) -> Context {
         address: "bench".into(),
         device_id: format!("bench-{i}"),
         device_name: "load generator".into(),
+        workstation: None,
     }
 }
 

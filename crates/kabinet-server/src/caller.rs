@@ -102,12 +102,18 @@ fn decode(headers: &HeaderMap, address: String) -> Caller {
         let device_id = header(headers, DEVICE_HEADER)
             .map(|d| d.chars().take(100).collect())
             .unwrap_or_default();
+        // Only programs (the desktop app) can be workstations: a browser page never carries
+        // a workstation's key.
+        let workstation = header(headers, WORKSTATION_HEADER)
+            .map(|k| k.trim().chars().take(100).collect::<String>())
+            .filter(|k| !k.is_empty());
         return Caller {
             context: Context {
                 session: bearer.filter(|t| !t.is_empty()),
                 address,
                 device_id,
                 device_name,
+                workstation,
             },
             transport: Transport::Program,
             cookies: Vec::new(),
@@ -131,6 +137,7 @@ fn decode(headers: &HeaderMap, address: String) -> Caller {
             address,
             device_id,
             device_name,
+            workstation: None,
         },
         transport: Transport::Browser,
         cookies,

@@ -34,7 +34,7 @@ impl BodyLimits {
 }
 
 macro_rules! routes {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         /// The operations' routes.
         pub fn operations(limits: BodyLimits) -> Router<AppState> {
             let mut router = Router::new();

@@ -21,6 +21,7 @@ fn context(i: usize) -> Context {
         address: format!("198.51.100.{}", i % 250),
         device_id: "bench".into(),
         device_name: "bench".into(),
+        workstation: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The service is the in-process implementation of [`Api`]: each method proves the caller's
 //! access as the operation list names it, then delegates to the use case of the same name
 //! with the proved principal — made from the one list so none can be missing or unchecked.
+//! Every staff operation is written to the staff audit log with its outcome, here, so none
+//! can be left out.
 
 use kabinet_api::*;
 
@@ -15,14 +17,40 @@ macro_rules! authorized {
         let citizen = $service.authorize_citizen($context).await?;
         Service::$name($service, citizen, $context, $request).await
     }};
+    (Workstation, $service:ident, $name:ident, $context:ident, $request:ident) => {{
+        let at = $service.authorize_workstation($context).await?;
+        Service::$name($service, at, $context, $request).await
+    }};
+    (AnyStaff, $service:ident, $name:ident, $context:ident, $request:ident) => {{
+        let staff = $service
+            .authorize_staff($context, None, stringify!($name))
+            .await?;
+        audited!($service, staff, $name, $context, $request)
+    }};
+    (Staff($scope:ident), $service:ident, $name:ident, $context:ident, $request:ident) => {{
+        let staff = $service
+            .authorize_staff($context, Some(Scope::$scope), stringify!($name))
+            .await?;
+        audited!($service, staff, $name, $context, $request)
+    }};
+}
+
+/// Runs a staff use case and appends its outcome to the staff audit log.
+macro_rules! audited {
+    ($service:ident, $staff:ident, $name:ident, $context:ident, $request:ident) => {{
+        let record = $service.audit_record(&$staff, stringify!($name), &$request);
+        let result = Service::$name($service, $staff, $context, $request).await;
+        $service.audit_result(record, &result).await;
+        result
+    }};
 }
 
 macro_rules! delegate {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         impl Api for Service {
             $(
                 async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {
-                    authorized!($access, self, $name, context, request)
+                    authorized!($access $(($scope))?, self, $name, context, request)
                 }
             )*
         }

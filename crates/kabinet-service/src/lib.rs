@@ -22,7 +22,8 @@ mod otp;
 mod page;
 mod repo;
 mod sessions;
-mod staff;
+pub mod staff;
+pub mod testing;
 mod throttle;
 mod tls;
 mod verify;
@@ -40,6 +41,7 @@ use ports::entropy::Entropy;
 use ports::inbox::DevInbox;
 use ports::mail::Mailer;
 use ports::sms::SmsGateway;
+pub use staff::{Bootstrap, Bootstrapped};
 
 /// The seed of the simulated registries' population, so a demo knows who exists.
 pub const SIMULATED_POPULATION_SEED: u64 = 2026;

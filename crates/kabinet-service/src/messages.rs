@@ -165,3 +165,20 @@ pub fn confirmed_notice() -> Text {
             .to_owned(),
     )
 }
+
+/// The code a citizen registering at a service centre reads out to the operator.
+pub fn in_person_phone_code(code: &str, centre: &str) -> Text {
+    let template = format!(
+        "Код подтверждения номера: {{code}}. Назовите его сотруднику центра обслуживания «{centre}». \
+         Никому другому его не сообщайте."
+    );
+    with_code("", &template, code)
+}
+
+/// A block was lifted (two staff members agreed).
+pub fn unblocked_notice() -> Text {
+    notice(
+        "Учётная запись разблокирована",
+        "Блокировка учётной записи снята в центре обслуживания. Вы снова можете войти.".to_owned(),
+    )
+}

@@ -78,6 +78,7 @@ impl Service {
         let context = kabinet_api::Context {
             address: "registry".into(),
             device_name: "Kabinet".into(),
+            workstation: None,
             ..Default::default()
         };
         let Some(account) = repo::load(self.conn(), account_id).await? else {
@@ -147,8 +148,7 @@ impl Service {
                     .unwrap_or(check);
                 let completes = *account.state.check(other) == CheckStatus::Passed;
                 let extras = if completes {
-                    let snils: String = form.snils.chars().filter(char::is_ascii_digit).collect();
-                    let mut claim = vec![("snils".to_owned(), snils)];
+                    let mut claim = crate::ops::profile::verified_claims(&form);
                     if !form.inn.is_empty() {
                         claim.push(("inn".to_owned(), form.inn.clone()));
                     }
@@ -219,6 +219,7 @@ impl Service {
         let context = kabinet_api::Context {
             address: "registry".into(),
             device_name: "Kabinet".into(),
+            workstation: None,
             ..Default::default()
         };
         let tx = self.begin().await?;
@@ -289,7 +290,11 @@ impl Service {
                 .await
                 .map_err(crate::error::store)?;
             if holder.is_some_and(|id| id != account_id) {
-                return Ok(Some(if kind == "inn" { "inn" } else { "snils" }));
+                return Ok(Some(match kind.as_str() {
+                    "inn" => "inn",
+                    "passport" => "passport",
+                    _ => "snils",
+                }));
             }
         }
         Ok(None)

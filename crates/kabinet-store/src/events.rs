@@ -63,9 +63,18 @@ pub fn encode(event: &Event) -> Value {
 pub fn encode_actor(actor: &Actor) -> Value {
     match actor {
         Actor::Citizen => json!({"kind": "citizen"}),
-        Actor::Operator { operator, centre } => {
-            json!({"kind": "operator", "operator": operator, "centre": centre})
-        }
+        Actor::Operator {
+            operator,
+            centre,
+            centre_name,
+            workstation,
+        } => json!({
+            "kind": "operator",
+            "operator": operator,
+            "centre": centre,
+            "centre_name": centre_name,
+            "workstation": workstation,
+        }),
         Actor::Administrator { id } => json!({"kind": "administrator", "id": id}),
         Actor::System => json!({"kind": "system"}),
     }
@@ -148,6 +157,9 @@ pub fn decode_actor(actor: &Value) -> StoreResult<Actor> {
         "operator" => Actor::Operator {
             operator: p.text("operator")?,
             centre: p.text("centre")?,
+            // Recorded before workstations existed: no name or workstation was kept.
+            centre_name: p.text_or_empty("centre_name")?,
+            workstation: p.text_or_empty("workstation")?,
         },
         "administrator" => Actor::Administrator { id: p.text("id")? },
         "system" => Actor::System,
@@ -181,7 +193,7 @@ const REASONS: [LevelReason; 4] = [
     LevelReason::ReverifiedWithConfirmation,
     LevelReason::VerifiedDataEdited,
 ];
-const ACTIONS: [SecurityAction; 14] = [
+const ACTIONS: [SecurityAction; 15] = [
     SecurityAction::SmsSecondFactorOn,
     SecurityAction::SmsSecondFactorOff,
     SecurityAction::TotpOn,
@@ -196,6 +208,7 @@ const ACTIONS: [SecurityAction; 14] = [
     SecurityAction::EmailChanged,
     SecurityAction::ActivationCodeIssued,
     SecurityAction::InnAdded,
+    SecurityAction::SecondFactorsReset,
 ];
 
 /// A payload being read, for errors that say which event and field.
@@ -219,6 +232,14 @@ impl Payload<'_> {
 
     fn text(&self, field: &str) -> StoreResult<String> {
         self.value(field)
+    }
+
+    /// A text field that older rows lack (read as empty), but never one of another type.
+    fn text_or_empty(&self, field: &str) -> StoreResult<String> {
+        match self.payload.get(field) {
+            None => Ok(String::new()),
+            Some(_) => self.text(field),
+        }
     }
 
     fn named<T: Copy>(

@@ -8,6 +8,8 @@
 //!   events as stored and read back, and the replay of an account from its log.
 //! - [`credentials`], [`sessions`], [`flows`], [`throttles`], [`notifications`],
 //!   [`documents`], [`jobs`] — the rows around an account.
+//! - [`staff`] — service-centre staff, workstations, their sessions and codes, four-eyes
+//!   requests and the append-only staff audit log.
 //!
 //! Every connection is configured for durability before it is handed out (see [`connect`]).
 
@@ -25,6 +27,7 @@ pub mod migration;
 pub mod notifications;
 pub mod seal;
 pub mod sessions;
+pub mod staff;
 pub mod testing;
 pub mod throttles;
 

@@ -1,7 +1,7 @@
 // Generated from crates/kabinet-api by `cargo xtask codegen`. Do not edit by hand:
 // a test fails when this file differs from what the Rust types produce.
 
-export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "reverification_needed" | "unavailable" | "not_available" | "too_large" | "method_not_allowed" | "csrf_failed" | "update_refused" | "update_failed" | "internal";
+export type ErrorCode = "invalid_input" | "contact_in_use" | "code_wrong" | "code_expired" | "code_spent" | "code_attempts_exhausted" | "resend_too_soon" | "send_limit_reached" | "flow_expired" | "wrong_step" | "credentials_invalid" | "account_locked" | "too_many_requests" | "account_blocked" | "unauthenticated" | "password_wrong" | "not_found" | "conflict" | "not_allowed" | "forbidden" | "workstation_required" | "reverification_needed" | "unavailable" | "not_available" | "too_large" | "method_not_allowed" | "csrf_failed" | "update_refused" | "update_failed" | "internal";
 
 export type RuleViolation = { 
 /**
@@ -539,7 +539,11 @@ address: string,
 /**
  * Who: `citizen`, `operator`, `administrator`, `system`.
  */
-actor: string, };
+actor: string, 
+/**
+ * A service centre's action: where and by whom.
+ */
+by_staff?: StaffMark, };
 
 export type SecurityEvents = { 
 /**
@@ -968,6 +972,667 @@ export type InnLookup = {
  */
 inn?: string, };
 
+export type StaffMark = { 
+/**
+ * The centre's name («МФЦ района Тверской»).
+ */
+centre: string, 
+/**
+ * The staff member's personnel number.
+ */
+staff_number: string, 
+/**
+ * The workstation's id (empty if not recorded).
+ */
+workstation: string, };
+
+export type Scope = "citizen:search" | "citizen:register" | "identity:confirm" | "access:restore" | "activation_code:issue" | "account:block" | "approval:grant" | "centre:manage" | "staff:manage";
+
+export type StaffStatus = "pending" | "active" | "suspended";
+
+export type CentreRef = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, };
+
+export type StaffView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Табельный номер.
+ */
+personnel_number: string, 
+/**
+ * ФИО.
+ */
+full_name: string, 
+/**
+ * The centre.
+ */
+centre: CentreRef, 
+/**
+ * Permissions.
+ */
+scopes: Array<Scope>, 
+/**
+ * Status.
+ */
+status: StaffStatus, };
+
+export type WorkstationEnrolment = { 
+/**
+ * The one-time enrolment code.
+ */
+code: string, 
+/**
+ * What the workstation is called (e.g. «Окно 3»).
+ */
+name: string, };
+
+export type WorkstationEnrolled = { 
+/**
+ * Its id.
+ */
+workstation_id: string, 
+/**
+ * The secret key (empty once the transport has stored it).
+ */
+key?: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * The centre it belongs to.
+ */
+centre: CentreRef, };
+
+export type WorkstationInfo = { 
+/**
+ * Its id.
+ */
+workstation_id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its centre, with hours.
+ */
+centre: CentreView, };
+
+export type StaffSetupStart = { 
+/**
+ * The one-time set-up code.
+ */
+code: string, };
+
+export type StaffSetup = { 
+/**
+ * Carries the set-up to its second step.
+ */
+ticket: string, 
+/**
+ * Who is being set up.
+ */
+full_name: string, 
+/**
+ * Their number.
+ */
+personnel_number: string, 
+/**
+ * The authenticator secret, base32, to type in.
+ */
+totp_secret: string, 
+/**
+ * The `otpauth://` URL for a QR code.
+ */
+otpauth_url: string, };
+
+export type StaffSetupFinish = { 
+/**
+ * From [`StaffSetup`].
+ */
+ticket: string, 
+/**
+ * The new password.
+ */
+password: string, 
+/**
+ * The authenticator's current code.
+ */
+totp_code: string, };
+
+export type StaffSignIn = { 
+/**
+ * Табельный номер.
+ */
+personnel_number: string, 
+/**
+ * Password.
+ */
+password: string, 
+/**
+ * The authenticator's current code.
+ */
+totp_code: string, };
+
+export type StaffSignedIn = { 
+/**
+ * The bearer token (empty once the transport has stored it).
+ */
+token?: string, 
+/**
+ * When it ends whatever happens.
+ */
+expires_at: string, 
+/**
+ * Who signed in.
+ */
+staff: StaffView, };
+
+export type StaffForm = { 
+/**
+ * Табельный номер (digits).
+ */
+personnel_number: string, 
+/**
+ * ФИО.
+ */
+full_name: string, 
+/**
+ * The centre.
+ */
+centre_id: string, 
+/**
+ * Permissions.
+ */
+scopes: Array<Scope>, };
+
+export type OneTimeCode = { 
+/**
+ * The code (shown once).
+ */
+code: string, 
+/**
+ * Until when it works.
+ */
+expires_at: string, };
+
+export type StaffCreated = { 
+/**
+ * The member.
+ */
+staff: StaffView, 
+/**
+ * Their set-up code.
+ */
+setup: OneTimeCode, };
+
+export type StaffList = { 
+/**
+ * Members by number.
+ */
+staff: Array<StaffView>, };
+
+export type StaffScopes = { 
+/**
+ * The member.
+ */
+id: string, 
+/**
+ * Their permissions from now on.
+ */
+scopes: Array<Scope>, };
+
+export type ForCentre = { 
+/**
+ * The centre.
+ */
+centre_id: string, };
+
+export type StaffSessionInfo = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * Whose.
+ */
+personnel_number: string, 
+/**
+ * At which workstation.
+ */
+workstation: string, 
+/**
+ * Opened.
+ */
+created_at: string, 
+/**
+ * Last request.
+ */
+last_seen_at: string, };
+
+export type StaffSessions = { 
+/**
+ * Newest first.
+ */
+sessions: Array<StaffSessionInfo>, };
+
+export type AuditSearch = { 
+/**
+ * Who.
+ */
+personnel_number: string, 
+/**
+ * What (an operation's name).
+ */
+action: string, 
+/**
+ * Whom.
+ */
+account_id?: string, 
+/**
+ * Where.
+ */
+centre_id?: string, 
+/**
+ * From (inclusive).
+ */
+from?: string, 
+/**
+ * To (exclusive).
+ */
+to?: string, 
+/**
+ * Which page.
+ */
+page: Page, };
+
+export type AuditEntry = { 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * Who.
+ */
+personnel_number: string, 
+/**
+ * Where.
+ */
+centre_id?: string, 
+/**
+ * At which workstation.
+ */
+workstation_id?: string, 
+/**
+ * What.
+ */
+action: string, 
+/**
+ * Whom.
+ */
+account_id?: string, 
+/**
+ * `ok` or the error code.
+ */
+outcome: string, 
+/**
+ * Details (documents checked, reasons).
+ */
+detail: Record<string, unknown>, };
+
+export type AuditEntries = { 
+/**
+ * Newest first.
+ */
+entries: Array<AuditEntry>, 
+/**
+ * More on the next page.
+ */
+has_more: boolean, };
+
+export type SearchBy = "snils" | "phone" | "email" | "passport";
+
+export type CitizenSearch = { 
+/**
+ * By what.
+ */
+by: SearchBy, 
+/**
+ * The value, in any common writing.
+ */
+value: string, };
+
+export type CitizenBrief = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * First name and the surname's initial («Иван П.»), or empty with no profile.
+ */
+name: string, 
+/**
+ * The phone, masked.
+ */
+phone: string, 
+/**
+ * The e-mail, masked.
+ */
+email: string, 
+/**
+ * Level.
+ */
+level: Level, 
+/**
+ * Status.
+ */
+status: AccountStatus, };
+
+export type CitizenMatch = { 
+/**
+ * The one match, if any.
+ */
+citizen?: CitizenBrief, };
+
+export type ForAccount = { 
+/**
+ * The account.
+ */
+account_id: string, };
+
+export type CardEvent = { 
+/**
+ * What (the same codes as the citizen's security events).
+ */
+kind: string, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * Who (`citizen`, `operator`, `system`).
+ */
+actor: string, };
+
+export type CitizenCard = { 
+/**
+ * Masked identity.
+ */
+citizen: CitizenBrief, 
+/**
+ * Surname and initials («Петров И. С.»), to compare with the passport.
+ */
+name_with_initials: string, 
+/**
+ * The registry checks.
+ */
+checks: Array<CheckView>, 
+/**
+ * How the identity was confirmed (`in_person`, …), if it was.
+ */
+confirmation?: string, 
+/**
+ * Must change a temporary password at the next sign-in.
+ */
+temporary_password: boolean, 
+/**
+ * The latest registered letter.
+ */
+letter?: LetterState, 
+/**
+ * Recent events, newest first.
+ */
+events: Array<CardEvent>, };
+
+export type InPersonPhone = { 
+/**
+ * The citizen's mobile.
+ */
+phone: string, };
+
+export type InPersonRegistration = { 
+/**
+ * The profile as on the passport, with the SNILS.
+ */
+profile: ProfileForm, 
+/**
+ * The ticket of the SMS code sent to the phone (empty: the citizen has no phone).
+ */
+phone_ticket: string, 
+/**
+ * The code the citizen reads out.
+ */
+phone_code: string, };
+
+export type InPersonRegistered = { 
+/**
+ * The card (checks running).
+ */
+card: CitizenCard, 
+/**
+ * To print on the slip; changed at the first sign-in.
+ */
+temporary_password: string, };
+
+export type InPersonConfirmation = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * The originals checked (`passport`, `snils`, `foreign_passport`).
+ */
+documents: Array<string>, };
+
+export type AccessRestore = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * The originals checked.
+ */
+documents: Array<string>, };
+
+export type ApprovalView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * `unblock`, `restore_confirmed`, `identity_document_change`.
+ */
+kind: string, 
+/**
+ * The citizen, masked.
+ */
+citizen: CitizenBrief, 
+/**
+ * Who asked.
+ */
+maker: string, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * When.
+ */
+requested_at: string, 
+/**
+ * Until when it may be decided.
+ */
+expires_at: string, 
+/**
+ * `pending`, `approved`, `rejected`, `expired`.
+ */
+status: string, };
+
+export type AccessRestored = { 
+/**
+ * The temporary password to print (when done at once).
+ */
+temporary_password?: string, 
+/**
+ * The request waiting for approval (a Confirmed account).
+ */
+approval?: ApprovalView, };
+
+export type ActivationSlip = { 
+/**
+ * The 16 digits (shown once).
+ */
+code: string, 
+/**
+ * Until when it works.
+ */
+expires_at: string, 
+/**
+ * For whom, masked.
+ */
+citizen: CitizenBrief, };
+
+export type AccountBlockRequest = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * Why (told to the citizen).
+ */
+reason: string, };
+
+export type Approvals = { 
+/**
+ * Oldest first.
+ */
+approvals: Array<ApprovalView>, };
+
+export type ApprovalDecision = { 
+/**
+ * The request.
+ */
+id: string, 
+/**
+ * Approve (or reject).
+ */
+approve: boolean, 
+/**
+ * Why (required to reject).
+ */
+reason: string, };
+
+export type ApprovalOutcome = { 
+/**
+ * The request, decided.
+ */
+approval: ApprovalView, 
+/**
+ * A temporary password to print (an approved restore).
+ */
+temporary_password?: string, };
+
+export type DayHours = { 
+/**
+ * Opens.
+ */
+opens: string, 
+/**
+ * Closes.
+ */
+closes: string, };
+
+export type HoursException = { 
+/**
+ * `DD.MM.YYYY`.
+ */
+date: string, 
+/**
+ * Its hours (none: closed).
+ */
+hours?: DayHours, };
+
+export type CentreForm = { 
+/**
+ * The centre to change; none adds one.
+ */
+id?: string, 
+/**
+ * Its name («МФЦ района Тверской»).
+ */
+name: string, 
+/**
+ * Its address.
+ */
+address: string, 
+/**
+ * Services offered (codes: `identity_confirmation`, `registration`, `access_restore`,
+ * `activation_code`).
+ */
+services: Array<string>, 
+/**
+ * Monday first, seven entries; none is a day off.
+ */
+week: Array<DayHours | null>, 
+/**
+ * Holidays and shortened days.
+ */
+exceptions: Array<HoursException>, 
+/**
+ * Offset from UTC in minutes (Moscow: 180).
+ */
+utc_offset_minutes: number, };
+
+export type CentreView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Address.
+ */
+address: string, 
+/**
+ * Services offered.
+ */
+services: Array<string>, 
+/**
+ * Monday first.
+ */
+week: Array<DayHours | null>, 
+/**
+ * Coming exceptions.
+ */
+exceptions: Array<HoursException>, 
+/**
+ * Offset from UTC in minutes.
+ */
+utc_offset_minutes: number, 
+/**
+ * Open right now.
+ */
+open_now: boolean, };
+
+export type Centres = { 
+/**
+ * By name.
+ */
+centres: Array<CentreView>, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -1022,6 +1687,35 @@ export const operations = {
   notification_preferences_set: { access: "session", idempotent: false },
   notification_history: { access: "session", idempotent: true },
   dev_inbox: { access: "public", idempotent: true },
+  centres_list: { access: "public", idempotent: true },
+  workstation_enrol: { access: "public", idempotent: false },
+  workstation_info: { access: "workstation", idempotent: true },
+  staff_setup_start: { access: "workstation", idempotent: false },
+  staff_setup_finish: { access: "workstation", idempotent: false },
+  staff_sign_in: { access: "workstation", idempotent: false },
+  staff_me: { access: "staff", idempotent: true },
+  staff_sign_out: { access: "staff", idempotent: false },
+  citizen_search: { access: "staff:citizen:search", idempotent: false },
+  citizen_card: { access: "staff:citizen:search", idempotent: true },
+  citizen_register_phone: { access: "staff:citizen:register", idempotent: false },
+  citizen_register: { access: "staff:citizen:register", idempotent: false },
+  identity_confirm_in_person: { access: "staff:identity:confirm", idempotent: false },
+  access_restore: { access: "staff:access:restore", idempotent: false },
+  activation_code_issue: { access: "staff:activation_code:issue", idempotent: false },
+  account_block: { access: "staff:account:block", idempotent: false },
+  account_unblock: { access: "staff:account:block", idempotent: false },
+  approvals_list: { access: "staff:approval:grant", idempotent: true },
+  approval_decide: { access: "staff:approval:grant", idempotent: false },
+  centre_save: { access: "staff:centre:manage", idempotent: false },
+  staff_create: { access: "staff:staff:manage", idempotent: false },
+  staff_list: { access: "staff:staff:manage", idempotent: true },
+  staff_scopes_set: { access: "staff:staff:manage", idempotent: false },
+  staff_suspend: { access: "staff:staff:manage", idempotent: false },
+  staff_setup_code: { access: "staff:staff:manage", idempotent: false },
+  staff_sessions: { access: "staff:staff:manage", idempotent: true },
+  staff_session_end: { access: "staff:staff:manage", idempotent: false },
+  workstation_code: { access: "staff:staff:manage", idempotent: false },
+  staff_audit: { access: "staff:staff:manage", idempotent: true },
 } as const;
 
 /** The backend the UI talks to, over Tauri `invoke` or HTTP `fetch`. */
@@ -1078,4 +1772,33 @@ export interface Api {
   notification_preferences_set(request: NotificationPreferences): Promise<NotificationPreferences>;
   notification_history(request: Page): Promise<NotificationHistory>;
   dev_inbox(request: Empty): Promise<Inbox>;
+  centres_list(request: Empty): Promise<Centres>;
+  workstation_enrol(request: WorkstationEnrolment): Promise<WorkstationEnrolled>;
+  workstation_info(request: Empty): Promise<WorkstationInfo>;
+  staff_setup_start(request: StaffSetupStart): Promise<StaffSetup>;
+  staff_setup_finish(request: StaffSetupFinish): Promise<Empty>;
+  staff_sign_in(request: StaffSignIn): Promise<StaffSignedIn>;
+  staff_me(request: Empty): Promise<StaffView>;
+  staff_sign_out(request: Empty): Promise<Empty>;
+  citizen_search(request: CitizenSearch): Promise<CitizenMatch>;
+  citizen_card(request: ForAccount): Promise<CitizenCard>;
+  citizen_register_phone(request: InPersonPhone): Promise<Ticket>;
+  citizen_register(request: InPersonRegistration): Promise<InPersonRegistered>;
+  identity_confirm_in_person(request: InPersonConfirmation): Promise<CitizenCard>;
+  access_restore(request: AccessRestore): Promise<AccessRestored>;
+  activation_code_issue(request: ForAccount): Promise<ActivationSlip>;
+  account_block(request: AccountBlockRequest): Promise<CitizenCard>;
+  account_unblock(request: AccountBlockRequest): Promise<ApprovalView>;
+  approvals_list(request: Empty): Promise<Approvals>;
+  approval_decide(request: ApprovalDecision): Promise<ApprovalOutcome>;
+  centre_save(request: CentreForm): Promise<CentreView>;
+  staff_create(request: StaffForm): Promise<StaffCreated>;
+  staff_list(request: Empty): Promise<StaffList>;
+  staff_scopes_set(request: StaffScopes): Promise<StaffView>;
+  staff_suspend(request: ById): Promise<StaffView>;
+  staff_setup_code(request: ById): Promise<OneTimeCode>;
+  staff_sessions(request: Empty): Promise<StaffSessions>;
+  staff_session_end(request: ById): Promise<Empty>;
+  workstation_code(request: ForCentre): Promise<OneTimeCode>;
+  staff_audit(request: AuditSearch): Promise<AuditEntries>;
 }

@@ -13,6 +13,9 @@ pub struct Context {
     pub device_id: String,
     /// What the device calls itself (user agent, OS and app), for the sessions list.
     pub device_name: String,
+    /// The enrolment key of the service-centre workstation the request comes from, if any
+    /// (the desktop's keyring; the `X-Kabinet-Workstation` header over HTTP).
+    pub workstation: Option<String>,
 }
 
 /// An operation without input.

@@ -11,6 +11,7 @@ mod profile;
 mod registration;
 mod security;
 mod sign_in;
+mod staff;
 
 pub use common::*;
 pub use confirmation::*;
@@ -19,6 +20,7 @@ pub use profile::*;
 pub use registration::*;
 pub use security::*;
 pub use sign_in::*;
+pub use staff::*;
 
 /// What every module of types uses.
 mod prelude {

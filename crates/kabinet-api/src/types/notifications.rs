@@ -6,7 +6,7 @@ use super::prelude::*;
 // Security events and notifications
 
 /// A page of a list, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Page {
     /// 0-based page.
     #[serde(default)]
@@ -31,6 +31,21 @@ pub struct SecurityEvent {
     pub address: String,
     /// Who: `citizen`, `operator`, `administrator`, `system`.
     pub actor: String,
+    /// A service centre's action: where and by whom.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_staff: Option<StaffMark>,
+}
+
+/// Where and by whom a service centre acted, as the citizen is shown it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct StaffMark {
+    /// The centre's name («МФЦ района Тверской»).
+    pub centre: String,
+    /// The staff member's personnel number.
+    pub staff_number: String,
+    /// The workstation's id (empty if not recorded).
+    pub workstation: String,
 }
 
 /// A page of security events.

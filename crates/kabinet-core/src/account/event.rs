@@ -11,10 +11,14 @@ pub enum Actor {
     Citizen,
     /// An operator at a service centre.
     Operator {
-        /// The operator's id.
+        /// The staff member's personnel number.
         operator: String,
         /// The centre's id.
         centre: String,
+        /// The centre's name when it happened (what the citizen is shown).
+        centre_name: String,
+        /// The workstation's id (empty for actions recorded before workstations existed).
+        workstation: String,
     },
     /// An administrator.
     Administrator {
@@ -89,6 +93,8 @@ pub enum SecurityAction {
     ActivationCodeIssued,
     /// The tax registry found the INN, which became a login.
     InnAdded,
+    /// A service centre turned the second factors off while restoring access in person.
+    SecondFactorsReset,
 }
 
 impl SecurityAction {
@@ -109,6 +115,7 @@ impl SecurityAction {
             Self::EmailChanged => "email_changed",
             Self::ActivationCodeIssued => "activation_code_issued",
             Self::InnAdded => "inn_added",
+            Self::SecondFactorsReset => "second_factors_reset",
         }
     }
 }

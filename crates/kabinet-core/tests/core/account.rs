@@ -15,6 +15,8 @@ fn operator() -> Actor {
     Actor::Operator {
         operator: "op-1".into(),
         centre: "mfc-77-001".into(),
+        centre_name: "МФЦ".into(),
+        workstation: String::new(),
     }
 }
 

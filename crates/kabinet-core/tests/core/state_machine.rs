@@ -159,6 +159,8 @@ impl Who {
             Who::Operator => Actor::Operator {
                 operator: "op-1".into(),
                 centre: "mfc-1".into(),
+                centre_name: "МФЦ".into(),
+                workstation: String::new(),
             },
             Who::Admin => Actor::Administrator {
                 id: "admin-1".into(),

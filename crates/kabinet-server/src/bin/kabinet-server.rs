@@ -2,8 +2,9 @@
 //! database (running migrations), starts the job worker and serves until SIGTERM or Ctrl-C,
 //! finishing the requests in flight.
 //!
-//! `kabinet-server [--config FILE] [--dev] staff activation-code --snils S | temporary-password
-//! --login L [--operator ID] [--centre ID]` and `kabinet-server demo-people [--count N]`: see [`kabinet_server::admin`].
+//! `kabinet-server [--config FILE] [--dev] admin bootstrap --personnel-number N --full-name F
+//! [--centre-name C] [--centre-address A]` and `kabinet-server demo-people [--count N]`: see
+//! [`kabinet_server::admin`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,16 +31,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// What staff issue at a service centre, printed for the operator to hand over.
-    Staff {
+    /// Setting a deployment up.
+    Admin {
         #[command(subcommand)]
-        issue: Issue,
-        /// The operator recorded in the citizen's log.
-        #[arg(long, default_value = "command-line", global = true)]
-        operator: String,
-        /// The service centre recorded in the citizen's log.
-        #[arg(long, default_value = "command-line", global = true)]
-        centre: String,
+        task: AdminTask,
     },
     /// People of the simulated registries, to try the demo with.
     DemoPeople {
@@ -50,18 +45,23 @@ enum Command {
 }
 
 #[derive(Subcommand)]
-enum Issue {
-    /// A 16-digit activation code for the Standard account with this SNILS.
-    ActivationCode {
-        /// The SNILS, any writing.
+enum AdminTask {
+    /// Makes the first service centre and its administrator (once: refused when any staff
+    /// member exists) and prints the codes that enrol the first workstation and set the
+    /// administrator up at it.
+    Bootstrap {
+        /// The administrator's personnel number (digits).
         #[arg(long)]
-        snils: String,
-    },
-    /// A temporary password for the account with this login.
-    TemporaryPassword {
-        /// Phone, e-mail, SNILS or INN.
+        personnel_number: String,
+        /// The administrator's full name.
         #[arg(long)]
-        login: String,
+        full_name: String,
+        /// The first centre's name.
+        #[arg(long, default_value = "Центральный офис")]
+        centre_name: String,
+        /// The first centre's address.
+        #[arg(long, default_value = "")]
+        centre_address: String,
     },
 }
 
@@ -74,11 +74,7 @@ async fn main() -> ExitCode {
             println!("{}", kabinet_server::admin::demo_people(count));
             Ok(())
         }
-        Some(Command::Staff {
-            issue,
-            operator,
-            centre,
-        }) => staff(cli.config, cli.dev, issue, &operator, &centre).await,
+        Some(Command::Admin { task }) => admin(cli.config, cli.dev, task).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,21 +102,22 @@ fn load(file: Option<PathBuf>, dev: bool) -> Result<ServerConfig, String> {
     Ok(config)
 }
 
-async fn staff(
-    file: Option<PathBuf>,
-    dev: bool,
-    issue: Issue,
-    operator: &str,
-    centre: &str,
-) -> Result<(), String> {
-    use kabinet_server::admin;
+async fn admin(file: Option<PathBuf>, dev: bool, task: AdminTask) -> Result<(), String> {
     let service = open(&load(file, dev)?).await?;
-    let printed = match issue {
-        Issue::ActivationCode { snils } => {
-            admin::issue_activation_code(&service, &snils, operator, centre).await?
-        }
-        Issue::TemporaryPassword { login } => {
-            admin::issue_temporary_password(&service, &login, operator, centre).await?
+    let printed = match task {
+        AdminTask::Bootstrap {
+            personnel_number,
+            full_name,
+            centre_name,
+            centre_address,
+        } => {
+            let request = kabinet_service::Bootstrap {
+                centre_name,
+                centre_address,
+                personnel_number,
+                full_name,
+            };
+            kabinet_server::admin::bootstrap(&service, request).await?
         }
     };
     println!("{printed}");

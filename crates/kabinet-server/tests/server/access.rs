@@ -1,7 +1,10 @@
 //! Access from the operation list: every operation the list does not mark public refuses a
 //! caller who has not proved its principal — no session, a made-up token, a session that was
-//! ended — in-process and over HTTP, on both databases. The walk is made from the list, so a
-//! new operation is covered the day it is added.
+//! ended — in-process and over HTTP, on both databases: a citizen's operation with
+//! `unauthenticated`, a workstation's or staff member's with `workstation_required` (the
+//! caller is no enrolled workstation). The walk is made from the list, so a new operation is
+//! covered the day it is added. The staff half (scopes, centres, citizens at staff
+//! operations and staff at citizens') is in `staff.rs`.
 
 use kabinet_api::*;
 use serde_json::{Value, json};
@@ -10,7 +13,7 @@ use crate::support::*;
 
 /// A request of the type named `name` with every required field present, read from the
 /// OpenAPI document (so the walk needs no hand-written request per operation).
-fn sample<T: serde::de::DeserializeOwned>(name: &str) -> T {
+pub fn sample<T: serde::de::DeserializeOwned>(name: &str) -> T {
     let document: Value = serde_json::from_str(&kabinet_api::openapi::generate()).unwrap();
     let schemas = &document["components"]["schemas"];
     let instance = instance_of(
@@ -65,13 +68,30 @@ fn instance_of(schemas: &Value, schema: &Value) -> Value {
     }
 }
 
+/// What a caller without any principal gets from an operation of `access`.
+pub fn refusal_without_principal(access: Access) -> ErrorCode {
+    match access {
+        Access::Citizen => ErrorCode::Unauthenticated,
+        _ => ErrorCode::WorkstationRequired,
+    }
+}
+
+/// The access kind of the operation named `name`.
+pub fn access_of(name: &str) -> Access {
+    OPERATIONS
+        .iter()
+        .find(|op| op.name == name)
+        .map(|op| op.access)
+        .unwrap_or(Access::Public)
+}
+
 macro_rules! walk {
-    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident, $idempotent:literal, $session:ident, $body:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident($request:ty) -> $response:ty, $access:ident $(($scope:ident))?, $idempotent:literal, $session:ident, $body:ident;)*) => {
         /// Calls every non-public operation with `context`; what each answered.
-        async fn call_every_guarded<A: Api>(api: &A, context: &Context) -> Vec<(&'static str, Result<(), ApiError>)> {
+        pub async fn call_every_guarded<A: Api>(api: &A, context: &Context) -> Vec<(&'static str, Result<(), ApiError>)> {
             let mut answers = Vec::new();
             $(
-                if Access::$access != Access::Public {
+                if Access::$access $((Scope::$scope))? != Access::Public {
                     let request: $request = sample(stringify!($request));
                     let answer = api.$name(context, request).await.map(|_| ());
                     answers.push((stringify!($name), answer));
@@ -91,9 +111,10 @@ fn assert_all_refused(answers: &[(&str, Result<(), ApiError>)], who: &str) {
         .count();
     assert_eq!(answers.len(), guarded, "the walk covers the list");
     for (name, answer) in answers {
+        let expected = refusal_without_principal(access_of(name));
         match answer {
-            Err(error) if error.code == ErrorCode::Unauthenticated => {}
-            other => panic!("{name} with {who} answered {other:?}"),
+            Err(error) if error.code == expected => {}
+            other => panic!("{name} with {who} answered {other:?}, not {expected:?}"),
         }
     }
 }

@@ -9,3 +9,4 @@ mod access;
 mod edge;
 mod replicas;
 mod scenarios;
+mod staff;

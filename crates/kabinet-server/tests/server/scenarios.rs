@@ -3,7 +3,6 @@
 //! answers identically — values, error codes, fields, attempts left, retry times.
 
 use kabinet_api::*;
-use kabinet_core::account::Actor;
 use kabinet_service::ports::bank::BankClaims;
 use kabinet_service::ports::registry::Person;
 
@@ -157,10 +156,18 @@ scenario!(
     profile_to_standard_then_confirmed_by_code_and_by_bank,
     |w| {
         let api = &w.api;
-        let operator = Actor::Operator {
-            operator: "op-1".into(),
-            centre: "mfc-77-001".into(),
-        };
+        let centre = kabinet_service::testing::open_centre(&w.service, api, "МФЦ района Тверской")
+            .await
+            .unwrap();
+        let desk = centre
+            .staff(
+                &w.service,
+                api,
+                "4512",
+                &[Scope::CitizenSearch, Scope::ActivationCodeIssue],
+            )
+            .await
+            .unwrap();
         for (i, phone) in ["+79120000001", "+79120000002"].into_iter().enumerate() {
             let laptop = device(phone);
             let me = with_session(&laptop, &w.register(&laptop, phone).await.token);
@@ -215,11 +222,7 @@ scenario!(
             .unwrap();
 
             let confirmed = if i == 0 {
-                let code = w
-                    .service
-                    .staff_issue_activation_code(&operator, &device("desk"), &person.snils)
-                    .await
-                    .unwrap();
+                let code = desk.activation_code(api, &person.snils).await.unwrap();
                 let wrong = expect_error(
                     api.identity_confirm_activation_code(
                         &me,

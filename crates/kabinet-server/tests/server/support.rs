@@ -235,6 +235,7 @@ pub fn device(id: &str) -> Context {
         address: "203.0.113.7".into(),
         device_id: id.into(),
         device_name: format!("Test browser {id}"),
+        workstation: None,
     }
 }
 

@@ -3,14 +3,13 @@
 //! operator who checked the originals — and the service catalogue that shows what each level
 //! opens.
 
-use chrono::Duration;
 use kabinet_api::{
     AccountSummary, ActivationCodeEntry, ApiError, Catalogue, CatalogueEntry, Context, Empty,
     ErrorCode, Level as ApiLevel,
 };
-use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level, SecurityAction};
+use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level};
 use kabinet_core::catalogue::{CATALOGUE, next_level, opens};
-use kabinet_core::codes::{CodePolicy, CodePurpose, activation_code};
+use kabinet_core::codes::{CodePolicy, CodePurpose};
 use kabinet_core::snils::Snils;
 use uuid::Uuid;
 
@@ -19,8 +18,6 @@ use crate::access::Citizen;
 use crate::error::{self, Outcome};
 use crate::flow::{self, Flow, FlowState};
 use crate::messages;
-use crate::otp::CodeChannel;
-use crate::ports::entropy::Random;
 use crate::repo::{self, Extras, Loaded};
 
 fn api_level(level: Level) -> ApiLevel {
@@ -141,118 +138,10 @@ impl Service {
         self.confirmed(&account).await
     }
 
-    /// An operator issues a 16-digit activation code for the citizen with `snils` (after
-    /// checking their passport); it is returned once, to print and hand over. A new code
-    /// replaces the previous one.
-    pub async fn staff_issue_activation_code(
-        &self,
-        actor: &Actor,
-        context: &Context,
-        snils: &str,
-    ) -> Outcome<String> {
-        if !actor.is_staff() {
-            return Err(ApiError::new(ErrorCode::NotAllowed));
-        }
-        let account = self.account_by_snils(snils).await?;
-        if account.state.level != Level::Standard {
-            return Err(ApiError::new(ErrorCode::NotAllowed)
-                .with_message("Код активации выдаётся для стандартной учётной записи"));
-        }
-        let now = self.now();
-        let code = activation_code(&mut Random(self.inner.ports.entropy.as_ref()));
-        let policy = CodePolicy::activation();
-        let tx = self.begin().await?;
-        flow::finish_all::<ActivationFlow>(&tx, account.id, now).await?;
-        let (_, flow) = flow::create(
-            &tx,
-            &self.inner.hasher,
-            self.inner.ports.entropy.as_ref(),
-            Some(account.id),
-            ActivationFlow::Enter {
-                snils: self.snils_of(account.id).await?,
-                issued_by: repo::actor_json(actor),
-            },
-            policy.ttl + Duration::days(1),
-            now,
-        )
-        .await?;
-        self.issue_code(
-            &tx,
-            &flow,
-            CodePurpose::Activation,
-            CodeChannel::Nowhere,
-            &code,
-            &policy,
-        )
-        .await?;
-        // The operator's action is in the citizen's security events.
-        repo::execute(
-            &tx,
-            &account,
-            &Command::RecordSecurity {
-                action: SecurityAction::ActivationCodeIssued,
-            },
-            &self.by(actor, context),
-            Extras::default(),
-        )
-        .await?;
-        tx.commit().await.map_err(error::store)?;
-        Ok(code)
-    }
-
-    /// An operator confirms the identity in person after checking the originals named in
-    /// `documents`; the event records who, where and which documents.
-    pub async fn staff_confirm_in_person(
-        &self,
-        actor: &Actor,
-        context: &Context,
-        snils: &str,
-        documents: Vec<String>,
-    ) -> Outcome<AccountSummary> {
-        let Actor::Operator { centre, .. } = actor else {
-            return Err(ApiError::new(ErrorCode::NotAllowed));
-        };
-        if documents.iter().all(|d| d.trim().is_empty()) {
-            return Err(ApiError::field("documents", "required"));
-        }
-        let account = self.account_by_snils(snils).await?;
-        let tx = self.begin().await?;
-        let account = repo::execute(
-            &tx,
-            &account,
-            &Command::ConfirmIdentity {
-                method: ConfirmationMethod::InPerson {
-                    centre: centre.clone(),
-                    documents,
-                },
-            },
-            &self.by(actor, context),
-            Extras::default(),
-        )
-        .await?;
-        tx.commit().await.map_err(error::store)?;
-        self.confirmed(&account).await
-    }
-
     async fn confirmed(&self, account: &Loaded) -> Outcome<AccountSummary> {
         self.notify_event(account.id, messages::confirmed_notice())
             .await;
         self.summary(account).await
-    }
-
-    async fn account_by_snils(&self, snils: &str) -> Outcome<Loaded> {
-        let snils = Snils::parse(snils).map_err(|v| {
-            let mut errors = kabinet_core::FieldErrors::default();
-            errors.add("snils", v);
-            error::fields(errors)
-        })?;
-        let id = kabinet_store::accounts::find_login(self.conn(), "snils", &snils.digits())
-            .await
-            .map_err(error::store)?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-        repo::load(self.conn(), id)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
     }
 
     async fn snils_of(&self, account_id: Uuid) -> Outcome<Option<String>> {

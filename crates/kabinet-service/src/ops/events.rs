@@ -1,7 +1,7 @@
 //! The citizen's security events — read from the account's event log, newest first — and
 //! "this wasn't me", which ends every session and starts a recovery.
 
-use kabinet_api::{ById, Context, Page, Recovery, SecurityEvent, SecurityEvents};
+use kabinet_api::{ById, Context, Page, Recovery, SecurityEvent, SecurityEvents, StaffMark};
 use kabinet_core::account::{Actor, Command, SecurityAction};
 use kabinet_store::event_log;
 
@@ -49,6 +49,11 @@ impl Service {
                     device: text(&row.payload["context"]["device"]),
                     address: text(&row.payload["context"]["address"]),
                     actor: text(&row.actor["kind"]),
+                    by_staff: (row.actor["kind"] == "operator").then(|| StaffMark {
+                        centre: text(&row.actor["centre_name"]),
+                        staff_number: text(&row.actor["operator"]),
+                        workstation: text(&row.actor["workstation"]),
+                    }),
                 }
             })
             .collect();

@@ -239,6 +239,18 @@ impl Service {
         .await
     }
 
+    /// Where the account's latest letter stands, as last tracked.
+    pub(crate) async fn latest_letter_state(
+        &self,
+        account_id: Uuid,
+    ) -> Outcome<Option<LetterState>> {
+        Ok(self
+            .latest_letter(account_id)
+            .await?
+            .and_then(|row| LetterStatus::parse(&row.status))
+            .map(state_of))
+    }
+
     async fn latest_letter(&self, account_id: Uuid) -> Outcome<Option<Letter>> {
         store::latest_letter(self.conn(), account_id)
             .await

@@ -6,7 +6,7 @@ mod bank;
 mod confirmation;
 mod contacts;
 mod events;
-mod letter;
+pub(crate) mod letter;
 mod notifications;
 pub(crate) mod profile;
 mod recovery;
@@ -15,6 +15,7 @@ mod scans;
 mod security;
 mod sign_in;
 
+pub(crate) use confirmation::ActivationFlow;
 #[cfg(test)]
 pub(crate) use recovery::RecoveryFlow;
 #[cfg(test)]

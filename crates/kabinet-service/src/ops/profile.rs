@@ -10,9 +10,9 @@ use kabinet_core::address::AddressInput;
 use kabinet_core::date::format_date;
 use kabinet_core::passport::PassportInput;
 use kabinet_core::profile::{ForeignPassportInput, IdentityDocument, Profile, ProfileInput};
-use kabinet_store::Conn;
 use kabinet_store::documents::{self as store, ProfileRow};
 use kabinet_store::jobs::{self, NewJob};
+use kabinet_store::{Conn, Tx};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -86,17 +86,12 @@ impl Service {
             Command::SubmitProfile
         };
         let tx = self.begin().await?;
-        let old_snils = previous.as_ref().map(|p| {
-            p.snils
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect::<String>()
-        });
         let extras = Extras {
             claim: Vec::new(),
-            // Re-verification withdraws the SNILS login until the new data passes.
-            release: match (verified, old_snils) {
-                (true, Some(snils)) => vec![("snils".to_owned(), snils)],
+            // Re-verification withdraws the SNILS login (and the passport's claim) until the
+            // new data passes.
+            release: match (verified, previous.as_ref()) {
+                (true, Some(previous)) => verified_claims(previous),
                 _ => Vec::new(),
             },
         };
@@ -113,9 +108,17 @@ impl Service {
         row.draft = None;
         row.draft_saved_at = None;
         self.save_profile_row(&tx, row).await?;
+        self.queue_registry_checks(&tx, &account).await?;
+        tx.commit().await.map_err(error::store)?;
+        self.profile_view(&account).await
+    }
+
+    /// Queues both registry checks of the account's submitted profile, inside `tx`.
+    pub(crate) async fn queue_registry_checks(&self, tx: &Tx, account: &Loaded) -> Outcome<()> {
+        let account_id = account.id;
         for check in Check::ALL {
             jobs::enqueue(
-                &tx,
+                tx,
                 NewJob {
                     kind: REGISTRY_CHECK.to_owned(),
                     payload: json!({"account_id": account_id, "check": check.as_str()}),
@@ -123,7 +126,7 @@ impl Service {
                     idempotency_key: Some(format!(
                         "check:{account_id}:{}:{}",
                         check.as_str(),
-                        repo::version(&account)
+                        repo::version(account)
                     )),
                     max_attempts: 30,
                 },
@@ -132,8 +135,7 @@ impl Service {
             .await
             .map_err(error::store)?;
         }
-        tx.commit().await.map_err(error::store)?;
-        self.profile_view(&account).await
+        Ok(())
     }
 
     // -----------------------------------------------------------------------------------------
@@ -240,7 +242,19 @@ pub(crate) fn core_input(form: &ProfileForm) -> ProfileInput {
 }
 
 /// The canonical writing of a valid profile, in the form's shape.
-fn form_of(p: &Profile) -> ProfileForm {
+/// The logins a verified profile holds: its SNILS, and the series and number of a Russian
+/// passport (found by staff, and one passport per account).
+pub(crate) fn verified_claims(form: &ProfileForm) -> Vec<(String, String)> {
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    let mut claims = vec![("snils".to_owned(), digits(&form.snils))];
+    let passport = digits(&format!("{}{}", form.passport.series, form.passport.number));
+    if passport.len() == 10 {
+        claims.push(("passport".to_owned(), passport));
+    }
+    claims
+}
+
+pub(crate) fn form_of(p: &Profile) -> ProfileForm {
     let (passport, foreign_passport) = match &p.document {
         IdentityDocument::Russian(r) => (
             PassportForm {

@@ -1,17 +1,9 @@
 //! Identity confirmation by activation code and in person, and the service catalogue.
 
 use kabinet_api::*;
-use kabinet_core::account::Actor;
 
 use crate::profile::form_of;
 use crate::support::*;
-
-fn operator() -> Actor {
-    Actor::Operator {
-        operator: "op-7".into(),
-        centre: "mfc-77-001".into(),
-    }
-}
 
 /// A signed-in citizen at the standard level; returns the context and their SNILS.
 async fn standard(h: &Harness) -> (Context, String) {
@@ -61,17 +53,16 @@ service_test!(the_catalogue_says_what_each_level_opens, |h| {
 
 service_test!(an_activation_code_confirms_with_the_snils, |h| {
     let (me, snils) = standard(h).await;
+    let account_id = h.service.me(&me, Empty {}).await.unwrap().id;
+    // A citizen's session is no staff session.
     expect_error(
         h.service
-            .staff_issue_activation_code(&Actor::Citizen, &device("desk"), &snils)
+            .activation_code_issue(&me, ForAccount { account_id })
             .await,
-        ErrorCode::NotAllowed,
+        ErrorCode::WorkstationRequired,
     );
-    let code = h
-        .service
-        .staff_issue_activation_code(&operator(), &device("desk"), &snils)
-        .await
-        .unwrap();
+    let desk = h.desk().await;
+    let code = desk.activation_code(&h.service, &snils).await.unwrap();
     assert_eq!(code.len(), 16);
     assert!(code.chars().all(|c| c.is_ascii_digit()));
     let entry = |snils: &str, code: &str| ActivationCodeEntry {
@@ -149,11 +140,8 @@ service_test!(an_activation_code_confirms_with_the_snils, |h| {
 
 service_test!(activation_codes_expire_and_allow_five_attempts, |h| {
     let (me, snils) = standard(h).await;
-    let code = h
-        .service
-        .staff_issue_activation_code(&operator(), &device("desk"), &snils)
-        .await
-        .unwrap();
+    let mut desk = h.desk().await;
+    let code = desk.activation_code(&h.service, &snils).await.unwrap();
     let wrong = if code.starts_with('0') {
         "1".repeat(16)
     } else {
@@ -199,11 +187,8 @@ service_test!(activation_codes_expire_and_allow_five_attempts, |h| {
         ErrorCode::CodeAttemptsExhausted,
     );
     // A new code replaces it; it expires after 90 days.
-    let code = h
-        .service
-        .staff_issue_activation_code(&operator(), &device("desk"), &snils)
-        .await
-        .unwrap();
+    desk.keep_signed_in(&h.service, &h.service).await.unwrap();
+    let code = desk.activation_code(&h.service, &snils).await.unwrap();
     h.advance(90 * 24 * 3600);
     // The session ended long ago: sign in again, then the code is out of date.
     let session = signed_in(h.sign_in(&device("laptop"), PHONE, PASSWORD).await.unwrap());
@@ -226,33 +211,36 @@ service_test!(
     an_operator_confirms_in_person_recording_the_documents,
     |h| {
         let (me, snils) = standard(h).await;
+        let account_id = h.service.me(&me, Empty {}).await.unwrap().id;
+        let confirm = |documents: &[&str]| InPersonConfirmation {
+            account_id,
+            documents: documents.iter().map(|d| (*d).to_owned()).collect(),
+        };
         expect_error(
             h.service
-                .staff_confirm_in_person(
-                    &Actor::Citizen,
-                    &device("desk"),
-                    &snils,
-                    vec!["passport".into()],
-                )
+                .identity_confirm_in_person(&me, confirm(&["passport"]))
                 .await,
-            ErrorCode::NotAllowed,
+            ErrorCode::WorkstationRequired,
         );
-        let none = h
-            .service
-            .staff_confirm_in_person(&operator(), &device("desk"), &snils, vec![])
+        let desk = h.desk().await;
+        let none = desk
+            .confirm_in_person(&h.service, &snils, &[])
             .await
             .unwrap_err();
-        assert_eq!(field_rules(&none, "documents"), ["required"]);
-        let summary = h
-            .service
-            .staff_confirm_in_person(
-                &operator(),
-                &device("desk"),
-                &snils,
-                vec!["passport".into(), "snils".into()],
-            )
+        assert_eq!(
+            field_rules(&none, "documents"),
+            ["identity_document_required"]
+        );
+        let unknown = desk
+            .confirm_in_person(&h.service, &snils, &["passport", "library_card"])
+            .await
+            .unwrap_err();
+        assert_eq!(field_rules(&unknown, "documents"), ["unknown_document"]);
+        let card = desk
+            .confirm_in_person(&h.service, &snils, &["passport", "snils"])
             .await
             .unwrap();
+        let summary = card.citizen;
         assert_eq!(summary.level, Level::Confirmed);
         let events = h
             .service
@@ -273,16 +261,21 @@ service_test!(
         assert_eq!(confirmed.actor, "operator");
         // Who, where and which documents are in the log.
         let conn = h.service.store();
-        let log = kabinet_store::event_log::read(conn, summary.id)
+        let log = kabinet_store::event_log::read(conn, summary.account_id)
             .await
             .unwrap();
         let event = log.iter().find(|e| e.kind == "identity_confirmed").unwrap();
-        assert_eq!(event.payload["centre"], "mfc-77-001");
+        assert_eq!(event.actor["centre_name"], "МФЦ района Тверской");
+        assert_eq!(event.payload["centre"], event.actor["centre"]);
         assert_eq!(
             event.payload["documents"],
             serde_json::json!(["passport", "snils"])
         );
-        assert_eq!(event.actor["operator"], "op-7");
+        assert_eq!(event.actor["operator"], "4512");
+        assert_eq!(
+            confirmed.by_staff.as_ref().map(|s| s.staff_number.as_str()),
+            Some("4512")
+        );
         // A simplified account cannot be confirmed.
         let other = h.register(&device("x"), "+7 912 000-11-22").await;
         let _ = other;

@@ -7,7 +7,6 @@ mod to_confirmed {
     use std::sync::Arc;
 
     use kabinet_api::*;
-    use kabinet_core::account::Actor;
     use kabinet_service::ports::bank::BankClaims;
     use kabinet_service::ports::post::HttpPostOffice;
     use kabinet_service::ports::registry::HttpRegistries;
@@ -110,24 +109,18 @@ mod to_confirmed {
 
     service_test!(simplified_to_standard_to_confirmed_by_each_method, |h| {
         let api = over_http(h).await;
-        let operator = Actor::Operator {
-            operator: "op-1".into(),
-            centre: "mfc-77-001".into(),
-        };
+        let desk = h.desk().await;
 
         // 1. In person.
         let (me, snils) = standard(h, &api, "+79120000001", 0).await;
-        api.staff_confirm_in_person(&operator, &device("desk"), &snils, vec!["passport".into()])
+        desk.confirm_in_person(&api, &snils, &["passport"])
             .await
             .unwrap();
         assert_eq!(api.me(&me, Empty {}).await.unwrap().level, Level::Confirmed);
 
         // 2. Activation code.
         let (me, snils) = standard(h, &api, "+79120000002", 1).await;
-        let code = api
-            .staff_issue_activation_code(&operator, &device("desk"), &snils)
-            .await
-            .unwrap();
+        let code = desk.activation_code(&api, &snils).await.unwrap();
         let summary = api
             .identity_confirm_activation_code(&me, ActivationCodeEntry { snils, code })
             .await

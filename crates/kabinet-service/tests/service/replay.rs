@@ -4,7 +4,6 @@
 //! `REPLAY_CASES` sets how many sequences (24 by default; the bench of a release runs more).
 
 use kabinet_api::*;
-use kabinet_core::account::Actor;
 use kabinet_store::accounts::find_account;
 use kabinet_store::events::replay;
 use proptest::prelude::*;
@@ -14,6 +13,7 @@ use uuid::Uuid;
 
 use crate::profile::form_of;
 use crate::support::*;
+use kabinet_service::testing::Desk;
 
 /// Two citizens per sequence.
 const CITIZENS: usize = 2;
@@ -59,16 +59,9 @@ struct Citizen {
     person: usize,
 }
 
-fn operator() -> Actor {
-    Actor::Operator {
-        operator: "op-1".into(),
-        centre: "mfc-77-001".into(),
-    }
-}
-
 /// Runs one step; what it answers does not matter (many steps are refused in some states),
 /// only what it leaves in the database.
-async fn run(h: &Harness, citizens: &mut [Citizen], step: &Step) {
+async fn run(h: &Harness, desk: &mut Desk, citizens: &mut [Citizen], step: &Step) {
     match *step {
         Step::WrongPassword { who, times } => {
             let c = &citizens[who];
@@ -105,12 +98,9 @@ async fn run(h: &Harness, citizens: &mut [Citizen], step: &Step) {
         Step::ActivationCode(i) => {
             let c = &citizens[i];
             let snils = h.registries.people()[c.person].snils.clone();
-            let (Some(me), Ok(code)) = (
-                &c.session,
-                h.service
-                    .staff_issue_activation_code(&operator(), &device("desk"), &snils)
-                    .await,
-            ) else {
+            let _ = desk.keep_signed_in(&h.service, &h.service).await;
+            let (Some(me), Ok(code)) = (&c.session, desk.activation_code(&h.service, &snils).await)
+            else {
                 return;
             };
             let entry = ActivationCodeEntry { snils, code };
@@ -118,18 +108,15 @@ async fn run(h: &Harness, citizens: &mut [Citizen], step: &Step) {
         }
         Step::InPerson(i) => {
             let snils = h.registries.people()[citizens[i].person].snils.clone();
-            let documents = vec!["passport".to_owned()];
-            let _ = h
-                .service
-                .staff_confirm_in_person(&operator(), &device("desk"), &snils, documents)
+            let _ = desk.keep_signed_in(&h.service, &h.service).await;
+            let _ = desk
+                .confirm_in_person(&h.service, &snils, &["passport"])
                 .await;
         }
         Step::TemporaryPassword(i) => {
             let phone = citizens[i].phone.clone();
-            let _ = h
-                .service
-                .staff_issue_temporary_password(&operator(), &device("desk"), &phone)
-                .await;
+            let _ = desk.keep_signed_in(&h.service, &h.service).await;
+            let _ = desk.restore_by_phone(&h.service, &phone).await;
         }
         Step::SmsSecondFactor(i) => {
             let Some(me) = &citizens[i].session else {
@@ -178,6 +165,7 @@ service_test!(the_stored_projection_is_the_replay_of_the_log, |h| {
     let sequences = proptest::collection::vec(step(), 1..16);
     let people = h.registries.people().len();
     let mut seen = std::collections::BTreeSet::new();
+    let mut desk = h.desk().await;
     for case in 0..cases {
         let steps = sequences.new_tree(&mut runner).unwrap().current();
         let mut citizens = Vec::new();
@@ -194,7 +182,7 @@ service_test!(the_stored_projection_is_the_replay_of_the_log, |h| {
             });
         }
         for step in &steps {
-            run(h, &mut citizens, step).await;
+            run(h, &mut desk, &mut citizens, step).await;
         }
         for citizen in &citizens {
             let stored = find_account(h.service.store(), citizen.id)

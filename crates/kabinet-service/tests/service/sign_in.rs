@@ -1,7 +1,6 @@
 //! Sign-in (DOMAIN §4): logins in any writing, new devices, second factors, temporary passwords.
 
 use kabinet_api::*;
-use kabinet_core::account::Actor;
 use kabinet_core::totp::TotpSecret;
 
 use crate::support::*;
@@ -260,21 +259,8 @@ service_test!(
 service_test!(a_temporary_password_must_be_changed_first, |h| {
     let laptop = device("laptop");
     h.register(&laptop, PHONE).await;
-    let operator = Actor::Operator {
-        operator: "op-1".into(),
-        centre: "mfc-1".into(),
-    };
-    expect_error(
-        h.service
-            .staff_issue_temporary_password(&Actor::Citizen, &laptop, PHONE)
-            .await,
-        ErrorCode::NotAllowed,
-    );
-    let temporary = h
-        .service
-        .staff_issue_temporary_password(&operator, &laptop, PHONE)
-        .await
-        .unwrap();
+    let desk = h.desk().await;
+    let temporary = desk.restore_by_phone(&h.service, PHONE).await.unwrap();
     expect_error(
         h.sign_in(&laptop, PHONE, PASSWORD).await,
         ErrorCode::CredentialsInvalid,

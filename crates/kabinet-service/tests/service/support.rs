@@ -166,6 +166,7 @@ pub fn device(id: &str) -> Context {
         address: "203.0.113.7".into(),
         device_id: id.into(),
         device_name: format!("Test browser {id}"),
+        workstation: None,
     }
 }
 
@@ -265,3 +266,31 @@ macro_rules! service_test {
     };
 }
 pub(crate) use service_test;
+
+/// What an operator at the desk may do (everything but deciding approvals and administering).
+pub const DESK_SCOPES: [Scope; 6] = [
+    Scope::CitizenSearch,
+    Scope::CitizenRegister,
+    Scope::IdentityConfirm,
+    Scope::AccessRestore,
+    Scope::ActivationCodeIssue,
+    Scope::AccountBlock,
+];
+
+impl Harness {
+    /// A centre (bootstrapped once per harness) and an operator there with [`DESK_SCOPES`].
+    pub async fn desk(&self) -> kabinet_service::testing::Desk {
+        let centre = self.centre().await;
+        centre
+            .staff(&self.service, &self.service, "4512", &DESK_SCOPES)
+            .await
+            .expect("an operator at the desk")
+    }
+
+    /// The centre «МФЦ района Тверской», bootstrapped with its administrator signed in.
+    pub async fn centre(&self) -> kabinet_service::testing::Centre {
+        kabinet_service::testing::open_centre(&self.service, &self.service, "МФЦ района Тверской")
+            .await
+            .expect("bootstrap a centre")
+    }
+}

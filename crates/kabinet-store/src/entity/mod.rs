@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod account_event;
+pub mod approval;
 pub mod auth_flow;
 pub mod bank_assertion;
+pub mod centre;
 pub mod change_feed;
 pub mod code_send;
 pub mod credential;
@@ -18,4 +20,9 @@ pub mod notification_preference;
 pub mod one_time_code;
 pub mod profile;
 pub mod session;
+pub mod staff_audit;
+pub mod staff_code;
+pub mod staff_member;
+pub mod staff_session;
 pub mod throttle;
+pub mod workstation;

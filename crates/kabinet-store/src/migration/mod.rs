@@ -9,6 +9,7 @@ mod m0004_check_details;
 mod m0005_bank_assertions_and_letters;
 mod m0006_change_feed_and_full_projection;
 mod m0007_email_logins_in_unicode;
+mod m0008_staff_workstations_centres;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_bank_assertions_and_letters::Migration),
             Box::new(m0006_change_feed_and_full_projection::Migration),
             Box::new(m0007_email_logins_in_unicode::Migration),
+            Box::new(m0008_staff_workstations_centres::Migration),
         ]
     }
 }

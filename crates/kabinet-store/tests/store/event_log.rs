@@ -197,6 +197,8 @@ fn every_event_and_actor_reads_back_as_written() {
         Actor::Operator {
             operator: "op".into(),
             centre: "mfc".into(),
+            centre_name: "МФЦ".into(),
+            workstation: String::new(),
         },
         Actor::Administrator { id: "adm".into() },
     ] {
