@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { axeViolations } from "../support/axe.mjs";
 import { launchChromium } from "../support/browser.mjs";
 import { call, codeFor, messagesTo, registerViaApi, startServer } from "../support/kabinet-server.mjs";
+import { openDesk } from "../support/desk.mjs";
 import { artifactDir } from "../support/paths.mjs";
 import { totp } from "../support/totp.mjs";
 
@@ -17,6 +18,7 @@ const shots = artifactDir("browser");
 let server;
 let browser;
 let people;
+let desk;
 let phoneSeq = 0;
 
 /** A fresh mobile number for each citizen of the run. */
@@ -31,6 +33,7 @@ before(async () => {
   server = await startServer();
   browser = await launchChromium();
   people = (await server.admin("demo-people", "--count", "6")).split("\n").map((l) => JSON.parse(l));
+  desk = await openDesk(server);
 });
 
 after(async () => {
@@ -209,7 +212,8 @@ journey("the whole journey: registration to a confirmed account, every screen in
   await screen(page, "account-standard-ru");
 
   // Confirmation by an activation code a service centre printed.
-  const activation = await server.admin("staff", "activation-code", "--snils", person.snils, "--operator", "op-7", "--centre", "mfc-1");
+  const slip = await desk.call("activation_code_issue", { account_id: await desk.find("snils", person.snils) });
+  const activation = slip.code;
   assert.match(activation, /^\d{16}$/);
   await page.getByRole("link", { name: "Подтвердить личность" }).click();
   await page.getByRole("heading", { level: 1, name: "Подтверждение личности" }).waitFor();
@@ -381,7 +385,8 @@ journey("2FA: an authenticator app is enrolled with its QR code and then asked f
 journey("a temporary password from a service centre must be replaced before anything else", async (page) => {
   const phone = newPhone();
   await registerViaApi(server, { surname: "Зайцев", firstName: "Антон", phone, password: PASSWORD, device: await deviceOf(page) });
-  const temporary = await server.admin("staff", "temporary-password", "--login", phone, "--operator", "op-2", "--centre", "mfc-1");
+  const restored = await desk.call("access_restore", { account_id: await desk.find("phone", phone), documents: ["passport"] });
+  const temporary = restored.temporary_password;
   await signInUi(page, phone, temporary);
   await page.getByRole("heading", { level: 1, name: "Смена временного пароля" }).waitFor();
   await page.getByLabel("Новый пароль").fill(temporary);

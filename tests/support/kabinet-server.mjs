@@ -62,9 +62,10 @@ export async function startServer() {
 }
 
 /** A program's call to the API (bearer transport), for setting the scene quickly. */
-export async function call(server, operation, request, { token, device = "test-setup" } = {}) {
+export async function call(server, operation, request, { token, device = "test-setup", workstation } = {}) {
   const headers = { "content-type": "application/json", "x-kabinet-client": "browser-tests", "x-kabinet-device": device };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (workstation) headers["x-kabinet-workstation"] = workstation;
   const res = await fetch(`${server.apiUrl}/api/v1/${operation}`, { method: "POST", headers, body: JSON.stringify(request) });
   const body = await res.json();
   if (!res.ok) throw new Error(`${operation}: ${res.status} ${JSON.stringify(body)}`);
