@@ -1,5 +1,6 @@
 // Every rule the Rust core and service can name has a message in both languages: the rule codes
-// are read from the Rust sources themselves, so a new rule without a message fails here.
+// are read from the Rust sources themselves (violations and single-field errors), so a new rule
+// without a message fails here.
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +21,9 @@ function ruleCodes(): Set<string> {
   const codes = new Set<string>();
   for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api"]) {
     for (const file of rustFiles(join(crates, crate, "src"))) {
-      for (const m of readFileSync(file, "utf8").matchAll(/Violation::new\(\s*"([a-z_]+)"/g)) codes.add(m[1]);
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/Violation::new\(\s*"([a-z_]+)"/g)) codes.add(m[1]);
+      for (const m of text.matchAll(/ApiError::field\(\s*"[a-z_.]+",\s*"([a-z_]+)"/g)) codes.add(m[1]);
     }
   }
   return codes;
