@@ -218,6 +218,15 @@ journey("the whole journey: registration to a confirmed account, every screen in
   await page.getByRole("link", { name: "Подтвердить личность" }).click();
   await page.getByRole("heading", { level: 1, name: "Подтверждение личности" }).waitFor();
   await screen(page, "confirm-methods-ru");
+  // «Лично»: the centres with their hours.
+  await page.getByRole("radio", { name: /Лично/ }).check();
+  const centre = page.getByTestId("centre").filter({ hasText: "МФЦ района Тверской" });
+  await centre.waitFor();
+  await centre.getByText("Москва, Тверская ул., 8").waitFor();
+  await centre.getByText("Пн–Пт 09:00–18:00").waitFor();
+  await centre.getByText("Сб, Вс выходной").waitFor();
+  await centre.getByTestId("open-now").waitFor();
+  await screen(page, "confirm-in-person-centres-ru");
   await page.getByRole("radio", { name: /Код активации/ }).check();
   await page.getByLabel("СНИЛС", { exact: true }).fill(person.snils);
   await page.getByLabel("Код активации", { exact: true }).fill(activation);

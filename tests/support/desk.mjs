@@ -31,8 +31,8 @@ async function setUpAndSignIn(server, workstation, code) {
 }
 
 /** Bootstraps the centre and signs an operator in; `desk.call(op, request)` acts as them. */
-export async function openDesk(server, { centre = "МФЦ района Тверской", number = "4512" } = {}) {
-  const printed = await server.admin("admin", "bootstrap", "--personnel-number", "1", "--full-name", "Администратор Центра", "--centre-name", centre);
+export async function openDesk(server, { centre = "МФЦ района Тверской", address = "Москва, Тверская ул., 8", number = "4512" } = {}) {
+  const printed = await server.admin("admin", "bootstrap", "--personnel-number", "1", "--full-name", "Администратор Центра", "--centre-name", centre, "--centre-address", address);
   const centreId = field(printed, "centre");
   const enrolled = await call(server, "workstation_enrol", { code: field(printed, "workstation enrolment code"), name: "Окно 1" }, { device: "desk" });
   const workstation = enrolled.key;
