@@ -51,13 +51,21 @@ pub struct Protection {
     pub sms_always: bool,
     /// The account has a phone.
     pub has_phone: bool,
+    /// The account has an e-mail.
+    pub has_email: bool,
     /// This device has not proved itself for the account before.
     pub new_device: bool,
+    /// The password is a temporary one a service centre printed after checking the passport.
+    pub issued_in_person: bool,
 }
 
 /// The second factors a sign-in accepts, preferred first (empty: none is needed). The factors
 /// the citizen enabled, and for a new device a code to the confirmed contact — SMS when there
-/// is a phone, else e-mail — unless SMS is already asked.
+/// is a phone, else e-mail — unless SMS is already asked. A temporary password printed at a
+/// service centre stands for the new device's code: it was handed to the holder after a
+/// passport check (often because the phone was lost), and it must be replaced at once. An
+/// account with no phone and no e-mail (registered in person without them) has nowhere to send
+/// a code to.
 pub fn second_factors(p: Protection) -> Vec<SecondFactor> {
     let mut methods = Vec::new();
     if p.totp {
@@ -66,12 +74,12 @@ pub fn second_factors(p: Protection) -> Vec<SecondFactor> {
     if p.sms_always && p.has_phone {
         methods.push(SecondFactor::Sms);
     }
-    if p.new_device && !methods.contains(&SecondFactor::Sms) {
-        methods.push(if p.has_phone {
-            SecondFactor::Sms
-        } else {
-            SecondFactor::Email
-        });
+    if p.new_device && !p.issued_in_person && !methods.contains(&SecondFactor::Sms) {
+        if p.has_phone {
+            methods.push(SecondFactor::Sms);
+        } else if p.has_email {
+            methods.push(SecondFactor::Email);
+        }
     }
     methods
 }

@@ -107,7 +107,9 @@ fn a_new_device_proves_itself_by_sms_or_else_by_mail() {
         totp,
         sms_always,
         has_phone,
+        has_email: !has_phone,
         new_device,
+        issued_in_person: false,
     };
     assert!(second_factors(p(false, false, true, false)).is_empty());
     assert_eq!(
@@ -128,6 +130,20 @@ fn a_new_device_proves_itself_by_sms_or_else_by_mail() {
     );
     // SMS at every sign-in needs a phone to go to.
     assert!(second_factors(p(false, true, false, false)).is_empty());
+    // A password printed at a centre after a passport check stands for the new device's code;
+    // the factors the citizen set up still apply.
+    let printed = |totp, has_phone| Protection {
+        issued_in_person: true,
+        ..p(totp, false, has_phone, true)
+    };
+    assert!(second_factors(printed(false, true)).is_empty());
+    assert_eq!(second_factors(printed(true, true)), [SecondFactor::Totp]);
+    // Nowhere to send a code: no phone and no e-mail.
+    let nowhere = Protection {
+        has_email: false,
+        ..p(false, false, false, true)
+    };
+    assert!(second_factors(nowhere).is_empty());
 }
 
 #[test]

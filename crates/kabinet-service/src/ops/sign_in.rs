@@ -255,7 +255,9 @@ impl Service {
             totp: credentials.totp_sealed.is_some(),
             sms_always: credentials.sms_second_factor,
             has_phone: phone.is_some(),
+            has_email: email.is_some(),
             new_device,
+            issued_in_person: account.state.temporary_password,
         })
         .into_iter()
         .map(api_factor)

@@ -16,3 +16,4 @@ mod replay;
 mod security;
 mod sessions;
 mod sign_in;
+mod staff;

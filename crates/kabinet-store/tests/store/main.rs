@@ -10,4 +10,5 @@ mod event_log;
 mod jobs;
 mod migrations;
 mod seal;
+mod staff;
 mod write;
