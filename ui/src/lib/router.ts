@@ -15,6 +15,13 @@ export const ROUTES = [
   "help",
   "email-link",
   "settings",
+  "workstation-enrol",
+  "ws",
+  "ws-setup",
+  "ws-card",
+  "ws-register",
+  "ws-approvals",
+  "ws-admin",
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
