@@ -30,22 +30,36 @@ async function setUpAndSignIn(server, workstation, code) {
   return signed.token;
 }
 
-/** Bootstraps the centre and signs an operator in; `desk.call(op, request)` acts as them. */
-export async function openDesk(server, { centre = "МФЦ района Тверской", address = "Москва, Тверская ул., 8", number = "4512" } = {}) {
+/**
+ * Bootstraps the centre (once per database) and signs its administrator in at a back-office
+ * workstation; `admin(op, request)` acts as the administrator.
+ */
+export async function openCentre(server, { centre = "МФЦ района Тверской", address = "Москва, Тверская ул., 8" } = {}) {
   const printed = await server.admin("admin", "bootstrap", "--personnel-number", "1", "--full-name", "Администратор Центра", "--centre-name", centre, "--centre-address", address);
   const centreId = field(printed, "centre");
-  const enrolled = await call(server, "workstation_enrol", { code: field(printed, "workstation enrolment code"), name: "Окно 1" }, { device: "desk" });
+  const enrolled = await call(server, "workstation_enrol", { code: field(printed, "workstation enrolment code"), name: "Бэк-офис" }, { device: "desk" });
   const workstation = enrolled.key;
-  const admin = await setUpAndSignIn(server, workstation, field(printed, "administrator set-up code"));
-  const created = await call(server, "staff_create", {
-    personnel_number: number,
-    full_name: "Смирнова Ольга Петровна",
-    centre_id: centreId,
-    scopes: DESK_SCOPES,
-  }, { workstation, token: admin, device: "desk" });
-  const token = await setUpAndSignIn(server, workstation, created.setup.code);
+  const token = await setUpAndSignIn(server, workstation, field(printed, "administrator set-up code"));
   return {
     centreId,
+    workstation,
+    admin: (operation, request) => call(server, operation, request, { workstation, token, device: "desk" }),
+  };
+}
+
+/** Bootstraps the centre and signs an operator in; `desk.call(op, request)` acts as them. */
+export async function openDesk(server, { number = "4512", ...where } = {}) {
+  const centre = await openCentre(server, where);
+  const created = await centre.admin("staff_create", {
+    personnel_number: number,
+    full_name: "Смирнова Ольга Петровна",
+    centre_id: centre.centreId,
+    scopes: DESK_SCOPES,
+  });
+  const { workstation } = centre;
+  const token = await setUpAndSignIn(server, workstation, created.setup.code);
+  return {
+    centreId: centre.centreId,
     number,
     call: (operation, request) => call(server, operation, request, { workstation, token, device: "desk" }),
     /** The account found by `by` (snils, phone, email, passport). */
@@ -56,3 +70,5 @@ export async function openDesk(server, { centre = "МФЦ района Твер�
     },
   };
 }
+
+export { DESK_SCOPES };
