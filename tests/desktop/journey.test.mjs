@@ -122,7 +122,8 @@ test("registration to the account in the real window, then remember me across re
     for (const what of [/Учётная запись создана/, /Профиль отправлен/, /Изменён уровень/]) {
       assert.match(await events.getText(), what);
     }
-    assert.match(await browser.$('[data-testid="sessions"]').getText(), /Кабинет для linux/);
+    // The device in words, not as the app names itself to the server.
+    assert.match(await browser.$('[data-testid="sessions"]').getText(), /Приложение «Кабинет», Linux/);
     await browser.$('[data-testid="sign-out"]').click();
     await browser.$('[data-testid="sign-in"]').waitForDisplayed({ timeout: 10_000 });
 

@@ -236,6 +236,9 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
     await page.getByRole("link", { name: "Безопасность" }).click();
     const events = page.getByTestId("events");
     await events.getByText("Пароль задан в центре обслуживания «МФЦ района Тверской», сотрудник № 4512").first().waitFor();
+    // No device is shown as a user-agent string.
+    assert.ok(!(await page.getByTestId("events").innerText()).includes("Mozilla/"));
+    assert.ok(!(await page.getByTestId("sessions").innerText()).includes("Mozilla/"));
     await page.screenshot({ path: join(shots, "citizen-sees-operator-actions-ru.png"), fullPage: true });
   } finally {
     await chromium.close();
