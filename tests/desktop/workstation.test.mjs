@@ -205,8 +205,13 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
     await browser.$('[data-testid="slip"]').waitForDisplayed({ reverse: true, timeout: 10_000 });
     assert.ok(!(await browser.$("body").getText()).includes(code), "the code left the screen after printing");
 
-    // Restoring access for a citizen who forgot the password.
+    // Restoring access for a citizen who forgot the password — on a narrow window: the card
+    // fits 375 px without sideways scrolling.
+    await browser.setWindowSize(375, 800);
     await findByPhone(browser, phones.restored);
+    const overflow = await browser.execute(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await screenshotDisplay(join(shots, "workstation-card-375-ru.png"));
+    assert.ok(overflow <= 0, `the card scrolls sideways by ${overflow} px at 375 px`);
     await browser.$('input[type="checkbox"][value="passport"]').click();
     await browser.$('[data-testid="restore-access"]').click();
     await browser.$('[data-testid="slip"][data-kind="temporary_password"]').waitForDisplayed({ timeout: 10_000 });

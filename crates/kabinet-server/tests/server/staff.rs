@@ -281,3 +281,21 @@ scenario!(a_suspended_members_sessions_end_at_once, |w| {
         ErrorCode::Unauthenticated,
     );
 });
+
+scenario!(a_staff_session_ends_after_fifteen_idle_minutes, |w| {
+    let api = &w.api;
+    let centre = testing::open_centre(&w.service, api, "МФЦ района Тверской")
+        .await
+        .unwrap();
+    let desk = centre
+        .staff(&w.service, api, "4512", &[Scope::CitizenSearch])
+        .await
+        .unwrap();
+    // Each request pushes the idle end forward.
+    w.advance(14 * 60);
+    api.staff_me(&desk.context, Empty {}).await.unwrap();
+    w.advance(14 * 60);
+    api.staff_me(&desk.context, Empty {}).await.unwrap();
+    w.advance(15 * 60 + 1);
+    expect_error(api.staff_me(&desk.context, Empty {}).await, ErrorCode::Unauthenticated);
+});
