@@ -291,6 +291,9 @@ macro_rules! with_operations {
             citizen_register(InPersonRegistration) -> InPersonRegistered, Staff(CitizenRegister), false, Keeps, Small;
             /// Confirms an identity in person after checking the originals.
             identity_confirm_in_person(InPersonConfirmation) -> CitizenCard, Staff(IdentityConfirm), false, Keeps, Small;
+            /// Changes the SNILS or passport after checking the originals; the registries check
+            /// them again (a Confirmed account waits for a second staff member first).
+            identity_documents_change(IdentityDocumentsChange) -> IdentityDocumentsChanged, Staff(IdentityConfirm), false, Keeps, Small;
             /// Restores access in person (a Confirmed account waits for a second staff member).
             access_restore(AccessRestore) -> AccessRestored, Staff(AccessRestore), false, Keeps, Small;
             /// Issues a 16-digit activation code, shown once to print.

@@ -48,6 +48,7 @@ pub fn generate() -> String {
         StaffSessions, AuditSearch, AuditEntry, AuditEntries, SearchBy, CitizenSearch,
         CitizenBrief, CitizenMatch, ForAccount, CardEvent, CitizenCard, InPersonPhone,
         InPersonRegistration, InPersonRegistered, InPersonConfirmation, AccessRestore,
+        IdentityDocumentsChange, IdentityDocumentsChanged,
         ApprovalView, AccessRestored, ActivationSlip, AccountBlockRequest, Approvals,
         ApprovalDecision, ApprovalOutcome, DayHours, HoursException, CentreForm, CentreView,
         Centres,

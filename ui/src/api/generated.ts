@@ -1444,6 +1444,30 @@ account_id: string,
  */
 documents: Array<string>, };
 
+export type IdentityDocumentsChange = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * The profile with the new document.
+ */
+profile: ProfileForm, 
+/**
+ * The originals checked.
+ */
+documents: Array<string>, };
+
+export type IdentityDocumentsChanged = { 
+/**
+ * The card after the change (none while it waits).
+ */
+card?: CitizenCard, 
+/**
+ * The request waiting for approval.
+ */
+approval?: ApprovalView, };
+
 export type ApprovalView = { 
 /**
  * Id.
@@ -1700,6 +1724,7 @@ export const operations = {
   citizen_register_phone: { access: "staff:citizen:register", idempotent: false },
   citizen_register: { access: "staff:citizen:register", idempotent: false },
   identity_confirm_in_person: { access: "staff:identity:confirm", idempotent: false },
+  identity_documents_change: { access: "staff:identity:confirm", idempotent: false },
   access_restore: { access: "staff:access:restore", idempotent: false },
   activation_code_issue: { access: "staff:activation_code:issue", idempotent: false },
   account_block: { access: "staff:account:block", idempotent: false },
@@ -1785,6 +1810,7 @@ export interface Api {
   citizen_register_phone(request: InPersonPhone): Promise<Ticket>;
   citizen_register(request: InPersonRegistration): Promise<InPersonRegistered>;
   identity_confirm_in_person(request: InPersonConfirmation): Promise<CitizenCard>;
+  identity_documents_change(request: IdentityDocumentsChange): Promise<IdentityDocumentsChanged>;
   access_restore(request: AccessRestore): Promise<AccessRestored>;
   activation_code_issue(request: ForAccount): Promise<ActivationSlip>;
   account_block(request: AccountBlockRequest): Promise<CitizenCard>;

@@ -491,6 +491,32 @@ pub struct AccessRestore {
     pub documents: Vec<String>,
 }
 
+/// A Confirmed (or Standard) citizen's new SNILS or passport, entered after checking the
+/// originals: the whole profile as it is to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct IdentityDocumentsChange {
+    /// The account.
+    pub account_id: Uuid,
+    /// The profile with the new document.
+    pub profile: ProfileForm,
+    /// The originals checked.
+    pub documents: Vec<String>,
+}
+
+/// What a change of identity documents did: sent to the registries at once, or waiting for a
+/// second staff member (a Confirmed account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct IdentityDocumentsChanged {
+    /// The card after the change (none while it waits).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CitizenCard>,
+    /// The request waiting for approval.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalView>,
+}
+
 /// A four-eyes request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ApprovalView {

@@ -297,5 +297,8 @@ scenario!(a_staff_session_ends_after_fifteen_idle_minutes, |w| {
     w.advance(14 * 60);
     api.staff_me(&desk.context, Empty {}).await.unwrap();
     w.advance(15 * 60 + 1);
-    expect_error(api.staff_me(&desk.context, Empty {}).await, ErrorCode::Unauthenticated);
+    expect_error(
+        api.staff_me(&desk.context, Empty {}).await,
+        ErrorCode::Unauthenticated,
+    );
 });

@@ -1,5 +1,5 @@
-//! Four-eyes (maker–checker): unblocking an account and restoring access to a Confirmed one
-//! wait in the centre's queue until a different staff member holding `approval:grant`
+//! Four-eyes (maker–checker): unblocking an account, restoring access to a Confirmed one and
+//! changing a Confirmed citizen's SNILS or passport wait in the centre's queue until a different staff member holding `approval:grant`
 //! approves or rejects them. The maker can never decide their own request; an undecided
 //! request expires after [`kabinet_core::staff::APPROVAL_TTL`].
 //!
@@ -120,6 +120,19 @@ impl Service {
             FourEyes::RestoreConfirmed => Some(self.new_temporary_password().await?),
             _ => None,
         };
+        let documents_change = match kind {
+            FourEyes::IdentityDocumentChange => {
+                let previous = self
+                    .submitted_profile(account.id)
+                    .await?
+                    .ok_or_else(|| error::internal(&"a document change without a profile"))?;
+                let next: kabinet_api::ProfileForm =
+                    serde_json::from_value(row.payload["profile"].clone())
+                        .map_err(|e| error::internal(&e))?;
+                Some((previous, next))
+            }
+            _ => None,
+        };
         let tx = self.begin().await?;
         if !store::decide_approval(
             &tx,
@@ -156,6 +169,13 @@ impl Service {
                 self.apply_restore(&tx, &maker, context, &account, phc)
                     .await?;
                 temporary_password = password;
+                None
+            }
+            (FourEyes::IdentityDocumentChange, _) => {
+                let (previous, next) = documents_change
+                    .ok_or_else(|| error::internal(&"a document change without its data"))?;
+                self.apply_document_change(&tx, &maker, context, &account, &previous, next)
+                    .await?;
                 None
             }
             _ => {

@@ -6,8 +6,8 @@ use chrono::Duration;
 use kabinet_api::{
     AccessRestore, AccessRestored, AccountBlockRequest, ActivationSlip, ApiError, ApprovalView,
     CardEvent, CitizenCard, CitizenMatch, CitizenSearch, Context, ErrorCode, ForAccount,
-    InPersonConfirmation, InPersonPhone, InPersonRegistered, InPersonRegistration, SearchBy,
-    Ticket,
+    IdentityDocumentsChange, IdentityDocumentsChanged, InPersonConfirmation, InPersonPhone,
+    InPersonRegistered, InPersonRegistration, SearchBy, Ticket,
 };
 use kabinet_core::RandomSource;
 use kabinet_core::account::{Command, ConfirmationMethod, Level, SecurityAction, Status};
@@ -289,6 +289,99 @@ impl Service {
         self.notify_event(account.id, messages::confirmed_notice())
             .await;
         self.card(&account).await
+    }
+
+    pub(crate) async fn identity_documents_change(
+        &self,
+        staff: Staff,
+        context: &Context,
+        request: IdentityDocumentsChange,
+    ) -> Outcome<IdentityDocumentsChanged> {
+        let documents = checked_documents(&request.documents)?;
+        let today = self.now().date_naive();
+        let profile =
+            Profile::parse(&core_input(&request.profile), today).map_err(error::fields)?;
+        let canonical = crate::ops::profile::form_of(&profile);
+        let account = self.citizen_account(request.account_id).await?;
+        let previous = self.submitted_profile(account.id).await?;
+        let verified = account.state.level > Level::Simplified || account.state.verified();
+        let Some(previous) = previous.filter(|_| verified) else {
+            return Err(ApiError::new(ErrorCode::NotAllowed)
+                .with_message("Документы меняются только у проверенной учётной записи"));
+        };
+        if crate::ops::profile::verified_claims(&previous)
+            == crate::ops::profile::verified_claims(&canonical)
+        {
+            return Err(ApiError::field("snils", "identity_documents_unchanged"));
+        }
+        if account.state.level == Level::Confirmed {
+            let approval = self
+                .request_approval(
+                    &staff,
+                    FourEyes::IdentityDocumentChange,
+                    &account,
+                    json!({ "profile": canonical, "documents": documents }),
+                    "Изменение СНИЛС или паспорта подтверждённой учётной записи",
+                )
+                .await?;
+            return Ok(IdentityDocumentsChanged {
+                card: None,
+                approval: Some(approval),
+            });
+        }
+        let tx = self.begin().await?;
+        let account = self
+            .apply_document_change(&tx, &staff.actor(), context, &account, &previous, canonical)
+            .await?;
+        tx.commit().await.map_err(error::store)?;
+        Ok(IdentityDocumentsChanged {
+            card: Some(self.card(&account).await?),
+            approval: None,
+        })
+    }
+
+    /// The submitted profile of an account, if any.
+    pub(crate) async fn submitted_profile(
+        &self,
+        account_id: Uuid,
+    ) -> Outcome<Option<kabinet_api::ProfileForm>> {
+        let row = self.profile_row(self.conn(), account_id).await?;
+        Ok(row.submitted.and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    /// The changes of a new SNILS or passport, inside `tx`: the verified data edited (a new
+    /// SNILS withdraws the identity confirmation; a new passport with the same SNILS keeps it
+    /// through the re-check), the old document logins released, the checks queued.
+    pub(crate) async fn apply_document_change(
+        &self,
+        tx: &kabinet_store::Tx,
+        actor: &kabinet_core::account::Actor,
+        context: &Context,
+        account: &Loaded,
+        previous: &kabinet_api::ProfileForm,
+        canonical: kabinet_api::ProfileForm,
+    ) -> Outcome<Loaded> {
+        let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+        let by = self.by(actor, context);
+        let account = repo::execute(
+            tx,
+            account,
+            &Command::EditVerifiedData {
+                snils_changed: digits(&previous.snils) != digits(&canonical.snils),
+            },
+            &by,
+            Extras {
+                claim: Vec::new(),
+                release: crate::ops::profile::verified_claims(previous),
+            },
+        )
+        .await?;
+        let mut row = self.profile_row(tx, account.id).await?;
+        row.submitted = Some(serde_json::to_value(&canonical).map_err(|e| error::internal(&e))?);
+        row.submitted_at = Some(by.at);
+        self.save_profile_row(tx, row).await?;
+        self.queue_registry_checks(tx, &account).await?;
+        Ok(account)
     }
 
     pub(crate) async fn access_restore(
@@ -717,6 +810,15 @@ impl Found for InPersonRegistered {
         Some(self.card.citizen.account_id)
     }
 }
+impl Audited for IdentityDocumentsChange {
+    fn subject(&self) -> Option<Uuid> {
+        Some(self.account_id)
+    }
+    fn detail(&self) -> Value {
+        json!({ "documents": self.documents })
+    }
+}
+impl Found for IdentityDocumentsChanged {}
 impl Found for Ticket {}
 impl Found for AccessRestored {}
 impl Found for ActivationSlip {}

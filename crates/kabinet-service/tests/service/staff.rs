@@ -731,3 +731,129 @@ service_test!(centres_hours_are_checked_field_by_field, |h| {
             .unwrap()
     ));
 });
+
+service_test!(
+    a_confirmed_citizens_new_passport_waits_for_a_second_person,
+    |h| {
+        let centre = h.centre().await;
+        let maker = centre
+            .staff(
+                &h.service,
+                &h.service,
+                "4512",
+                &[Scope::CitizenSearch, Scope::IdentityConfirm],
+            )
+            .await
+            .unwrap();
+        let checker = centre
+            .staff(&h.service, &h.service, "4514", &[Scope::ApprovalGrant])
+            .await
+            .unwrap();
+        let laptop = device("laptop");
+        let signed = h.register(&laptop, PHONE).await;
+        let me = with_session(&laptop, &signed.token);
+        let person = h.registries.people()[1].clone();
+        h.service
+            .profile_submit(
+                &me,
+                ProfileSubmit {
+                    profile: form_of(&person),
+                    confirm_reverification: false,
+                },
+            )
+            .await
+            .unwrap();
+        h.service.run_due_jobs("w").await.unwrap();
+        maker
+            .confirm_in_person(&h.service, &person.snils, &["passport"])
+            .await
+            .unwrap();
+        let account_id = signed.account.id;
+        // The citizen brings a new passport; the registries know it.
+        let renewed = kabinet_service::ports::registry::Person {
+            passport: "4521999888".into(),
+            ..person.clone()
+        };
+        h.registries.add(renewed.clone());
+        let change = |profile: ProfileForm| IdentityDocumentsChange {
+            account_id,
+            profile,
+            documents: vec!["passport".into()],
+        };
+        let same = expect_error(
+            h.service
+                .identity_documents_change(&maker.context, change(form_of(&person)))
+                .await,
+            ErrorCode::InvalidInput,
+        );
+        assert_eq!(
+            field_rules(&same, "snils"),
+            ["identity_documents_unchanged"]
+        );
+        let asked = h
+            .service
+            .identity_documents_change(&maker.context, change(form_of(&renewed)))
+            .await
+            .unwrap();
+        assert!(
+            asked.card.is_none(),
+            "nothing changes before a second person agrees"
+        );
+        let approval = asked.approval.unwrap();
+        assert_eq!(approval.kind, "identity_document_change");
+        assert_eq!(
+            card(h, &maker, account_id).await.citizen.level,
+            Level::Confirmed
+        );
+        expect_error(
+            h.service
+                .approval_decide(
+                    &maker.context,
+                    ApprovalDecision {
+                        id: approval.id,
+                        approve: true,
+                        reason: String::new(),
+                    },
+                )
+                .await,
+            ErrorCode::Forbidden,
+        );
+        h.service
+            .approval_decide(
+                &checker.context,
+                ApprovalDecision {
+                    id: approval.id,
+                    approve: true,
+                    reason: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        // The new passport is checked again; the confirmation (same SNILS) is kept through it.
+        let checking = card(h, &maker, account_id).await;
+        assert_eq!(checking.citizen.level, Level::Simplified);
+        assert_eq!(checking.confirmation.as_deref(), Some("in_person"));
+        h.service.run_due_jobs("w").await.unwrap();
+        assert_eq!(
+            card(h, &maker, account_id).await.citizen.level,
+            Level::Confirmed
+        );
+        // The passport login moved with it.
+        let find = |passport: &str| CitizenSearch {
+            by: SearchBy::Passport,
+            value: passport.to_owned(),
+        };
+        let found = h
+            .service
+            .citizen_search(&maker.context, find(&renewed.passport))
+            .await
+            .unwrap();
+        assert!(found.citizen.is_some());
+        let old = h
+            .service
+            .citizen_search(&maker.context, find(&person.passport))
+            .await
+            .unwrap();
+        assert!(old.citizen.is_none());
+    }
+);
