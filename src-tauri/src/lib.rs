@@ -53,6 +53,7 @@ macro_rules! commands {
                 $($name,)*
                 desktop_remember,
                 desktop_remembers,
+                desktop_demo_centre,
                 desktop_settings,
                 desktop_settings_save,
                 desktop_ready,
@@ -69,6 +70,14 @@ with_operations!(commands);
 #[tauri::command]
 async fn desktop_remember(state: State<'_, Opening>, remember: bool) -> Result<(), ApiError> {
     desktop(&state).await?.set_remember(remember)
+}
+
+/// The embedded demo's first service centre and its one-time codes.
+#[tauri::command]
+async fn desktop_demo_centre(
+    state: State<'_, Opening>,
+) -> Result<kabinet_desktop::DemoCentre, ApiError> {
+    desktop(&state).await?.demo_centre().await
 }
 
 /// Whether a session is remembered.

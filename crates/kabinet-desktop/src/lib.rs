@@ -25,6 +25,15 @@ pub use keyring::{Keyring, KeyringError};
 pub use settings::{BackendChoice, Settings, SettingsView};
 pub use updates::{Channel, Policy, UpdatePlan};
 
+/// The one-time codes of the embedded demo's centre.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoCentre {
+    /// Enrols this installation as the centre's workstation.
+    pub workstation_code: String,
+    /// Sets the demo administrator (personnel number 1) up.
+    pub setup_code: String,
+}
+
 /// The keyring entry of a remembered session.
 const SESSION_ENTRY: &str = "session";
 /// The keyring entry of this installation's workstation key, once enrolled.
@@ -66,6 +75,29 @@ impl Desktop {
             (false, _) => self.keyring.delete(SESSION_ENTRY).map_err(unavailable),
             (true, None) => Ok(()),
         }
+    }
+
+    /// The embedded demo's first service centre: makes it with its administrator once (as
+    /// `kabinet-server admin bootstrap` does for a server) and returns the codes that enrol
+    /// this installation and set the administrator up. Refused on a server backend, whose
+    /// bootstrap belongs to whoever runs the server.
+    pub async fn demo_centre(&self) -> Result<DemoCentre, ApiError> {
+        let Backend::Embedded(service) = &self.backend else {
+            return Err(ApiError::new(ErrorCode::NotAvailable)
+                .with_message("Центр создаёт администратор сервера командой admin bootstrap"));
+        };
+        let done = service
+            .bootstrap(kabinet_service::Bootstrap {
+                centre_name: "Демонстрационный центр обслуживания".into(),
+                centre_address: String::new(),
+                personnel_number: "1".into(),
+                full_name: "Администратор (демо)".into(),
+            })
+            .await?;
+        Ok(DemoCentre {
+            workstation_code: done.workstation_code,
+            setup_code: done.setup_code,
+        })
     }
 
     /// Which keyring store holds the secrets (for the log).

@@ -177,6 +177,12 @@ export async function rememberOnThisDevice(remember: boolean): Promise<void> {
   await desktopCommand("desktop_remember", { remember }).catch(() => {});
 }
 
+/** The embedded demo's service centre: the codes to enrol this installation and set up its
+ * administrator (personnel number 1). Refused on a server backend. */
+export function demoCentre(): Promise<{ workstation_code: string; setup_code: string }> {
+  return desktopCommand("desktop_demo_centre", {}) as Promise<{ workstation_code: string; setup_code: string }>;
+}
+
 /** The desktop's settings (mirrors kabinet-desktop's `Settings`). */
 export interface DesktopSettings {
   backend: "embedded" | "remote";

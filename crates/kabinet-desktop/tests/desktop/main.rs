@@ -100,6 +100,56 @@ async fn the_token_stays_in_rust_and_the_keys_in_the_keyring() {
 }
 
 #[tokio::test]
+async fn the_embedded_demo_becomes_a_workstation_whose_key_stays_in_the_keyring() {
+    let dir = TempDir::new();
+    let keys = keyring("workstation");
+    let desktop = desktop(&dir, &keys).await;
+    // A citizen's install is no workstation.
+    let none = desktop.workstation_info(Empty {}).await.unwrap_err();
+    assert_eq!(none.code, ErrorCode::WorkstationRequired);
+    let codes = desktop.demo_centre().await.unwrap();
+    // Once: a second demo centre would be a second first administrator.
+    assert_eq!(
+        desktop.demo_centre().await.unwrap_err().code,
+        ErrorCode::NotAllowed
+    );
+    let enrolled = desktop
+        .workstation_enrol(WorkstationEnrolment {
+            code: codes.workstation_code,
+            name: "Окно 1".into(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        enrolled.get("key").is_none(),
+        "the key never reaches the window: {enrolled}"
+    );
+    let key = keys
+        .get("workstation")
+        .unwrap()
+        .expect("the key in the keyring");
+    assert_eq!(key.len(), 43);
+    // A restart finds the key again.
+    drop(desktop);
+    let again = self::desktop(&dir, &keys).await;
+    let info = again.workstation_info(Empty {}).await.unwrap();
+    assert_eq!(
+        info["centre"]["name"],
+        "Демонстрационный центр обслуживания"
+    );
+    let setup = again
+        .staff_setup_start(StaffSetupStart {
+            code: codes.setup_code,
+        })
+        .await
+        .unwrap();
+    assert_eq!(setup["personnel_number"], "1");
+    for name in ["pepper", "seal-key", "workstation"] {
+        keys.delete(name).unwrap();
+    }
+}
+
+#[tokio::test]
 async fn remember_me_keeps_the_session_in_the_keyring_until_sign_out() {
     let dir = TempDir::new();
     let keys = keyring("remember");
