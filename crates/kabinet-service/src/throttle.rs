@@ -1,6 +1,6 @@
 //! Brute-force defence, kept in the database so every replica counts the same failures:
-//! a progressive delay per account (or per unknown login, so both behave alike) and a cap on
-//! failures per client address.
+//! a progressive delay per account for devices it has not seen (or per unknown login, so both
+//! behave alike), one per device it knows, and a cap on failures per client address.
 
 use chrono::{DateTime, Utc};
 use kabinet_api::{ApiError, ErrorCode};
@@ -14,6 +14,19 @@ use crate::error::{self, Outcome};
 /// The key of an account's counter.
 pub fn account_key(id: uuid::Uuid) -> String {
     format!("account:{id}")
+}
+
+/// The key of the counter of one device the account knows: its failures are its own, so a
+/// stranger's guesses (counted under [`account_key`]) never lock the owner's device out.
+pub fn device_key(id: uuid::Uuid, device_hash: &str) -> String {
+    format!("account:{id}:device:{device_hash}")
+}
+
+/// Clears every counter of an account, its devices' too (a recovery, a restore at a centre).
+pub async fn reset_account(conn: &impl Conn, id: uuid::Uuid) -> Outcome<()> {
+    store::clear_prefix(conn, &account_key(id))
+        .await
+        .map_err(error::store)
 }
 
 /// The key of an unknown login's counter.

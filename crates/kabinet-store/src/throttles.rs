@@ -97,6 +97,15 @@ pub async fn clear(conn: &impl Conn, key: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// Removes every counter whose key starts with `prefix` (an account's counters, all devices).
+pub async fn clear_prefix(conn: &impl Conn, prefix: &str) -> StoreResult<()> {
+    throttle::Entity::delete_many()
+        .filter(throttle::Column::Key.starts_with(prefix))
+        .exec(db!(conn))
+        .await?;
+    Ok(())
+}
+
 /// Counts a failure in a window of time: a window that started at or before `stale_before`
 /// starts again at `now`.
 pub async fn count_in_window(

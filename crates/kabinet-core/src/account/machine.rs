@@ -55,8 +55,13 @@ pub enum Command {
         /// How.
         method: ConfirmationMethod,
     },
-    /// Record a successful password check as a sign-in.
-    SignIn,
+    /// Record a successful password check as a sign-in. A lock stops devices the account has
+    /// not seen; a device it has (`known_device`) is judged by its own failures, so a stranger's
+    /// guesses cannot keep the owner out.
+    SignIn {
+        /// The device proved itself for this account before.
+        known_device: bool,
+    },
     /// Record a failed sign-in.
     RecordSignInFailure,
     /// Lock after repeated failures.
@@ -195,11 +200,17 @@ pub fn decide(
                 ]),
             }
         }
-        Command::SignIn => {
-            can_sign_in(account, now)?;
+        Command::SignIn { known_device } => {
             let mut events = Vec::new();
-            if matches!(account.status, Status::Locked { .. }) {
-                events.push(Event::Unlocked); // the lock ran out
+            match (can_sign_in(account, now), *known_device) {
+                // The strangers' lock goes on; the owner's known device is not under it.
+                (Err(DomainError::Locked { .. }), true) => {}
+                (Err(e), _) => return Err(e),
+                (Ok(()), _) => {
+                    if matches!(account.status, Status::Locked { .. }) {
+                        events.push(Event::Unlocked); // the lock ran out
+                    }
+                }
             }
             events.push(Event::SignedIn);
             Ok(events)

@@ -112,7 +112,13 @@ fn registration_needs_consent_then_contact_then_password() {
         Err(DomainError::ContactNotConfirmed)
     );
     assert_eq!(
-        step(Some(started.clone()), &Command::SignIn, &Actor::Citizen),
+        step(
+            Some(started.clone()),
+            &Command::SignIn {
+                known_device: false
+            },
+            &Actor::Citizen
+        ),
         Err(DomainError::RegistrationIncomplete)
     );
     let account = simplified();
@@ -345,12 +351,38 @@ fn a_lock_stops_sign_in_until_it_ends_but_not_recovery() {
     let until = t0() + Duration::minutes(15);
     let locked = run(Some(simplified()), &[Command::Lock { until }]);
     assert_eq!(
-        decide(Some(&locked), &Command::SignIn, &Actor::Citizen, t0()),
+        decide(
+            Some(&locked),
+            &Command::SignIn {
+                known_device: false
+            },
+            &Actor::Citizen,
+            t0()
+        ),
         Err(DomainError::Locked { until })
     );
     assert_eq!(
-        decide(Some(&locked), &Command::SignIn, &Actor::Citizen, until).unwrap(),
+        decide(
+            Some(&locked),
+            &Command::SignIn {
+                known_device: false
+            },
+            &Actor::Citizen,
+            until
+        )
+        .unwrap(),
         [Event::Unlocked, Event::SignedIn]
+    );
+    // The owner's known device is not under the strangers' lock, which goes on.
+    assert_eq!(
+        decide(
+            Some(&locked),
+            &Command::SignIn { known_device: true },
+            &Actor::Citizen,
+            t0()
+        )
+        .unwrap(),
+        [Event::SignedIn]
     );
     assert!(
         decide(
@@ -410,7 +442,14 @@ fn blocks_are_for_staff_with_a_reason_and_deletion_is_final() {
         }
     );
     assert_eq!(
-        decide(Some(&blocked), &Command::SignIn, &Actor::Citizen, t0()),
+        decide(
+            Some(&blocked),
+            &Command::SignIn {
+                known_device: false
+            },
+            &Actor::Citizen,
+            t0()
+        ),
         Err(DomainError::Blocked)
     );
     let unblocked = step(
@@ -429,7 +468,9 @@ fn blocks_are_for_staff_with_a_reason_and_deletion_is_final() {
         }],
     );
     for cmd in [
-        Command::SignIn,
+        Command::SignIn {
+            known_device: false,
+        },
         Command::ConfirmContact,
         Command::Unblock { reason: "x".into() },
         Command::Delete { reason: "x".into() },

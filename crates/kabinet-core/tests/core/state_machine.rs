@@ -133,7 +133,9 @@ impl Cmd {
                     _ => ConfirmationMethod::Video,
                 },
             },
-            Cmd::SignIn => Command::SignIn,
+            Cmd::SignIn => Command::SignIn {
+                known_device: false,
+            },
             Cmd::Failure => Command::RecordSignInFailure,
             Cmd::Lock { minutes } => Command::Lock {
                 until: now + Duration::minutes(minutes),
@@ -233,7 +235,10 @@ impl StateMachineTest for Lifecycle {
                 assert_eq!(decided, Err(DomainError::Deleted), "{command:?}");
             }
             // A locked or blocked account cannot sign in.
-            if command == Command::SignIn
+            if command
+                == (Command::SignIn {
+                    known_device: false,
+                })
                 && (b.locked_at(now).is_some() || matches!(b.status, Status::Blocked { .. }))
             {
                 assert!(decided.is_err(), "signed in while {:?}", b.status);

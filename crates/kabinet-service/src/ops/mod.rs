@@ -263,17 +263,19 @@ impl Service {
             .map_err(error::store)
     }
 
-    /// Records the sign-in and opens a session, inside `tx`.
+    /// Records the sign-in and opens a session, inside `tx`; `known_device`: the device proved
+    /// itself for the account before or in this very flow (a lock on strangers does not apply).
     pub(crate) async fn open_session(
         &self,
         tx: &Tx,
         account: &Loaded,
         context: &Context,
+        known_device: bool,
     ) -> Outcome<(Loaded, String, DateTime<Utc>)> {
         let account = repo::execute(
             tx,
             account,
-            &Command::SignIn,
+            &Command::SignIn { known_device },
             &self.by(&Actor::Citizen, context),
             Extras::default(),
         )

@@ -217,7 +217,7 @@ impl Service {
             repo::execute(&tx, &account, &Command::Unlock, &by, Extras::default()).await?;
         }
         sessions::revoke(&tx, account_id, Which::All, now).await?;
-        throttle::reset(&tx, &throttle::account_key(account_id)).await?;
+        throttle::reset_account(&tx, account_id).await?;
         self.remember_device(&tx, account_id, context).await?;
         flow::finish(&tx, &flow, now).await?;
         tx.commit().await.map_err(error::store)?;

@@ -287,7 +287,8 @@ impl Service {
         let account = self.set_password(&tx, &account, phc, false, &by).await?;
         // The device that proved the contact is the account's first known device.
         self.remember_device(&tx, account_id, context).await?;
-        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        // The device proved itself with the registration's code.
+        let (account, token, expires_at) = self.open_session(&tx, &account, context, true).await?;
         flow::finish_all::<RegistrationFlow>(&tx, account_id, self.now()).await?;
         tx.commit().await.map_err(error::store)?;
         self.signed_in(&account, token, expires_at).await

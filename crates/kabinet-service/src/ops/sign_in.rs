@@ -76,12 +76,25 @@ impl Service {
             Some((id, _)) => repo::load(self.conn(), *id).await?,
             None => None,
         };
-        // Unknown logins count failures under their own key, so a lock looks the same.
+        // A device the account knows has its own counter; every other device shares the
+        // strangers' one, and unknown logins count under their own key, so a lock looks the
+        // same. (The device is looked up for unknown logins too: the same work either way.)
+        let owner = account.as_ref().map_or(Uuid::nil(), |a| a.id);
+        let known_device = self.device_known(owner, context).await? && account.is_some();
         let key = match &account {
+            Some(a) if known_device => throttle::device_key(a.id, &self.device_hash(context)),
             Some(a) => throttle::account_key(a.id),
             None => throttle::login_key(&candidates[0].key()),
         };
-        let counted = throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
+        let counted = match throttle::check_lock(self.conn(), &config.lockout, &key, now).await {
+            Ok(counted) => counted,
+            Err(refused) => {
+                if let Some(account) = &account {
+                    self.record_refused(context, account).await?;
+                }
+                return Err(refused);
+            }
+        };
         let credentials = match &account {
             Some(a) => Some(self.credentials(self.conn(), a.id).await?),
             None => None,
@@ -101,7 +114,9 @@ impl Service {
             }
             (Eligibility::Blocked, ..) => Err(ApiError::new(ErrorCode::AccountBlocked)),
             (Eligibility::Gone, ..) => Err(ApiError::new(ErrorCode::CredentialsInvalid)),
-            (_, account, _) => Err(self.sign_in_failed(context, account.as_ref(), &key).await?),
+            (_, account, _) => Err(self
+                .sign_in_failed(context, account.as_ref(), &key, !known_device)
+                .await?),
         }
     }
 
@@ -122,7 +137,11 @@ impl Service {
             return Err(flow::wrong_step());
         };
         let account_id = flow.account()?;
-        let key = throttle::account_key(account_id);
+        let key = if new_device {
+            throttle::account_key(account_id)
+        } else {
+            throttle::device_key(account_id, &self.device_hash(context))
+        };
         let counted = throttle::check_lock(self.conn(), &config.lockout, &key, now).await?;
         if !methods.contains(&request.method) {
             return Err(ApiError::field("method", "method_not_offered"));
@@ -146,7 +165,9 @@ impl Service {
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
         if let Err(rejection) = checked {
-            let failure = self.sign_in_failed(context, Some(&account), &key).await?;
+            let failure = self
+                .sign_in_failed(context, Some(&account), &key, new_device)
+                .await?;
             // A lock that this failure started is what the citizen must hear about.
             return Err(if failure.code == ErrorCode::AccountLocked {
                 failure
@@ -179,7 +200,8 @@ impl Service {
                 ticket: request.ticket,
             }));
         }
-        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        // The device proved itself just now.
+        let (account, token, expires_at) = self.open_session(&tx, &account, context, true).await?;
         flow::finish(&tx, &flow, now).await?;
         tx.commit().await.map_err(error::store)?;
         if new_device {
@@ -230,7 +252,10 @@ impl Service {
             .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;
         let by = self.by(&Actor::Citizen, context);
         let account = self.set_password(&tx, &account, phc, false, &by).await?;
-        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        let known_device = self.device_known(account_id, context).await?;
+        let (account, token, expires_at) = self
+            .open_session(&tx, &account, context, known_device)
+            .await?;
         flow::finish(&tx, &flow, self.now()).await?;
         tx.commit().await.map_err(error::store)?;
         self.notify_event(account_id, messages::password_changed_notice())
@@ -305,7 +330,9 @@ impl Service {
         }
         let tx = self.begin().await?;
         self.remember_device(&tx, account_id, context).await?;
-        let (account, token, expires_at) = self.open_session(&tx, &account, context).await?;
+        let (account, token, expires_at) = self
+            .open_session(&tx, &account, context, !new_device)
+            .await?;
         tx.commit().await.map_err(error::store)?;
         Ok(SignInOutcome::SignedIn(SignedIn {
             token,
@@ -386,11 +413,15 @@ impl Service {
     }
 
     /// Counts a failed sign-in everywhere it counts; returns the error to answer with.
+    /// Counts a failed attempt under `key` (and against the client), records it in the
+    /// account's log, and — for the strangers' counter only — shows a lock it starts in the
+    /// account's state (a known device's lock is that device's alone).
     async fn sign_in_failed(
         &self,
         context: &Context,
         account: Option<&Loaded>,
         key: &str,
+        strangers: bool,
     ) -> Outcome<ApiError> {
         let now = self.now();
         let config = &self.inner.config;
@@ -415,7 +446,7 @@ impl Service {
                 // The account's state shows a lock; only a recovery lifts the counter's.
                 Lock::UntilRecovery => Some(now + Duration::days(365 * 100)),
             };
-            if let Some(until) = until {
+            if let Some(until) = until.filter(|_| strangers) {
                 // Refused only for blocked or deleted accounts, which have nothing to lock.
                 let _ = repo::execute(
                     &tx,
@@ -433,6 +464,35 @@ impl Service {
             Lock::UntilRecovery => ApiError::new(ErrorCode::AccountLocked),
             Lock::Open => ApiError::new(ErrorCode::CredentialsInvalid),
         })
+    }
+
+    /// An attempt refused because its counter is locked is a failure too (DOMAIN §4: every
+    /// failure is a security event), counted against the client; in the account's log it is
+    /// aggregated — the first refusal of an hour and every tenth after it — so guessing cannot
+    /// flood the citizen's events.
+    async fn record_refused(&self, context: &Context, account: &Loaded) -> Outcome<()> {
+        let now = self.now();
+        let key = format!("refused:{}", account.id);
+        let tx = self.begin().await?;
+        kabinet_store::throttles::count_in_window(&tx, &key, now, now - Duration::hours(1))
+            .await
+            .map_err(error::store)?;
+        let refusals = kabinet_store::throttles::throttle(&tx, &key)
+            .await
+            .map_err(error::store)?
+            .map_or(1, |row| row.failures);
+        throttle::client_failure(&tx, &self.inner.config.client, &context.address, now).await?;
+        if (refusals == 1 || refusals % 10 == 0) && account.state.status != Status::Pending {
+            repo::execute(
+                &tx,
+                account,
+                &Command::RecordSignInFailure,
+                &self.by(&Actor::Citizen, context),
+                Extras::default(),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(error::store)
     }
 
     async fn sign_in_flow(&self, ticket: &str) -> Outcome<Flow<SignInFlow>> {

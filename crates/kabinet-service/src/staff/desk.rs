@@ -544,9 +544,7 @@ impl Service {
             .await?;
         }
         sessions::revoke(tx, account.id, Which::All, now).await?;
-        throttles::clear(tx, &crate::throttle::account_key(account.id))
-            .await
-            .map_err(error::store)?;
+        crate::throttle::reset_account(tx, account.id).await?;
         Ok(account)
     }
 

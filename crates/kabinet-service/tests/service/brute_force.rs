@@ -105,7 +105,7 @@ service_test!(never_more_than_100_consecutive_failures, |h| {
         h.sign_in(&laptop, PHONE, PASSWORD).await,
         ErrorCode::AccountLocked,
     );
-    // Every one of the hundred is a security event.
+    // Every one of the hundred is a security event, and so is a refused attempt.
     let started = h
         .service
         .recovery_start(
@@ -177,7 +177,9 @@ service_test!(never_more_than_100_consecutive_failures, |h| {
         more = next.has_more;
         page += 1;
     }
-    assert_eq!(failures, 100);
+    // The hundred, and the two right passwords refused while locked (each the first refusal
+    // of its hour: refusals are recorded, aggregated).
+    assert_eq!(failures, 102);
 });
 
 service_test!(unknown_logins_are_locked_alike, |h| {
@@ -224,5 +226,69 @@ service_test!(one_client_is_throttled_across_logins, |h| {
     expect_error(
         h.sign_in(&attacker, "+7 916 555-55-55", WRONG).await,
         ErrorCode::CredentialsInvalid,
+    );
+});
+
+service_test!(a_strangers_guesses_never_keep_the_owner_out, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    let attacker = device("attacker");
+    // The attacker guesses until the account is locked for devices it has not seen, and keeps
+    // it locked with a guess per lock period.
+    for _ in 0..3 {
+        expect_error(
+            h.sign_in(&attacker, PHONE, WRONG).await,
+            ErrorCode::CredentialsInvalid,
+        );
+    }
+    let locked = expect_error(
+        h.sign_in(&attacker, PHONE, WRONG).await,
+        ErrorCode::AccountLocked,
+    );
+    assert!(locked.retry_at.is_some());
+    // Side by side: even the right password from the attacker's device is refused…
+    expect_error(
+        h.sign_in(&attacker, PHONE, PASSWORD).await,
+        ErrorCode::AccountLocked,
+    );
+    // …while the owner's known device signs in at once.
+    let session = signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+    let me = with_session(&laptop, &session.token);
+    assert_eq!(
+        h.service.me(&me, Empty {}).await.unwrap().status,
+        AccountStatus::Locked,
+        "the strangers' lock goes on and is shown"
+    );
+    // A new device of the owner is a stranger too while the lock lasts: it waits, or recovers.
+    expect_error(
+        h.sign_in(&device("new-phone"), PHONE, PASSWORD).await,
+        ErrorCode::AccountLocked,
+    );
+    // The refused attempts are in the owner's events (aggregated, not one per guess).
+    let events = h
+        .service
+        .security_events(
+            &me,
+            Page {
+                page: 0,
+                per_page: 100,
+            },
+        )
+        .await
+        .unwrap()
+        .events;
+    let failed = events.iter().filter(|e| e.kind == "sign_in_failed").count();
+    assert!(failed >= 5, "the guesses and the refusal: {failed}");
+    // The owner's own mistakes lock only the owner's device, not the account for everyone.
+    h.advance(3600);
+    for _ in 0..3 {
+        expect_error(
+            h.sign_in(&laptop, PHONE, WRONG).await,
+            ErrorCode::CredentialsInvalid,
+        );
+    }
+    expect_error(
+        h.sign_in(&laptop, PHONE, WRONG).await,
+        ErrorCode::AccountLocked,
     );
 });

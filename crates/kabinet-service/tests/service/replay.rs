@@ -20,11 +20,22 @@ const CITIZENS: usize = 2;
 
 #[derive(Debug, Clone)]
 enum Step {
-    WrongPassword { who: usize, times: u8 },
+    WrongPassword {
+        who: usize,
+        times: u8,
+        stranger: bool,
+    },
     RightPassword(usize),
-    Wait { minutes: u16 },
-    Submit { who: usize, mismatch: bool },
-    RunChecks { registry_down: bool },
+    Wait {
+        minutes: u16,
+    },
+    Submit {
+        who: usize,
+        mismatch: bool,
+    },
+    RunChecks {
+        registry_down: bool,
+    },
     ActivationCode(usize),
     InPerson(usize),
     TemporaryPassword(usize),
@@ -36,14 +47,15 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     let who = 0..CITIZENS;
     prop_oneof![
-        3 => (who.clone(), 1u8..7).prop_map(|(who, times)| Step::WrongPassword { who, times }),
+        3 => (who.clone(), 1u8..7, proptest::bool::ANY)
+            .prop_map(|(who, times, stranger)| Step::WrongPassword { who, times, stranger }),
         2 => who.clone().prop_map(Step::RightPassword),
         2 => (1u16..90).prop_map(|minutes| Step::Wait { minutes }),
         3 => (who.clone(), proptest::bool::weighted(0.3))
             .prop_map(|(who, mismatch)| Step::Submit { who, mismatch }),
-        3 => proptest::bool::weighted(0.2).prop_map(|registry_down| Step::RunChecks { registry_down }),
-        1 => who.clone().prop_map(Step::ActivationCode),
-        1 => who.clone().prop_map(Step::InPerson),
+        3 => proptest::bool::weighted(0.35).prop_map(|registry_down| Step::RunChecks { registry_down }),
+        2 => who.clone().prop_map(Step::ActivationCode),
+        2 => who.clone().prop_map(Step::InPerson),
         1 => who.clone().prop_map(Step::TemporaryPassword),
         1 => who.clone().prop_map(Step::SmsSecondFactor),
         1 => who.clone().prop_map(Step::NotMe),
@@ -63,10 +75,21 @@ struct Citizen {
 /// only what it leaves in the database.
 async fn run(h: &Harness, desk: &mut Desk, citizens: &mut [Citizen], step: &Step) {
     match *step {
-        Step::WrongPassword { who, times } => {
+        Step::WrongPassword {
+            who,
+            times,
+            stranger,
+        } => {
             let c = &citizens[who];
+            // A stranger's guesses lock the account for strangers; the owner's own typos lock
+            // only the owner's device.
+            let from = if stranger {
+                device("stranger")
+            } else {
+                c.device.clone()
+            };
             for _ in 0..times {
-                let _ = h.sign_in(&c.device, &c.phone, "Nepravilnyj-1!").await;
+                let _ = h.sign_in(&from, &c.phone, "Nepravilnyj-1!").await;
             }
         }
         Step::RightPassword(i) => {
