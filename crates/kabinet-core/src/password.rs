@@ -155,7 +155,7 @@ impl PasswordPolicy {
             v.push(Violation::new("password_forbidden_characters").with("chars", forbidden));
         }
         let lower = password.to_lowercase();
-        if self.forbid_common && COMMON.contains(lower.as_str()) {
+        if self.forbid_common && is_common(&lower) {
             v.push(Violation::new("password_common"));
         }
         if self.forbid_login && contains_login(&lower, logins) {
@@ -165,13 +165,55 @@ impl PasswordPolicy {
     }
 }
 
+/// Whether the (lower-cased) password is a common one, or one with the usual disguises: digits
+/// and marks added before or after (`password1!`, `2024qwerty`), letters written as look-alike
+/// digits and marks (`p@ssw0rd`). A core shorter than four characters is not judged (every
+/// password would contain some common two-letter word).
+fn is_common(lower: &str) -> bool {
+    let core =
+        lower.trim_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation() || c == ' ');
+    let undisguised: String = lower.chars().map(unleet).collect();
+    let undisguised_core: String = core.chars().map(unleet).collect();
+    [lower, core, undisguised.as_str(), undisguised_core.as_str()]
+        .iter()
+        .any(|candidate| candidate.chars().count() >= 4 && COMMON.contains(candidate))
+        || COMMON.contains(lower)
+}
+
+/// The letter a look-alike digit or mark usually stands for.
+fn unleet(c: char) -> char {
+    match c {
+        '0' => 'o',
+        '1' | '!' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        '8' => 'b',
+        other => other,
+    }
+}
+
+/// The runs of digits a password holds, each with the separators people write inside numbers
+/// (`+7 (912) 345-67-89`) dropped — so digits scattered among letters never add up to a phone.
+fn digit_runs(password: &str) -> Vec<String> {
+    let mut runs = vec![String::new()];
+    for c in password.chars() {
+        if c.is_ascii_digit() {
+            runs.last_mut().map(|run| run.push(c));
+        } else if !matches!(c, ' ' | '-' | '(' | ')' | '+' | '.') {
+            runs.push(String::new());
+        }
+    }
+    runs.retain(|run| !run.is_empty());
+    runs
+}
+
 /// Whether the (lower-cased) password is or contains a login, or the meaningful part of one:
-/// the national digits of a phone, the part of an e-mail before `@`, the digits of a SNILS.
+/// the national digits of a phone, the part of an e-mail before `@`, the digits of a SNILS —
+/// written in one piece, not gathered from digits scattered through it.
 fn contains_login(lower_password: &str, logins: &[&str]) -> bool {
-    let password_digits: String = lower_password
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
+    let runs = digit_runs(lower_password);
     logins.iter().any(|login| {
         let login = login.trim().to_lowercase();
         let local = login.split('@').next().unwrap_or_default();
@@ -186,7 +228,7 @@ fn contains_login(lower_password: &str, logins: &[&str]) -> bool {
         };
         (!login.is_empty() && lower_password.contains(&login))
             || (local.chars().count() >= 4 && lower_password.contains(local))
-            || (digits.len() >= 9 && password_digits.contains(&digits))
+            || (digits.len() >= 9 && runs.iter().any(|run| run.contains(&digits)))
     })
 }
 
