@@ -200,7 +200,9 @@ fn digit_runs(password: &str) -> Vec<String> {
     let mut runs = vec![String::new()];
     for c in password.chars() {
         if c.is_ascii_digit() {
-            runs.last_mut().map(|run| run.push(c));
+            if let Some(run) = runs.last_mut() {
+                run.push(c);
+            }
         } else if !matches!(c, ' ' | '-' | '(' | ')' | '+' | '.') {
             runs.push(String::new());
         }

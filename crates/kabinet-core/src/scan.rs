@@ -1,5 +1,7 @@
 //! Document scans: JPEG, PNG or PDF recognised by their first bytes (never by file name), at
-//! most 5 MB.
+//! most 5 MB, and then read whole by maintained decoders (png, zune-jpeg, lopdf), so a known
+//! signature in front of anything else is refused as a damaged file. The decoders work within
+//! bounds: an image of at most 12,000 × 12,000 pixels and 200 MiB decoded.
 
 use crate::violation::Violation;
 
@@ -37,7 +39,10 @@ impl ScanType {
             None
         };
         match kind {
-            Some(kind) if violations.is_empty() => Ok(kind),
+            Some(kind) if violations.is_empty() => {
+                kind.read_whole(bytes)?;
+                Ok(kind)
+            }
             Some(_) => Err(violations),
             None => {
                 violations.insert(
@@ -49,6 +54,20 @@ impl ScanType {
         }
     }
 
+    /// Reads the whole file as this type; `file_damaged` when it is not one.
+    fn read_whole(self, bytes: &[u8]) -> Result<(), Vec<Violation>> {
+        let whole = match self {
+            Self::Png => read_png(bytes),
+            Self::Jpeg => read_jpeg(bytes),
+            Self::Pdf => read_pdf(bytes),
+        };
+        if whole {
+            Ok(())
+        } else {
+            Err(vec![Violation::new("file_damaged")])
+        }
+    }
+
     /// The MIME type.
     pub fn mime(self) -> &'static str {
         match self {
@@ -57,4 +76,54 @@ impl ScanType {
             Self::Pdf => "application/pdf",
         }
     }
+}
+
+/// The largest side of an image accepted, in pixels.
+const MAX_SIDE: usize = 12_000;
+/// The most memory a decoder may take.
+const MAX_DECODED_BYTES: usize = 200 * 1024 * 1024;
+
+/// Whether the bytes are a whole PNG: every chunk to the end and its checksum, the image data
+/// inflated.
+fn read_png(bytes: &[u8]) -> bool {
+    let limits = png::Limits {
+        bytes: MAX_DECODED_BYTES,
+    };
+    let decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
+    let Ok(mut reader) = decoder.read_info() else {
+        return false;
+    };
+    let info = reader.info();
+    if info.width as usize > MAX_SIDE || info.height as usize > MAX_SIDE {
+        return false;
+    }
+    let Some(size) = reader.output_buffer_size() else {
+        return false;
+    };
+    let mut buffer = vec![0; size];
+    // The image, then every chunk to the end (IEND), each checksum checked.
+    reader.next_frame(&mut buffer).is_ok() && reader.finish().is_ok()
+}
+
+/// Whether the bytes are a whole JPEG: headers, tables and the entropy-coded image decoded.
+fn read_jpeg(bytes: &[u8]) -> bool {
+    let options = zune_core::options::DecoderOptions::default()
+        .set_max_width(MAX_SIDE)
+        .set_max_height(MAX_SIDE)
+        .set_strict_mode(true);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+        zune_core::bytestream::ZCursor::new(bytes),
+        options,
+    );
+    decoder.decode().is_ok()
+}
+
+/// Whether the bytes are a whole PDF: it ends as the format says (`startxref` and `%%EOF` in its
+/// last kilobyte, which a cut-off upload lacks), its objects parse, and it has a page.
+fn read_pdf(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let ends_well =
+        tail.windows(5).any(|w| w == b"%%EOF") && tail.windows(9).any(|w| w == b"startxref");
+    ends_well
+        && lopdf::Document::load_mem(bytes).is_ok_and(|document| !document.get_pages().is_empty())
 }

@@ -500,18 +500,33 @@ service_test!(scans_are_judged_by_content_and_size, |h| {
         file_name: name.into(),
         content_base64: b64(bytes),
     };
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    jpeg.extend_from_slice(&[0; 100]);
+    let jpeg = include_bytes!("../../../kabinet-core/tests/fixtures/scan.jpg");
+    let png = include_bytes!("../../../kabinet-core/tests/fixtures/scan.png");
+    let pdf = include_bytes!("../../../kabinet-core/tests/fixtures/scan.pdf");
     let first = h
         .service
         .profile_scan_upload(
             &me,
-            upload(ScanDocument::PassportMain, "passport.jpg", &jpeg),
+            upload(ScanDocument::PassportMain, "passport.jpg", jpeg),
         )
         .await
         .unwrap();
     assert_eq!(first.content_type, "image/jpeg");
-    assert_eq!(first.size_bytes, 104);
+    assert_eq!(first.size_bytes, jpeg.len() as u64);
+    // A JPEG signature in front of something else is a damaged file.
+    let forged = h
+        .service
+        .profile_scan_upload(
+            &me,
+            upload(
+                ScanDocument::PassportMain,
+                "passport.jpg",
+                b"\xFF\xD8\xFF\xE0<?php",
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_rules(&forged, "content"), ["file_damaged"]);
     // A text file named .pdf is not a PDF.
     let fake = h
         .service
@@ -540,8 +555,6 @@ service_test!(scans_are_judged_by_content_and_size, |h| {
         .await
         .unwrap_err();
     assert_eq!(field_rules(&bad, "content"), ["not_base64"]);
-    let png = b"\x89PNG\r\n\x1a\n0000";
-    let pdf = b"%PDF-1.4 small";
     h.service
         .profile_scan_upload(&me, upload(ScanDocument::Snils, "s", pdf))
         .await
