@@ -59,6 +59,18 @@ setup_node() {
   fi
 }
 
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS_HOME=target/tools/schemathesis
+
+# Schemathesis (PyPI), in a virtual environment of its own under target/, for the API fuzzing.
+setup_schemathesis() {
+  if [ ! -x "$SCHEMATHESIS_HOME/bin/schemathesis" ] || ! "$SCHEMATHESIS_HOME/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (pip, into $SCHEMATHESIS_HOME)"
+    python3 -m venv "$SCHEMATHESIS_HOME"
+    "$SCHEMATHESIS_HOME/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
 TAURI_DRIVER_VERSION=2.1.0
 setup_tauri_driver() {
   if ! command -v tauri-driver >/dev/null; then

@@ -61,6 +61,8 @@ export async function openDesk(server, { number = "4512", ...where } = {}) {
   return {
     centreId: centre.centreId,
     number,
+    /** The operator's credentials as HTTP headers (for tools that speak HTTP themselves). */
+    headers: { "x-kabinet-workstation": workstation, authorization: `Bearer ${token}` },
     call: (operation, request) => call(server, operation, request, { workstation, token, device: "desk" }),
     /** The account found by `by` (snils, phone, email, passport). */
     async find(by, value) {

@@ -122,6 +122,7 @@ fn test() -> Result {
         "browser end-to-end (Chromium)",
         npm(&["run", "test:browser"]),
     )?;
+    step("API fuzzing (schemathesis)", npm(&["run", "test:api"]))?;
     // `cargo test` above built target/debug/kabinet for the app package's integration tests,
     // with the test run's features; `cargo build -p kabinet` would compile the app again.
     step("desktop end-to-end (tauri-driver, Xvfb)", desktop_e2e())

@@ -39,9 +39,9 @@ pub fn status(code: ErrorCode) -> u16 {
     match code {
         InvalidInput => 422,
         CodeWrong | CodeExpired | CodeSpent | CodeAttemptsExhausted => 400,
-        CredentialsInvalid | Unauthenticated => 401,
-        PasswordWrong | AccountBlocked | NotAllowed | CsrfFailed | Forbidden
-        | WorkstationRequired => 403,
+        // A workstation's key is a credential as a session's token is: without it, 401.
+        CredentialsInvalid | Unauthenticated | WorkstationRequired => 401,
+        PasswordWrong | AccountBlocked | NotAllowed | CsrfFailed | Forbidden => 403,
         // Desktop-only; never answered over HTTP.
         UpdateRefused | UpdateFailed => 422,
         NotFound | NotAvailable => 404,

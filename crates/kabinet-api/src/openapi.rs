@@ -22,10 +22,11 @@ macro_rules! paths {
             $(
                 let summary = [$($doc),*].join(" ").trim().to_owned();
                 let request = generator.subschema_for::<$request>().to_value();
+                let body_required = has_required_fields(generator, &request);
                 let response = generator.subschema_for::<$response>().to_value();
                 paths.insert(
                     format!("{OPERATIONS_PREFIX}{}", stringify!($name)),
-                    operation(stringify!($name), &summary, request, response, Access::$access $((Scope::$scope))?),
+                    operation(stringify!($name), &summary, request, body_required, response, Access::$access $((Scope::$scope))?),
                 );
             )*
             paths
@@ -35,7 +36,31 @@ macro_rules! paths {
 
 with_operations!(paths);
 
-fn operation(name: &str, summary: &str, request: Value, response: Value, access: Access) -> Value {
+/// Whether a request type has fields a body must carry (an empty body stands for `{}`, so only
+/// such bodies are required).
+fn has_required_fields(generator: &SchemaGenerator, schema: &Value) -> bool {
+    let resolved = match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            generator
+                .definitions()
+                .get(name)
+                .cloned()
+                .unwrap_or(Value::Null)
+        }
+        None => schema.clone(),
+    };
+    resolved["required"].as_array().is_some_and(|fields| !fields.is_empty())
+}
+
+fn operation(
+    name: &str,
+    summary: &str,
+    request: Value,
+    body_required: bool,
+    response: Value,
+    access: Access,
+) -> Value {
     let security = match access {
         Access::Public => json!([{}, { "csrf": [] }]),
         Access::Citizen => json!([{ "bearer": [] }, { "session_cookie": [], "csrf": [] }]),
@@ -49,7 +74,7 @@ fn operation(name: &str, summary: &str, request: Value, response: Value, access:
             "x-kabinet-access": access.name(),
             "security": security,
             "requestBody": {
-                "required": false,
+                "required": body_required,
                 "content": { "application/json": { "schema": request } }
             },
             "responses": {
