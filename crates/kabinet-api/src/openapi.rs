@@ -50,7 +50,9 @@ fn has_required_fields(generator: &SchemaGenerator, schema: &Value) -> bool {
         }
         None => schema.clone(),
     };
-    resolved["required"].as_array().is_some_and(|fields| !fields.is_empty())
+    resolved["required"]
+        .as_array()
+        .is_some_and(|fields| !fields.is_empty())
 }
 
 fn operation(
