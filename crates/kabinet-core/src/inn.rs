@@ -38,7 +38,8 @@ impl Inn {
         let kind = match d.len() {
             12 => InnKind::Person,
             10 => InnKind::Organisation,
-            _ => return Err(vec![Violation::new("length").with("digits", "10,12")]),
+            // 12 digits for a person, 10 for an organisation: said in words, not as a number.
+            _ => return Err(vec![Violation::new("inn_length")]),
         };
         let valid = match kind {
             InnKind::Person => {

@@ -27,7 +27,9 @@ impl ScanType {
         }
         let mut violations = Vec::new();
         if bytes.len() > MAX_SCAN_BYTES {
-            violations.push(Violation::new("file_too_large").with("max_bytes", MAX_SCAN_BYTES));
+            violations.push(
+                Violation::new("file_too_large").with("max_mb", MAX_SCAN_BYTES / (1024 * 1024)),
+            );
         }
         let kind = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
             Some(Self::Jpeg)

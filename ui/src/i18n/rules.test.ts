@@ -29,13 +29,38 @@ function ruleCodes(): Set<string> {
   return codes;
 }
 
+/** The parameters each rule is sent with, read from `Violation::new("rule").with("param", …)`. */
+function ruleParams(): Map<string, Set<string>> {
+  const params = new Map<string, Set<string>>();
+  for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api"]) {
+    for (const file of rustFiles(join(crates, crate, "src"))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/Violation::new\(\s*"([a-z_]+)"\s*\)((?:\s*\.with\(\s*"[a-z_]+"[^;]*?\))*)/g)) {
+        const names = params.get(m[1]) ?? new Set<string>();
+        for (const w of m[2].matchAll(/\.with\(\s*"([a-z_]+)"/g)) names.add(w[1]);
+        params.set(m[1], names);
+      }
+    }
+  }
+  return params;
+}
+
 describe("rule messages", () => {
   const codes = ruleCodes();
   it("find the rules in the Rust sources", () => {
     expect(codes.size).toBeGreaterThan(30);
     expect(codes).toContain("password_needs_upper");
   });
+  const params = ruleParams();
   for (const [lng, locale] of [["ru", ru], ["en", en]] as const) {
+    it(`use only the parameters the rule is sent with in ${lng}`, () => {
+      const wrong: string[] = [];
+      for (const [rule, message] of Object.entries(locale.rules as Record<string, string>)) {
+        const sent = params.get(rule) ?? new Set<string>();
+        for (const m of message.matchAll(/\{\{(\w+)\}\}/g)) if (!sent.has(m[1])) wrong.push(`${rule}: {{${m[1]}}}`);
+      }
+      expect(wrong).toEqual([]);
+    });
     it(`cover every rule in ${lng}`, () => {
       const missing = [...codes].filter((c) => !(c in locale.rules));
       expect(missing).toEqual([]);

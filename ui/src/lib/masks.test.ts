@@ -30,6 +30,9 @@ describe("masks", () => {
     expect(secondsUntil(undefined, now)).toBe(0);
     expect(formatCountdown(300)).toBe("5:00");
     expect(formatCountdown(65)).toBe("1:05");
+    // A day-long e-mail code counts down in hours, not in 1439 minutes.
+    expect(formatCountdown(24 * 3600 - 1)).toBe("23:59:59");
+    expect(formatCountdown(3600)).toBe("1:00:00");
     expect(formatCountdown(-3)).toBe("0:00");
   });
 });

@@ -56,5 +56,8 @@ export function secondsUntil(iso: string | undefined, now: number = Date.now()):
 /** `125` → `2:05`. */
 export function formatCountdown(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  const two = (n: number) => String(n).padStart(2, "0");
+  // An hour or more reads as hours, minutes and seconds (23:59:59), never as 1439:59.
+  if (s >= 3600) return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+  return `${Math.floor(s / 60)}:${two(s % 60)}`;
 }

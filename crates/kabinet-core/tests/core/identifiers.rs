@@ -66,7 +66,7 @@ fn inn_of_persons_and_organisations() {
     assert_eq!(rules(Inn::parse("770708389325")), ["checksum"]); // second check digit off
     assert_eq!(rules(Inn::parse("770708389314")), ["checksum"]); // first check digit off
     assert_eq!(rules(Inn::parse("7707083894")), ["checksum"]);
-    assert_eq!(rules(Inn::parse("77070838")), ["length"]);
+    assert_eq!(rules(Inn::parse("77070838")), ["inn_length"]);
     assert_eq!(rules(Inn::parse("77070838932x")), ["invalid_characters"]);
 }
 

@@ -48,7 +48,7 @@ impl Service {
                 "content",
                 vec![
                     kabinet_core::Violation::new("file_too_large")
-                        .with("max_bytes", MAX_SCAN_BYTES),
+                        .with("max_mb", MAX_SCAN_BYTES / (1024 * 1024)),
                 ],
             );
             return Err(error::fields(errors));
