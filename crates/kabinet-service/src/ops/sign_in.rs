@@ -302,7 +302,7 @@ impl Service {
             )
             .await?;
             let challenge = if methods.iter().any(|m| *m != SecondFactor::Totp) {
-                self.send_sign_in_code(&flow, ticket).await?
+                self.first_sign_in_code(&flow, ticket).await?
             } else {
                 SecondFactorChallenge {
                     ticket,
@@ -342,6 +342,42 @@ impl Service {
     }
 
     /// Sends (or re-sends) the code of a second-factor step.
+    /// The first code of a challenge. The password was right, so a cooldown on sending (a
+    /// second sign-in a minute after the first, from another tab) never refuses it: the
+    /// challenge comes without a code sent, saying when one can be, and with the other factor
+    /// if the citizen has one.
+    async fn first_sign_in_code(
+        &self,
+        flow: &Flow<SignInFlow>,
+        ticket: String,
+    ) -> Outcome<SecondFactorChallenge> {
+        match self.send_sign_in_code(flow, ticket.clone()).await {
+            Err(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::ResendTooSoon | ErrorCode::SendLimitReached
+                ) =>
+            {
+                let SignInFlow::SecondFactor {
+                    methods,
+                    new_device,
+                } = flow.state.clone()
+                else {
+                    return Err(flow::wrong_step());
+                };
+                Ok(SecondFactorChallenge {
+                    ticket,
+                    methods,
+                    new_device,
+                    sent_to: None,
+                    code_expires_at: None,
+                    resend_at: e.retry_at,
+                })
+            }
+            other => other,
+        }
+    }
+
     async fn send_sign_in_code(
         &self,
         flow: &Flow<SignInFlow>,

@@ -499,3 +499,53 @@ service_test!(
         }
     }
 );
+
+service_test!(a_send_cooldown_never_refuses_a_right_password, |h| {
+    let laptop = device("laptop");
+    h.register(&laptop, PHONE).await;
+    // Two new devices sign in within the minute: the second must not be told "too soon".
+    let SignInOutcome::SecondFactor(first) =
+        h.sign_in(&device("phone"), PHONE, PASSWORD).await.unwrap()
+    else {
+        panic!("a new device must be asked for a code");
+    };
+    assert!(first.sent_to.is_some());
+    let SignInOutcome::SecondFactor(second) =
+        h.sign_in(&device("tablet"), PHONE, PASSWORD).await.unwrap()
+    else {
+        panic!("the right password goes on to the code, cooldown or not");
+    };
+    assert!(second.sent_to.is_none(), "no code sent inside the cooldown");
+    let resend_at = second.resend_at.expect("it says when a code can be sent");
+    assert!(resend_at > h.now());
+    // When the cooldown is over, the tablet asks and gets its own code.
+    h.advance((resend_at - h.now()).num_seconds() + 1);
+    let resent = h
+        .service
+        .sign_in_resend(
+            &device("tablet"),
+            Ticket {
+                ticket: second.ticket.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let SignInOutcome::SecondFactor(resent) = resent else {
+        panic!("a resend answers with the challenge");
+    };
+    assert!(resent.sent_to.is_some());
+    let code = h.last_code(PHONE_E164).await;
+    signed_in(
+        h.service
+            .sign_in_second_factor(
+                &device("tablet"),
+                SecondFactorEntry {
+                    ticket: second.ticket,
+                    method: SecondFactor::Sms,
+                    code,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+});
