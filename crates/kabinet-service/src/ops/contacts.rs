@@ -46,7 +46,7 @@ impl Service {
         request: ContactChangeStart,
     ) -> Outcome<ContactChange> {
         let account_id = citizen.account.id;
-        self.reauthenticate(context, account_id, &request.password)
+        self.reauthenticate(context, account_id, &request.password, "password")
             .await?;
         let contact = match request.contact_kind {
             ContactKind::Phone => Phone::parse(&request.contact).map(|p| LoginKey {

@@ -146,13 +146,18 @@ impl Service {
         }
     }
 
-    /// The current password, confirming a sensitive change.
+    /// The current password, confirming a sensitive change (typed in the request's `field`). An
+    /// empty one is a missing field, not a wrong password, and counts against nobody.
     pub(crate) async fn reauthenticate(
         &self,
         context: &Context,
         account_id: Uuid,
         password: &str,
+        field: &str,
     ) -> Outcome<Credentials> {
+        if password.is_empty() {
+            return Err(ApiError::field(field, "required"));
+        }
         self.check_client(context).await?;
         let credentials = self.credentials(self.conn(), account_id).await?;
         if self

@@ -54,8 +54,13 @@ impl Service {
         request: PasswordChange,
     ) -> Outcome<Empty> {
         let account_id = citizen.account.id;
-        self.reauthenticate(context, account_id, &request.current_password)
-            .await?;
+        self.reauthenticate(
+            context,
+            account_id,
+            &request.current_password,
+            "current_password",
+        )
+        .await?;
         self.check_account_password(account_id, &request.password, &request.password_repeat)
             .await?;
         if request.password == request.current_password {
@@ -82,7 +87,7 @@ impl Service {
     ) -> Outcome<SecuritySettings> {
         let account_id = citizen.account.id;
         let mut credentials = self
-            .reauthenticate(context, account_id, &request.password)
+            .reauthenticate(context, account_id, &request.password, "password")
             .await?;
         if self.contacts(account_id).await?.0.is_none() {
             return Err(ApiError::new(ErrorCode::NotAllowed)
@@ -106,7 +111,7 @@ impl Service {
         request: Reauth,
     ) -> Outcome<TotpSetup> {
         let account_id = citizen.account.id;
-        self.reauthenticate(context, account_id, &request.password)
+        self.reauthenticate(context, account_id, &request.password, "password")
             .await?;
         let secret = TotpSecret::generate(&mut Random(self.inner.ports.entropy.as_ref()));
         let label = self
@@ -186,7 +191,7 @@ impl Service {
     ) -> Outcome<SecuritySettings> {
         let account_id = citizen.account.id;
         let mut credentials = self
-            .reauthenticate(context, account_id, &request.password)
+            .reauthenticate(context, account_id, &request.password, "password")
             .await?;
         let (action, what) = match request.method {
             SecondFactor::Sms => {
@@ -218,7 +223,7 @@ impl Service {
     ) -> Outcome<SecuritySettings> {
         let account_id = citizen.account.id;
         let mut credentials = self
-            .reauthenticate(context, account_id, &request.password)
+            .reauthenticate(context, account_id, &request.password, "password")
             .await?;
         let question = recovery::normalise_question(&request.question);
         let answer = recovery::normalise_answer(&request.answer);
@@ -254,7 +259,7 @@ impl Service {
     ) -> Outcome<SecuritySettings> {
         let account_id = citizen.account.id;
         let mut credentials = self
-            .reauthenticate(context, account_id, &request.password)
+            .reauthenticate(context, account_id, &request.password, "password")
             .await?;
         credentials.secret_question = None;
         credentials.secret_answer_phc = None;

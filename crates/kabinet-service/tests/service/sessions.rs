@@ -102,6 +102,12 @@ service_test!(
             h.service.password_change(&me, change("Wrong-Pass1!")).await,
             ErrorCode::PasswordWrong,
         );
+        // An empty current password is a missing field, not a wrong password.
+        let empty = expect_error(
+            h.service.password_change(&me, change("")).await,
+            ErrorCode::InvalidInput,
+        );
+        assert_eq!(field_rules(&empty, "current_password"), ["required"]);
         h.service
             .password_change(&me, change(PASSWORD))
             .await
