@@ -146,13 +146,11 @@ impl PasswordPolicy {
         if self.forbid_repeats && chars.windows(2).any(|w| w[0] == w[1]) {
             v.push(Violation::new("password_repeated_characters"));
         }
-        let forbidden: String = self
-            .forbidden_chars
-            .iter()
-            .filter(|c| chars.contains(c))
-            .collect();
-        if !forbidden.is_empty() {
-            v.push(Violation::new("password_forbidden_characters").with("chars", forbidden));
+        // The rule names every forbidden character, as the checklist does («Без символов *#»),
+        // not only the ones typed: the error and the checklist never say different things.
+        if self.forbidden_chars.iter().any(|c| chars.contains(c)) {
+            let all: String = self.forbidden_chars.iter().collect();
+            v.push(Violation::new("password_forbidden_characters").with("chars", all));
         }
         let lower = password.to_lowercase();
         if self.forbid_common && is_common(&lower) {
@@ -241,6 +239,16 @@ pub struct Strength {
     pub score: u8,
     /// log10 of the estimated guesses needed.
     pub guesses_log10: f64,
+}
+
+/// What the meter shows: zxcvbn's score, but never above 1 («слабый») while a rule of the
+/// policy is unmet — a full bar beside a failing rule would contradict it.
+pub fn meter_score(strength: Strength, rules_met: bool) -> u8 {
+    if rules_met {
+        strength.score
+    } else {
+        strength.score.min(1)
+    }
 }
 
 /// Estimates how hard the password is to guess (zxcvbn), counting the user's own data.

@@ -1,6 +1,6 @@
 //! The password policy and the strength meter.
 
-use kabinet_core::password::{PasswordPolicy, common_password_count, strength};
+use kabinet_core::password::{PasswordPolicy, common_password_count, meter_score, strength};
 
 fn broken(policy: &PasswordPolicy, password: &str, logins: &[&str]) -> Vec<&'static str> {
     policy
@@ -148,6 +148,34 @@ fn the_strength_meter_grows_with_guessability() {
     assert!(weak.score < strong.score, "{weak:?} {strong:?}");
     assert_eq!(strength("", &[]).score, 0);
     assert!(strength("Ivanova-1990!", &["Ivanova"]).score <= strength("Gxq-7vTp!mLw", &[]).score);
+}
+
+#[test]
+fn the_error_and_the_checklist_name_the_same_forbidden_characters() {
+    let policy = PasswordPolicy::default();
+    let listed = policy
+        .rules()
+        .into_iter()
+        .find(|v| v.rule == "password_forbidden_characters")
+        .expect("the rule is listed");
+    let broken = policy.check("Zelenyj#Sad7", &[]).unwrap_err();
+    let found = broken
+        .iter()
+        .find(|v| v.rule == "password_forbidden_characters")
+        .expect("the rule is broken");
+    assert_eq!(found.params, listed.params);
+}
+
+#[test]
+fn the_meter_never_reads_strong_while_a_rule_fails() {
+    let policy = PasswordPolicy::default();
+    // Long and hard to guess, but with `#`, which the portal's policy forbids.
+    let password = "Tr0ub4dor#Kabinet-Vesna";
+    let measured = strength(password, &[]);
+    assert!(measured.score >= 3, "{measured:?}");
+    assert!(policy.check(password, &[]).is_err());
+    assert!(meter_score(measured, false) <= 1);
+    assert_eq!(meter_score(measured, true), measured.score);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use kabinet_api::{
     PasswordCheckRequest, PasswordRule, SessionInfo, Sessions,
 };
 use kabinet_core::account::{Actor, Command, SecurityAction};
-use kabinet_core::password::strength;
+use kabinet_core::password::{meter_score, strength};
 
 use crate::Service;
 use crate::access::Citizen;
@@ -53,7 +53,7 @@ impl Service {
             .collect();
         Ok(PasswordCheck {
             rules,
-            score: strength(&request.password, &logins).score,
+            score: meter_score(strength(&request.password, &logins), broken.is_empty()),
             acceptable: broken.is_empty(),
         })
     }
