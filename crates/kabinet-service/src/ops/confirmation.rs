@@ -89,9 +89,25 @@ impl Service {
             errors.add("snils", v);
             error::fields(errors)
         })?;
-        let flow = flow::latest_open::<ActivationFlow>(self.conn(), account_id, now)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::CodeSpent))?;
+        // No code waiting for this account: the typed one is «already used» only if it is
+        // this account's code that was spent; otherwise (none issued, or another) it is wrong.
+        let Some(flow) = flow::latest_open::<ActivationFlow>(self.conn(), account_id, now).await?
+        else {
+            let digits: String = request.code.chars().filter(char::is_ascii_digit).collect();
+            let hash = self.inner.hasher.hash(CodePurpose::Activation, &digits);
+            let spent = kabinet_store::flows::code_by_hash(self.conn(), "none", &hash)
+                .await
+                .map_err(error::store)?
+                .is_some_and(|c| c.account_id == account_id && c.consumed_at.is_some());
+            if spent {
+                return Err(ApiError::new(ErrorCode::CodeSpent));
+            }
+            self.count_client_failure(context).await?;
+            return Err(ApiError {
+                fields: ApiError::field("code", "code_wrong").fields,
+                ..ApiError::new(ErrorCode::CodeWrong)
+            });
+        };
         let ActivationFlow::Enter {
             snils: issued_for, ..
         } = &flow.state;

@@ -61,6 +61,20 @@ service_test!(an_activation_code_confirms_with_the_snils, |h| {
             .await,
         ErrorCode::WorkstationRequired,
     );
+    // Before any code was issued, a typed one is simply wrong (never «already used»).
+    let never = expect_error(
+        h.service
+            .identity_confirm_activation_code(
+                &me,
+                ActivationCodeEntry {
+                    snils: snils.clone(),
+                    code: "1234567890123456".into(),
+                },
+            )
+            .await,
+        ErrorCode::CodeWrong,
+    );
+    assert_eq!(field_rules(&never, "code"), ["code_wrong"]);
     let desk = h.desk().await;
     let code = desk.activation_code(&h.service, &snils).await.unwrap();
     assert_eq!(code.len(), 16);
