@@ -105,7 +105,7 @@ journey("the whole journey: registration to a confirmed account, every screen in
   await page.getByLabel("Имя", { exact: true }).fill(person.first_name);
   await page.getByLabel("Мобильный телефон").fill(phone.replace("+7", "8"));
   assert.equal(await page.getByLabel("Мобильный телефон").inputValue(), `+7 ${phone.slice(2, 5)} ${phone.slice(5, 8)}-${phone.slice(8, 10)}-${phone.slice(10)}`);
-  await page.getByLabel(/Я согласен/).check();
+  await page.getByLabel(/Принимаю условия/).check();
   await screen(page, "register-1-contact-ru");
   await setLanguage(page, "en");
   await screen(page, "register-1-contact-en");
@@ -261,7 +261,7 @@ journey("without a mobile phone: registration by e-mail, confirmed by the link i
   await page.getByLabel("Фамилия").fill("Почтова");
   await page.getByLabel("Имя", { exact: true }).fill("Ольга");
   await page.getByLabel("Электронная почта").fill(email);
-  await page.getByLabel(/Я согласен/).check();
+  await page.getByLabel(/Принимаю условия/).check();
   await screen(page, "register-email-ru");
   await page.getByRole("button", { name: "Продолжить" }).click();
   await page.getByText(/Мы отправили письмо с кодом и ссылкой/).waitFor();
@@ -304,7 +304,7 @@ journey("every invalid registration field says what is wrong, in Russian and in 
   await page.getByLabel("Фамилия").fill("Петров");
   await page.getByLabel("Имя", { exact: true }).fill("Пётр");
   await page.getByLabel("Мобильный телефон").fill(phone);
-  await page.getByLabel(/Я согласен/).check();
+  await page.getByLabel(/Принимаю условия/).check();
   await page.getByRole("button", { name: "Продолжить" }).click();
   await page.getByTestId("contact-in-use").waitFor();
   assert.equal(await page.getByRole("link", { name: "Восстановить пароль" }).count(), 1);
@@ -411,7 +411,7 @@ journey("a temporary password from a service centre must be replaced before anyt
   await page.getByTestId("account-name").waitFor();
 });
 
-journey("«Это был не я» ends every session and leads straight into recovery", async (page) => {
+journey("«Это были не вы?» ends every session and leads straight into recovery", async (page) => {
   const phone = newPhone();
   await registerViaApi(server, { surname: "Бдительная", firstName: "Нина", phone, password: PASSWORD, device: await deviceOf(page) });
   await signInUi(page, phone, PASSWORD);
@@ -420,7 +420,7 @@ journey("«Это был не я» ends every session and leads straight into re
   await page.getByTestId("events").getByRole("row").nth(1).waitFor();
   await screen(page, "security-events-ru");
   const before = await messagesTo(server, phone);
-  await page.getByRole("button", { name: "Это был не я" }).first().click();
+  await page.getByRole("button", { name: "Это были не вы?" }).first().click();
   await page.getByRole("heading", { level: 1, name: "Восстановление доступа" }).waitFor();
   await page.getByLabel("Код подтверждения").fill(await codeFor(server, phone, { after: before }));
   await page.getByRole("button", { name: "Подтвердить" }).click();
