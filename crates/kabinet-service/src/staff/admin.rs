@@ -18,7 +18,7 @@ use crate::Service;
 use crate::access::Staff;
 use crate::error::{self, Outcome};
 use crate::staff::enrolment::{SETUP_CODE, WORKSTATION_CODE};
-use crate::staff::{Audited, Found, code_row, scopes_json};
+use crate::staff::{Audited, Found, back_to_pending, code_row, pending_member, scopes_json};
 
 /// What the directory offers when a centre is made without a list.
 const DEFAULT_SERVICES: [&str; 4] = [
@@ -111,21 +111,13 @@ impl Service {
         }
         let centre = self.centre_or_field(request.centre_id, "centre_id").await?;
         let now = self.now();
-        let member = StaffMember {
-            id: Uuid::now_v7(),
-            personnel_number: number.unwrap_or_default(),
-            full_name: request.full_name.trim().to_owned(),
-            centre_id: centre.id,
-            scopes: scopes_json(&request.scopes),
-            status: StaffStatus::Pending.as_str().to_owned(),
-            password_phc: None,
-            totp_secret: None,
-            totp_last_step: None,
-            failures: 0,
-            locked_until: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let member = pending_member(
+            number.unwrap_or_default(),
+            &request.full_name,
+            centre.id,
+            &request.scopes,
+            now,
+        );
         let code = self.new_staff_code();
         let row = code_row(
             self,
@@ -239,21 +231,9 @@ impl Service {
         store::insert_code(&tx, row).await.map_err(error::store)?;
         // A new set-up replaces the password and authenticator: until it is used, the member
         // cannot sign in, and no session of theirs lives on.
-        store::save_staff(
-            &tx,
-            StaffMember {
-                status: StaffStatus::Pending.as_str().to_owned(),
-                password_phc: None,
-                totp_secret: None,
-                totp_last_step: None,
-                failures: 0,
-                locked_until: None,
-                updated_at: now,
-                ..member.clone()
-            },
-        )
-        .await
-        .map_err(error::store)?;
+        store::save_staff(&tx, back_to_pending(member.clone(), now))
+            .await
+            .map_err(error::store)?;
         store::revoke_sessions(&tx, SessionsOf::Staff(member.id), now)
             .await
             .map_err(error::store)?;

@@ -19,7 +19,7 @@ use crate::access::{AtWorkstation, Staff};
 use crate::error::{self, Outcome};
 use crate::flow::{self, Flow, FlowState};
 use crate::ports::entropy::Random;
-use crate::staff::{Audited, Found, code_row, scopes_json};
+use crate::staff::{Audited, Found, code_row, pending_member};
 
 /// Code purposes as stored.
 pub(crate) const WORKSTATION_CODE: &str = "workstation";
@@ -96,21 +96,13 @@ impl Service {
         store::insert_centre(&tx, centre)
             .await
             .map_err(error::store)?;
-        let member = StaffMember {
-            id: Uuid::now_v7(),
-            personnel_number: number,
-            full_name: request.full_name.trim().to_owned(),
+        let member = pending_member(
+            number,
+            &request.full_name,
             centre_id,
-            scopes: scopes_json(&[Scope::StaffManage, Scope::CentreManage]),
-            status: StaffStatus::Pending.as_str().to_owned(),
-            password_phc: None,
-            totp_secret: None,
-            totp_last_step: None,
-            failures: 0,
-            locked_until: None,
-            created_at: now,
-            updated_at: now,
-        };
+            &[Scope::StaffManage, Scope::CentreManage],
+            now,
+        );
         let staff_id = member.id;
         store::insert_staff(&tx, member)
             .await

@@ -194,6 +194,47 @@ impl Service {
     }
 }
 
+/// A new staff member waiting for their set-up code: no password, no authenticator.
+pub(crate) fn pending_member(
+    personnel_number: String,
+    full_name: &str,
+    centre_id: Uuid,
+    scopes: &[Scope],
+    now: DateTime<Utc>,
+) -> StaffMember {
+    StaffMember {
+        id: Uuid::now_v7(),
+        personnel_number,
+        full_name: full_name.trim().to_owned(),
+        centre_id,
+        scopes: scopes_json(scopes),
+        status: StaffStatus::Pending.as_str().to_owned(),
+        password_phc: None,
+        totp_secret: None,
+        totp_last_step: None,
+        failures: 0,
+        locked_until: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// A member back to waiting for a set-up code: password, authenticator and lock dropped.
+pub(crate) fn back_to_pending(member: StaffMember, now: DateTime<Utc>) -> StaffMember {
+    StaffMember {
+        created_at: member.created_at,
+        id: member.id,
+        updated_at: now,
+        ..pending_member(
+            member.personnel_number.clone(),
+            &member.full_name,
+            member.centre_id,
+            &scopes_of(&member),
+            now,
+        )
+    }
+}
+
 /// A one-time code of `purpose` as stored: its keyed hash, never the code.
 pub(crate) fn code_row(
     service: &Service,
