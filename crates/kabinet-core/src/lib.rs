@@ -29,6 +29,7 @@ pub mod secret;
 pub mod sign_in;
 pub mod snils;
 pub mod staff;
+pub mod sync;
 pub mod totp;
 pub mod violation;
 

@@ -419,3 +419,163 @@ fn row_of(account: &StoredAccount) -> StoreResult<account::Model> {
         updated_at: account.updated_at,
     })
 }
+
+/// An account as a replica holds it: the centre's projection, log, logins and profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountCopy {
+    /// The projection.
+    pub account: StoredAccount,
+    /// The whole log, oldest first.
+    pub events: Vec<crate::event_log::StoredEvent>,
+    /// Its logins: (kind, value).
+    pub logins: Vec<(String, String)>,
+    /// Its profile row, if it has one.
+    pub profile: Option<crate::documents::ProfileRow>,
+}
+
+/// Everything a replica needs of one account, read in one go.
+pub async fn account_copy(conn: &impl Conn, id: Uuid) -> StoreResult<Option<AccountCopy>> {
+    let Some(account) = find_account(conn, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(AccountCopy {
+        account,
+        events: event_log::read(conn, id).await?,
+        logins: logins_of(conn, id).await?,
+        profile: crate::documents::profile(conn, id).await?,
+    }))
+}
+
+/// Whether this database is a workstation's replica (its sync state says so).
+pub async fn is_replica(conn: &impl Conn) -> StoreResult<bool> {
+    Ok(crate::sync::state(conn, "role")
+        .await?
+        .as_ref()
+        .and_then(|v| v.as_str())
+        == Some("replica"))
+}
+
+/// Marks this database a workstation's replica: [`mirror`] and [`drop_copy`] work only there.
+pub async fn mark_replica(conn: &impl Conn, at: DateTime<Utc>) -> StoreResult<()> {
+    crate::sync::set_state(conn, "role", json!("replica"), at).await
+}
+
+/// The centre's account as a replica receives it: who it is, its whole log, logins and
+/// profile. The projection is not sent: the replica replays the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mirror {
+    /// Its id.
+    pub id: Uuid,
+    /// The surname given at registration.
+    pub surname: String,
+    /// The first name given at registration.
+    pub first_name: String,
+    /// When the consent was given.
+    pub consent_at: DateTime<Utc>,
+    /// The installation that created it.
+    pub origin: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// The whole log, oldest first.
+    pub events: Vec<crate::event_log::StoredEvent>,
+    /// Its logins: (kind, value).
+    pub logins: Vec<(String, String)>,
+    /// Its profile row, if it has one.
+    pub profile: Option<crate::documents::ProfileRow>,
+}
+
+/// On a replica, replaces its copy of an account with the centre's, inside the caller's
+/// transaction: the log, the projection replayed from it (so the copy is what the log says,
+/// whatever the sender claimed) and the logins. A login another local copy held (a change of
+/// this workstation the centre has not accepted) passes to the centre's holder. This is the
+/// replica's second write path beside [`write_account`]; a database that is not a replica
+/// refuses it, so the centre's log can never be rewritten by it.
+pub async fn mirror(tx: &crate::Tx, copy: Mirror) -> StoreResult<()> {
+    if !is_replica(tx).await? {
+        return Err(StoreError::Corrupt("mirror on a database that is not a replica".into()));
+    }
+    let id = copy.id;
+    if copy.events.iter().any(|e| e.account_id != id) {
+        return Err(StoreError::Corrupt(format!("account {id}: another account's event")));
+    }
+    remove_rows(tx, id).await?;
+    let conn = db!(tx);
+    if !copy.events.is_empty() {
+        let events = copy
+            .events
+            .into_iter()
+            .map(|e| e.into_active_model().reset_all());
+        crate::entity::account_event::Entity::insert_many(events)
+            .exec(conn)
+            .await?;
+    }
+    let state = crate::events::replay(tx, id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {id}: a copy without events")))?;
+    let stored = StoredAccount {
+        id,
+        surname: copy.surname,
+        first_name: copy.first_name,
+        consent_at: copy.consent_at,
+        origin: copy.origin,
+        created_at: copy.created_at,
+        updated_at: copy.updated_at,
+        state,
+    };
+    row_of(&stored)?.into_active_model().reset_all().insert(conn).await?;
+    for (kind, value) in copy.logins {
+        login::Entity::delete_many()
+            .filter(login::Column::Kind.eq(kind.clone()))
+            .filter(login::Column::Value.eq(value.clone()))
+            .exec(conn)
+            .await?;
+        login::Model {
+            kind,
+            value,
+            account_id: id,
+            created_at: stored.updated_at,
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(conn)
+        .await?;
+    }
+    if let Some(profile) = copy.profile {
+        crate::documents::save_profile(tx, profile).await?;
+    }
+    Ok(())
+}
+
+/// On a replica, forgets its copy of an account the centre never accepted.
+pub async fn drop_copy(tx: &crate::Tx, id: Uuid) -> StoreResult<()> {
+    if !is_replica(tx).await? {
+        return Err(StoreError::Corrupt(
+            "drop on a database that is not a replica".into(),
+        ));
+    }
+    remove_rows(tx, id).await?;
+    crate::entity::profile::Entity::delete_by_id(id)
+        .exec(db!(tx))
+        .await?;
+    Ok(())
+}
+
+async fn remove_rows(tx: &crate::Tx, id: Uuid) -> StoreResult<()> {
+    let conn = db!(tx);
+    login::Entity::delete_many()
+        .filter(login::Column::AccountId.eq(id))
+        .exec(conn)
+        .await?;
+    crate::entity::account_event::Entity::delete_many()
+        .filter(crate::entity::account_event::Column::AccountId.eq(id))
+        .exec(conn)
+        .await?;
+    change_feed::Entity::delete_many()
+        .filter(change_feed::Column::AccountId.eq(id))
+        .exec(conn)
+        .await?;
+    account::Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
+}

@@ -10,6 +10,8 @@
 //!   [`documents`], [`jobs`] — the rows around an account.
 //! - [`staff`] — service-centre staff, workstations, their sessions and codes, four-eyes
 //!   requests and the append-only staff audit log.
+//! - [`sync`] — workstation sync: a replica's outbox and cursor, the centre's inbox, conflicts
+//!   and scopes; [`accounts::mirror`] replaces a replica's copy of an account.
 //!
 //! Every connection is configured for durability before it is handed out (see [`connect`]).
 
@@ -28,6 +30,7 @@ pub mod notifications;
 pub mod seal;
 pub mod sessions;
 pub mod staff;
+pub mod sync;
 pub mod testing;
 pub mod throttles;
 

@@ -10,6 +10,7 @@ mod m0005_bank_assertions_and_letters;
 mod m0006_change_feed_and_full_projection;
 mod m0007_email_logins_in_unicode;
 mod m0008_staff_workstations_centres;
+mod m0009_workstation_sync;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_change_feed_and_full_projection::Migration),
             Box::new(m0007_email_logins_in_unicode::Migration),
             Box::new(m0008_staff_workstations_centres::Migration),
+            Box::new(m0009_workstation_sync::Migration),
         ]
     }
 }
