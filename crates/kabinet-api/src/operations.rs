@@ -327,6 +327,16 @@ macro_rules! with_operations {
             workstation_code(ForCentre) -> OneTimeCode, Staff(StaffManage), false, Keeps, Small;
             /// Searches the staff audit log.
             staff_audit(AuditSearch) -> AuditEntries, Staff(StaffManage), true, Keeps, Small;
+
+            /// A workstation's replica sends the next changes of its outbox (in order; each is
+            /// applied once however often it arrives).
+            sync_push(SyncPush) -> SyncPushed, Workstation, true, Keeps, Upload;
+            /// A workstation's replica reads what changed for its centre since its cursor.
+            sync_pull(SyncPull) -> SyncPulled, Workstation, true, Keeps, Small;
+            /// The conflicts of the centre's workstations' offline changes.
+            sync_conflicts(Empty) -> SyncConflicts, Staff(ConflictResolve), true, Keeps, Small;
+            /// Merges a conflict into the existing account or rejects it with a reason.
+            sync_conflict_resolve(SyncConflictResolve) -> SyncConflictView, Staff(ConflictResolve), false, Keeps, Small;
         }
     };
 }

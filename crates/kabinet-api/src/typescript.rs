@@ -52,6 +52,9 @@ pub fn generate() -> String {
         ApprovalView, AccessRestored, ActivationSlip, AccountBlockRequest, Approvals,
         ApprovalDecision, ApprovalOutcome, DayHours, HoursException, CentreForm, CentreView,
         Centres,
+        DeskChange, OutboxChange, SyncPush, SyncPushed, SyncHole, SyncCursor, SyncPull,
+        SyncedEvent, SyncedLogin, SyncedAccount, SyncPulled, ConflictKind, ConflictStatus,
+        ConflictSide, SyncConflictView, SyncConflicts, ConflictResolution, SyncConflictResolve,
     );
     for decl in decls {
         out.push_str(&decl);

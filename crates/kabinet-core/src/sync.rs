@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn an_empty_pull_keeps_the_cursor() {
-        let c = Cursor { after: 9, holes: Vec::new() };
+        let c = Cursor {
+            after: 9,
+            holes: Vec::new(),
+        };
         assert_eq!(c.advance(&[], at(0)), c);
     }
 
@@ -178,6 +181,9 @@ mod tests {
         assert_eq!(rejection_reason("  ").unwrap_err().rule, "required");
         assert_eq!(rejection_reason("ok").unwrap_err().rule, "too_short");
         assert!(rejection_reason(&"я".repeat(501)).is_err());
-        assert_eq!(rejection_reason("  Двойная запись ").unwrap(), "Двойная запись");
+        assert_eq!(
+            rejection_reason("  Двойная запись ").unwrap(),
+            "Двойная запись"
+        );
     }
 }

@@ -39,7 +39,10 @@ macro_rules! authorized {
 macro_rules! audited {
     ($service:ident, $staff:ident, $name:ident, $context:ident, $request:ident) => {{
         let record = $service.audit_record(&$staff, stringify!($name), &$request);
-        let result = Service::$name($service, $staff, $context, $request).await;
+        let result = match $service.offline_guard(stringify!($name)).await {
+            Ok(()) => Service::$name($service, $staff, $context, $request).await,
+            Err(refused) => Err(refused),
+        };
         $service.audit_result(record, &result).await;
         result
     }};

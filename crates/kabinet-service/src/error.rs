@@ -22,6 +22,8 @@ pub fn internal(error: &dyn std::fmt::Display) -> ApiError {
 pub fn store(error: StoreError) -> ApiError {
     match error {
         StoreError::Conflict => ApiError::new(ErrorCode::Conflict),
+        // The transaction is over; the whole request may be sent again.
+        StoreError::Retry => ApiError::new(ErrorCode::Unavailable),
         StoreError::LoginTaken { kind } => ApiError::new(ErrorCode::ContactInUse)
             .with_message(format!("{} ({kind})", ErrorCode::ContactInUse.message())),
         other => internal(&other),

@@ -23,6 +23,7 @@ mod page;
 mod repo;
 mod sessions;
 pub mod staff;
+pub mod sync;
 pub mod testing;
 mod throttle;
 mod tls;

@@ -182,3 +182,14 @@ pub fn unblocked_notice() -> Text {
         "Блокировка учётной записи снята в центре обслуживания. Вы снова можете войти.".to_owned(),
     )
 }
+
+/// A change made for the citizen at a service centre without a link was not carried out.
+pub fn desk_change_rejected(reason: &str) -> Text {
+    notice(
+        "Действие в центре обслуживания не выполнено",
+        format!(
+            "Действие, выполненное для вас в центре обслуживания, не было принято: {reason}. \
+             Обратитесь в центр обслуживания ещё раз."
+        ),
+    )
+}

@@ -123,6 +123,11 @@ pub async fn write_account(tx: &crate::Tx, write: AccountWrite) -> StoreResult<i
             .await?;
     }
     for (kind, value) in write.claim_logins {
+        // A login this account already holds (claimed at an in-person registration, claimed
+        // again when the registries agree) stays as it is.
+        if find_login(tx, &kind, &value).await? == Some(account_id) {
+            continue;
+        }
         let claim = login::Model {
             kind: kind.clone(),
             value,
@@ -184,6 +189,17 @@ pub async fn logins_of(conn: &impl Conn, account_id: Uuid) -> StoreResult<Vec<(S
         .into_iter()
         .map(|l| (l.kind, l.value))
         .collect())
+}
+
+/// Every account's id (for checks and tests; a replica's are few).
+pub async fn all_ids(conn: &impl Conn) -> StoreResult<Vec<Uuid>> {
+    use sea_orm::QuerySelect;
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(db!(conn))
+        .await?)
 }
 
 /// One account.
@@ -494,11 +510,15 @@ pub struct Mirror {
 /// refuses it, so the centre's log can never be rewritten by it.
 pub async fn mirror(tx: &crate::Tx, copy: Mirror) -> StoreResult<()> {
     if !is_replica(tx).await? {
-        return Err(StoreError::Corrupt("mirror on a database that is not a replica".into()));
+        return Err(StoreError::Corrupt(
+            "mirror on a database that is not a replica".into(),
+        ));
     }
     let id = copy.id;
     if copy.events.iter().any(|e| e.account_id != id) {
-        return Err(StoreError::Corrupt(format!("account {id}: another account's event")));
+        return Err(StoreError::Corrupt(format!(
+            "account {id}: another account's event"
+        )));
     }
     remove_rows(tx, id).await?;
     let conn = db!(tx);
@@ -524,7 +544,11 @@ pub async fn mirror(tx: &crate::Tx, copy: Mirror) -> StoreResult<()> {
         updated_at: copy.updated_at,
         state,
     };
-    row_of(&stored)?.into_active_model().reset_all().insert(conn).await?;
+    row_of(&stored)?
+        .into_active_model()
+        .reset_all()
+        .insert(conn)
+        .await?;
     for (kind, value) in copy.logins {
         login::Entity::delete_many()
             .filter(login::Column::Kind.eq(kind.clone()))

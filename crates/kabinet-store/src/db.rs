@@ -19,6 +19,10 @@ pub enum StoreError {
     /// Another writer changed the account first; re-read and retry.
     #[error("the account changed concurrently")]
     Conflict,
+    /// The database gave up on the whole transaction (a serialization failure or a deadlock):
+    /// nothing more can be done in it; run the transaction again from its start.
+    #[error("the database gave up on the transaction; run it again")]
+    Retry,
     /// A login is already used by another account.
     #[error("this {kind} is already used by another account")]
     LoginTaken {
@@ -41,8 +45,29 @@ pub struct DbFailure(DbErr);
 
 impl From<DbErr> for StoreError {
     fn from(error: DbErr) -> Self {
-        Self::Db(DbFailure(error))
+        if is_serialization_failure(&error) {
+            Self::Retry
+        } else {
+            Self::Db(DbFailure(error))
+        }
     }
+}
+
+/// Whether the database gave up on the transaction because another one would have made its
+/// result depend on the order (SQLSTATE 40001, serialization failure; 40P01, deadlock): the
+/// whole transaction may simply be run again. PostgreSQL at `serializable` and the distributed
+/// SQL databases that speak its protocol (CockroachDB, YugabyteDB) answer this way.
+fn is_serialization_failure(error: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = error
+    else {
+        return false;
+    };
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "40001" || code == "40P01")
 }
 
 impl StoreError {

@@ -293,6 +293,16 @@ pub async fn resolved_conflict_accounts(
         .await?)
 }
 
+/// The account a workstation's account was merged into, if an operator merged it.
+pub async fn merged_into(conn: &impl Conn, account_id: Uuid) -> StoreResult<Option<Uuid>> {
+    Ok(sync_conflict::Entity::find()
+        .filter(sync_conflict::Column::AccountId.eq(account_id))
+        .filter(sync_conflict::Column::Status.eq("merged"))
+        .one(db!(conn))
+        .await?
+        .and_then(|c| c.existing_account))
+}
+
 /// Puts an account in a centre's scope (its workstations keep a copy from now on).
 pub async fn add_to_scope(
     conn: &impl Conn,
@@ -329,6 +339,25 @@ pub async fn in_scope(
         .column(centre_account::Column::AccountId)
         .filter(centre_account::Column::CentreId.eq(centre_id))
         .filter(centre_account::Column::AccountId.is_in(accounts))
+        .into_tuple::<Uuid>()
+        .all(db!(conn))
+        .await?)
+}
+
+/// The accounts that joined a centre's scope at or after `since`, at most `limit`.
+pub async fn scope_joined_since(
+    conn: &impl Conn,
+    centre_id: Uuid,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> StoreResult<Vec<Uuid>> {
+    Ok(centre_account::Entity::find()
+        .select_only()
+        .column(centre_account::Column::AccountId)
+        .filter(centre_account::Column::CentreId.eq(centre_id))
+        .filter(centre_account::Column::Since.gte(since))
+        .order_by_asc(centre_account::Column::Since)
+        .limit(limit)
         .into_tuple::<Uuid>()
         .all(db!(conn))
         .await?)

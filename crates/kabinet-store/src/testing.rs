@@ -60,6 +60,26 @@ impl TestDb {
         })
     }
 
+    /// A fresh PostgreSQL database whose transactions are all `serializable` (as on the
+    /// distributed SQL databases), or `None` when no server is configured outside CI.
+    pub async fn postgres_serializable() -> Option<Self> {
+        let db = Self::postgres().await?;
+        let (admin_url, name) = db.drop_pg.clone()?;
+        db.store.close().await.ok();
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared(&format!(
+                "ALTER DATABASE {name} SET default_transaction_isolation = 'serializable'"
+            ))
+            .await
+            .expect("make the test database serializable");
+        admin.close().await.ok();
+        let store = Store::connect(&db.url).await.expect("open PostgreSQL");
+        Some(Self { store, ..db })
+    }
+
     /// Closes the store and drops a PostgreSQL test database.
     pub async fn finish(self) {
         self.store.close().await.ok();

@@ -986,7 +986,7 @@ staff_number: string,
  */
 workstation: string, };
 
-export type Scope = "citizen:search" | "citizen:register" | "identity:confirm" | "access:restore" | "activation_code:issue" | "account:block" | "approval:grant" | "centre:manage" | "staff:manage";
+export type Scope = "citizen:search" | "citizen:register" | "identity:confirm" | "access:restore" | "activation_code:issue" | "account:block" | "approval:grant" | "centre:manage" | "staff:manage" | "conflict:resolve";
 
 export type StaffStatus = "pending" | "active" | "suspended";
 
@@ -1657,6 +1657,315 @@ export type Centres = {
  */
 centres: Array<CentreView>, };
 
+export type DeskChange = { "kind": "registered_in_person", 
+/**
+ * The surname as in the passport.
+ */
+surname: string, 
+/**
+ * The first name as in the passport.
+ */
+first_name: string, 
+/**
+ * The profile the operator took from the originals.
+ */
+profile: ProfileForm, 
+/**
+ * The argon2id hash of the temporary password printed for the citizen.
+ */
+password_phc: string, } | { "kind": "confirmed_in_person", 
+/**
+ * The originals checked (`passport`, `snils`, `foreign_passport`).
+ */
+documents: Array<string>, } | { "kind": "access_restored", 
+/**
+ * The argon2id hash of the temporary password printed for the citizen.
+ */
+password_phc: string, };
+
+export type OutboxChange = { 
+/**
+ * UUIDv7, made at the workstation: the change's identity everywhere.
+ */
+id: string, 
+/**
+ * The workstation's number for it: 1, 2, 3… with no gaps.
+ */
+seq: bigint, 
+/**
+ * The account it concerns.
+ */
+account_id: string, 
+/**
+ * When it was made at the desk.
+ */
+at: string, 
+/**
+ * Who made it.
+ */
+personnel_number: string, 
+/**
+ * What it is.
+ */
+change: DeskChange, };
+
+export type SyncPush = { 
+/**
+ * At most 200, numbered consecutively.
+ */
+changes: Array<OutboxChange>, };
+
+export type SyncPushed = { 
+/**
+ * Every change up to this number has been received (applied, or held as a conflict): the
+ * workstation may forget them. A change after it was refused as out of order and is sent
+ * again from here.
+ */
+applied_through: bigint, 
+/**
+ * Conflicts open at the workstation's centre.
+ */
+conflicts_open: bigint, };
+
+export type SyncHole = { 
+/**
+ * The number.
+ */
+seq: bigint, 
+/**
+ * Since when it is missing.
+ */
+since: string, };
+
+export type SyncCursor = { 
+/**
+ * The last feed number read.
+ */
+after: bigint, 
+/**
+ * Numbers below it not read yet.
+ */
+holes: Array<SyncHole>, 
+/**
+ * When the centre answered the last pull (none at first): accounts that joined the
+ * centre's scope since then are sent whole, even if they have not changed.
+ */
+scope_since?: string, };
+
+export type SyncPull = { 
+/**
+ * The cursor the last pull returned (the default at first).
+ */
+cursor: SyncCursor, 
+/**
+ * Accounts to send whole whatever the cursor (at most 200): those the replica could not
+ * take last time because a change of its own was still on the way.
+ */
+accounts: Array<string>, };
+
+export type SyncedEvent = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * Its number in the account's log.
+ */
+seq: bigint, 
+/**
+ * Its kind.
+ */
+kind: string, 
+/**
+ * Its data.
+ */
+payload: JsonValue, 
+/**
+ * Who caused it.
+ */
+actor: JsonValue, 
+/**
+ * The installation that wrote it.
+ */
+origin: string, 
+/**
+ * When.
+ */
+recorded_at: string, };
+
+export type SyncedLogin = { 
+/**
+ * `phone`, `email`, `snils`, `inn`, `passport`.
+ */
+kind: string, 
+/**
+ * Its normalised value.
+ */
+value: string, };
+
+export type SyncedAccount = { 
+/**
+ * The account.
+ */
+id: string, 
+/**
+ * The surname given at registration.
+ */
+surname: string, 
+/**
+ * The first name given at registration.
+ */
+first_name: string, 
+/**
+ * When the consent was given.
+ */
+consent_at: string, 
+/**
+ * The installation that created it.
+ */
+origin: string, 
+/**
+ * When it was created.
+ */
+created_at: string, 
+/**
+ * When it last changed.
+ */
+updated_at: string, 
+/**
+ * The whole log, oldest first.
+ */
+events: Array<SyncedEvent>, 
+/**
+ * Its logins.
+ */
+logins: Array<SyncedLogin>, 
+/**
+ * The submitted profile, if any.
+ */
+profile?: JsonValue, 
+/**
+ * When it was submitted.
+ */
+profile_submitted_at?: string, };
+
+export type SyncPulled = { 
+/**
+ * Where the next pull starts.
+ */
+cursor: SyncCursor, 
+/**
+ * The accounts that changed, whole.
+ */
+accounts: Array<SyncedAccount>, 
+/**
+ * Accounts this workstation made that the centre will never hold (their conflict was
+ * merged into another account or rejected): the replica forgets them.
+ */
+dropped: Array<string>, 
+/**
+ * More changes wait: pull again.
+ */
+more: boolean, 
+/**
+ * Conflicts open at the centre.
+ */
+conflicts_open: bigint, };
+
+export type ConflictKind = "claim" | "refused";
+
+export type ConflictStatus = "open" | "merged" | "rejected";
+
+export type ConflictSide = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * Full name as given.
+ */
+full_name: string, 
+/**
+ * Birth date (`DD.MM.YYYY`), empty when unknown.
+ */
+birth_date: string, 
+/**
+ * SNILS, masked but for the last digits.
+ */
+snils: string, 
+/**
+ * The passport's series and number, masked but for the last digits.
+ */
+document: string, };
+
+export type SyncConflictView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * Why.
+ */
+kind: ConflictKind, 
+/**
+ * The login claimed twice (`snils`, `passport`), or the refusal's error code.
+ */
+reason: string, 
+/**
+ * The workstation that sent it.
+ */
+workstation_id: string, 
+/**
+ * When it was opened.
+ */
+opened_at: string, 
+/**
+ * What the workstation recorded.
+ */
+local: ConflictSide, 
+/**
+ * The account already at the centre, when there is one.
+ */
+existing?: ConflictSide, 
+/**
+ * The changes held (the first and every later one for the same account).
+ */
+changes: Array<string>, 
+/**
+ * Its state.
+ */
+status: ConflictStatus, 
+/**
+ * The reason given when it was rejected.
+ */
+resolution_reason?: string, };
+
+export type SyncConflicts = { 
+/**
+ * Open ones first, oldest first.
+ */
+conflicts: Array<SyncConflictView>, };
+
+export type ConflictResolution = { "action": "merge", 
+/**
+ * The operator compared the originals with the existing account.
+ */
+checked_in_person: boolean, } | { "action": "reject", 
+/**
+ * What the citizen is told.
+ */
+reason: string, };
+
+export type SyncConflictResolve = { 
+/**
+ * The conflict.
+ */
+id: string, 
+/**
+ * The decision.
+ */
+resolution: ConflictResolution, };
+
 /** Every operation: its name, who may call it, and whether a retry is safe. */
 export const operations = {
   app_info: { access: "public", idempotent: true },
@@ -1741,6 +2050,10 @@ export const operations = {
   staff_session_end: { access: "staff:staff:manage", idempotent: false },
   workstation_code: { access: "staff:staff:manage", idempotent: false },
   staff_audit: { access: "staff:staff:manage", idempotent: true },
+  sync_push: { access: "workstation", idempotent: true },
+  sync_pull: { access: "workstation", idempotent: true },
+  sync_conflicts: { access: "staff:conflict:resolve", idempotent: true },
+  sync_conflict_resolve: { access: "staff:conflict:resolve", idempotent: false },
 } as const;
 
 /** The backend the UI talks to, over Tauri `invoke` or HTTP `fetch`. */
@@ -1827,4 +2140,8 @@ export interface Api {
   staff_session_end(request: ById): Promise<Empty>;
   workstation_code(request: ForCentre): Promise<OneTimeCode>;
   staff_audit(request: AuditSearch): Promise<AuditEntries>;
+  sync_push(request: SyncPush): Promise<SyncPushed>;
+  sync_pull(request: SyncPull): Promise<SyncPulled>;
+  sync_conflicts(request: Empty): Promise<SyncConflicts>;
+  sync_conflict_resolve(request: SyncConflictResolve): Promise<SyncConflictView>;
 }

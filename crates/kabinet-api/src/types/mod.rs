@@ -12,6 +12,7 @@ mod registration;
 mod security;
 mod sign_in;
 mod staff;
+mod sync;
 
 pub use common::*;
 pub use confirmation::*;
@@ -21,6 +22,7 @@ pub use registration::*;
 pub use security::*;
 pub use sign_in::*;
 pub use staff::*;
+pub use sync::*;
 
 /// What every module of types uses.
 mod prelude {

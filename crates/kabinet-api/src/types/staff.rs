@@ -39,11 +39,14 @@ pub enum Scope {
     /// Manage staff, workstations and read the audit log.
     #[serde(rename = "staff:manage")]
     StaffManage,
+    /// Resolve the conflicts workstations' offline changes ran into.
+    #[serde(rename = "conflict:resolve")]
+    ConflictResolve,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::CitizenSearch,
         Self::CitizenRegister,
         Self::IdentityConfirm,
@@ -53,6 +56,7 @@ impl Scope {
         Self::ApprovalGrant,
         Self::CentreManage,
         Self::StaffManage,
+        Self::ConflictResolve,
     ];
 
     /// The stable code (`citizen:search`).
@@ -67,6 +71,7 @@ impl Scope {
             Self::ApprovalGrant => "approval:grant",
             Self::CentreManage => "centre:manage",
             Self::StaffManage => "staff:manage",
+            Self::ConflictResolve => "conflict:resolve",
         }
     }
 

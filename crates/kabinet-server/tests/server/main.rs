@@ -10,3 +10,4 @@ mod edge;
 mod replicas;
 mod scenarios;
 mod staff;
+mod sync;

@@ -89,11 +89,9 @@ impl Service {
         let extras = Extras {
             claim: Vec::new(),
             // Re-verification withdraws the SNILS login (and the passport's claim) until the
-            // new data passes.
-            release: match (verified, previous.as_ref()) {
-                (true, Some(previous)) => verified_claims(previous),
-                _ => Vec::new(),
-            },
+            // new data passes; so does any edit of a profile whose documents an operator
+            // claimed at an in-person registration (releasing what is not held changes nothing).
+            release: previous.as_ref().map(verified_claims).unwrap_or_default(),
         };
         let account = repo::execute(
             &tx,

@@ -166,8 +166,7 @@ impl Service {
                 Some(messages::unblocked_notice())
             }
             (FourEyes::RestoreConfirmed, Some((password, phc))) => {
-                self.apply_restore(&tx, &maker, context, &account, phc)
-                    .await?;
+                self.apply_restore(&tx, &by, &account, phc).await?;
                 temporary_password = password;
                 None
             }

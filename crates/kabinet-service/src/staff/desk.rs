@@ -5,9 +5,9 @@
 use chrono::Duration;
 use kabinet_api::{
     AccessRestore, AccessRestored, AccountBlockRequest, ActivationSlip, ApiError, ApprovalView,
-    CardEvent, CitizenCard, CitizenMatch, CitizenSearch, Context, ErrorCode, ForAccount,
-    IdentityDocumentsChange, IdentityDocumentsChanged, InPersonConfirmation, InPersonPhone,
-    InPersonRegistered, InPersonRegistration, SearchBy, Ticket,
+    CardEvent, CitizenCard, CitizenMatch, CitizenSearch, Context, DeskChange, ErrorCode,
+    ForAccount, IdentityDocumentsChange, IdentityDocumentsChanged, InPersonConfirmation,
+    InPersonPhone, InPersonRegistered, InPersonRegistration, SearchBy, Ticket,
 };
 use kabinet_core::RandomSource;
 use kabinet_core::account::{Command, ConfirmationMethod, Level, SecurityAction, Status};
@@ -192,23 +192,27 @@ impl Service {
             })?;
             Some(flow)
         };
-        let snils: String = canonical
-            .snils
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        if find_login(self.conn(), "snils", &snils)
-            .await
-            .map_err(error::store)?
-            .is_some()
-        {
-            return Err(ApiError::field("snils", "snils_in_use"));
+        // The SNILS and a Russian passport are claimed now: the operator saw the originals,
+        // and a second registration of the same person (at another desk, or offline) must be
+        // refused or become a conflict rather than a second account.
+        let documents = crate::ops::profile::verified_claims(&canonical);
+        for (kind, value) in &documents {
+            if find_login(self.conn(), kind, value)
+                .await
+                .map_err(error::store)?
+                .is_some()
+            {
+                let (field, rule) = match kind.as_str() {
+                    "snils" => ("snils", "snils_in_use"),
+                    _ => ("passport.number", "passport_in_use"),
+                };
+                return Err(ApiError::field(field, rule));
+            }
         }
-        let password = temporary_password(&mut Random(self.inner.ports.entropy.as_ref()));
-        let phc = self.hash_secret(password.clone()).await?;
+        let (password, phc) = self.new_temporary_password().await?;
         let actor = staff.actor();
         let by = self.by(&actor, context);
-        let mut claim = Vec::new();
+        let mut claim = documents;
         if let Some(flow) = &phone_flow {
             let InPersonPhoneFlow::Confirm { phone, .. } = &flow.state;
             claim.push(("phone".to_owned(), phone.clone()));
@@ -235,23 +239,21 @@ impl Service {
             ErrorCode::ContactInUse => ApiError::field("phone", "phone_in_use"),
             _ => e,
         })?;
-        let mut credentials = self.credentials(&tx, account.id).await?;
-        credentials.password_phc = Some(phc);
-        credentials.password_changed_at = Some(by.at);
-        self.save_credentials(&tx, credentials).await?;
-        let account = repo::execute(
+        let account = self
+            .finish_in_person_registration(&tx, &by, &account, &canonical, phc.clone())
+            .await?;
+        self.record_desk_change(
             &tx,
-            &account,
-            &Command::SubmitProfile,
             &by,
-            Extras::default(),
+            account.id,
+            DeskChange::RegisteredInPerson {
+                surname: canonical.surname.clone(),
+                first_name: canonical.first_name.clone(),
+                profile: canonical.clone(),
+                password_phc: phc,
+            },
         )
         .await?;
-        let mut row = self.profile_row(&tx, account.id).await?;
-        row.submitted = Some(serde_json::to_value(&canonical).map_err(|e| error::internal(&e))?);
-        row.submitted_at = Some(by.at);
-        self.save_profile_row(&tx, row).await?;
-        self.queue_registry_checks(&tx, &account).await?;
         if let Some(flow) = &phone_flow {
             flow::finish(&tx, flow, by.at).await?;
         }
@@ -271,6 +273,7 @@ impl Service {
         let documents = checked_documents(&request.documents)?;
         let account = self.citizen_account(request.account_id).await?;
         let actor = staff.actor();
+        let by = self.by(&actor, context);
         let tx = self.begin().await?;
         let account = repo::execute(
             &tx,
@@ -278,11 +281,18 @@ impl Service {
             &Command::ConfirmIdentity {
                 method: ConfirmationMethod::InPerson {
                     centre: staff.at.centre.id.to_string(),
-                    documents,
+                    documents: documents.clone(),
                 },
             },
-            &self.by(&actor, context),
+            &by,
             Extras::default(),
+        )
+        .await?;
+        self.record_desk_change(
+            &tx,
+            &by,
+            account.id,
+            DeskChange::ConfirmedInPerson { documents },
         )
         .await?;
         tx.commit().await.map_err(error::store)?;
@@ -393,6 +403,12 @@ impl Service {
         let documents = checked_documents(&request.documents)?;
         let account = self.citizen_account(request.account_id).await?;
         if account.state.level == Level::Confirmed {
+            // Four eyes need the centre's queue; a workstation's replica cannot give them.
+            if self.is_replica(self.conn()).await? {
+                return Err(ApiError::new(ErrorCode::Unavailable).with_message(
+                    "Восстановление доступа к подтверждённой записи — только при связи с центром",
+                ));
+            }
             let approval = self
                 .request_approval(
                     &staff,
@@ -497,8 +513,15 @@ impl Service {
     ) -> Outcome<String> {
         let (password, phc) = self.new_temporary_password().await?;
         let tx = self.begin().await?;
-        self.apply_restore(&tx, actor, context, account, phc)
-            .await?;
+        let by = self.by(actor, context);
+        self.apply_restore(&tx, &by, account, phc.clone()).await?;
+        self.record_desk_change(
+            &tx,
+            &by,
+            account.id,
+            DeskChange::AccessRestored { password_phc: phc },
+        )
+        .await?;
         tx.commit().await.map_err(error::store)?;
         Ok(password)
     }
@@ -510,22 +533,48 @@ impl Service {
         Ok((password, phc))
     }
 
-    /// The changes of a restore, inside `tx`: `phc` is the temporary password's hash.
+    /// The rest of an in-person registration once the account exists, inside `tx`: the
+    /// temporary password, the submitted profile and (at the centre, not on a workstation's
+    /// replica) the registry checks.
+    pub(crate) async fn finish_in_person_registration(
+        &self,
+        tx: &kabinet_store::Tx,
+        by: &repo::By<'_>,
+        account: &Loaded,
+        canonical: &kabinet_api::ProfileForm,
+        phc: String,
+    ) -> Outcome<Loaded> {
+        let mut credentials = self.credentials(tx, account.id).await?;
+        credentials.password_phc = Some(phc);
+        credentials.password_changed_at = Some(by.at);
+        self.save_credentials(tx, credentials).await?;
+        let account =
+            repo::execute(tx, account, &Command::SubmitProfile, by, Extras::default()).await?;
+        let mut row = self.profile_row(tx, account.id).await?;
+        row.submitted = Some(serde_json::to_value(canonical).map_err(|e| error::internal(&e))?);
+        row.submitted_at = Some(by.at);
+        self.save_profile_row(tx, row).await?;
+        if !self.is_replica(tx).await? {
+            self.queue_registry_checks(tx, &account).await?;
+        }
+        Ok(account)
+    }
+
+    /// The changes of a restore, inside `tx`: `phc` is the temporary password's hash, `by`
+    /// who restores and when (a workstation's change applied later keeps its desk time).
     pub(crate) async fn apply_restore(
         &self,
         tx: &kabinet_store::Tx,
-        actor: &kabinet_core::account::Actor,
-        context: &Context,
+        by: &repo::By<'_>,
         account: &Loaded,
         phc: String,
     ) -> Outcome<Loaded> {
-        let now = self.now();
-        let by = self.by(actor, context);
+        let now = by.at;
         let mut account = account.clone();
         if account.state.locked_at(now).is_some() {
-            account = repo::execute(tx, &account, &Command::Unlock, &by, Extras::default()).await?;
+            account = repo::execute(tx, &account, &Command::Unlock, by, Extras::default()).await?;
         }
-        let mut account = self.set_password(tx, &account, phc, true, &by).await?;
+        let mut account = self.set_password(tx, &account, phc, true, by).await?;
         let mut credentials = self.credentials(tx, account.id).await?;
         if credentials.sms_second_factor || credentials.totp_sealed.is_some() {
             credentials.sms_second_factor = false;
@@ -538,7 +587,7 @@ impl Service {
                 &Command::RecordSecurity {
                     action: SecurityAction::SecondFactorsReset,
                 },
-                &by,
+                by,
                 Extras::default(),
             )
             .await?;
@@ -714,7 +763,7 @@ fn search_key(request: &CitizenSearch) -> Outcome<(&'static str, String)> {
 }
 
 /// The documents an operator records as checked: known names, the passport among them.
-fn checked_documents(documents: &[String]) -> Outcome<Vec<String>> {
+pub(crate) fn checked_documents(documents: &[String]) -> Outcome<Vec<String>> {
     let mut checked: Vec<String> = documents
         .iter()
         .map(|d| d.trim().to_owned())

@@ -9,7 +9,7 @@
 
 mod admin;
 mod approvals;
-mod desk;
+pub(crate) mod desk;
 mod enrolment;
 
 pub use enrolment::{Bootstrap, Bootstrapped};
@@ -107,6 +107,15 @@ impl Service {
                 entry.account_id = entry.account_id.or_else(|| found.found());
             }
             Err(e) => entry.outcome = e.code.as_str().to_owned(),
+        }
+        // A citizen a centre's staff served joins the centre's scope: its workstations keep
+        // a copy from their next pull on, to serve the citizen without a link.
+        if let (Some(account), Some(centre), "ok") =
+            (entry.account_id, entry.centre_id, entry.outcome.as_str())
+            && let Err(e) =
+                kabinet_store::sync::add_to_scope(self.conn(), centre, account, entry.at).await
+        {
+            tracing::error!(error = %e, "an account could not join its centre's scope");
         }
         self.append_audit(entry).await;
     }

@@ -17,3 +17,4 @@ mod security;
 mod sessions;
 mod sign_in;
 mod staff;
+mod sync;

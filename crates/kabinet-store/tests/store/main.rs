@@ -11,4 +11,5 @@ mod jobs;
 mod migrations;
 mod seal;
 mod staff;
+mod sync;
 mod write;

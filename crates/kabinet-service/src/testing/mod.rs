@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::{Bootstrap, Service};
 
+pub mod sync_sim;
+
 /// The password every test staff member chooses.
 pub const STAFF_PASSWORD: &str = "Okno-Priema42!";
 

@@ -1,0 +1,742 @@
+//! Workstation sync: the fault simulation on fixed seeds (SQLite, and PostgreSQL at
+//! `serializable`), and the protocol's single rules through the API.
+
+use kabinet_service::testing::sync_sim::{SimConfig, SimReport, run};
+use kabinet_store::testing::TestDb;
+
+/// The seeds CI runs; `cargo xtask bench` runs hundreds more.
+const CI_SEEDS: [u64; 6] = [1, 2, 3, 5, 8, 13];
+
+fn judged(seed: u64, report: &SimReport) {
+    eprintln!(
+        "seed {seed}: {} desk changes, {} applied, {} conflicts, {} resolved, {} faults, {} restarts, {} failed syncs",
+        report.desk_changes,
+        report.applied,
+        report.conflicts,
+        report.resolved,
+        report.faults,
+        report.restarts,
+        report.failed_syncs
+    );
+    assert!(
+        report.violations.is_empty(),
+        "seed {seed}: {:#?}\n{report:?}",
+        report.violations
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_survives_lost_duplicated_and_reordered_deliveries_and_restarts() {
+    let mut total = SimReport::default();
+    for seed in CI_SEEDS {
+        let report = run(SimConfig::seed(seed), TestDb::sqlite().await)
+            .await
+            .expect("the simulation sets up");
+        judged(seed, &report);
+        total.desk_changes += report.desk_changes;
+        total.conflicts += report.conflicts;
+        total.faults += report.faults;
+        total.restarts += report.restarts;
+        total.resolved += report.resolved;
+        total.applied += report.applied;
+    }
+    // The runs did what they are for: work on both sides, faults, conflicts and restarts.
+    assert!(total.desk_changes >= 30, "{total:?}");
+    assert!(total.applied >= 20, "{total:?}");
+    assert!(total.faults >= 10, "{total:?}");
+    assert!(total.conflicts >= 2, "{total:?}");
+    assert!(total.restarts >= 2, "{total:?}");
+    assert!(total.resolved >= 1, "{total:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_survives_faults_with_the_centre_on_serializable_postgres() {
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    for seed in [21, 34] {
+        let Some(db) = TestDb::postgres_serializable().await else {
+            return;
+        };
+        let report = run(SimConfig::seed(seed), db)
+            .await
+            .expect("the simulation sets up");
+        judged(seed, &report);
+        assert!(report.applied > 0, "{report:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The protocol's rules, one by one, on a centre with two workstations.
+
+use kabinet_api::*;
+use kabinet_service::SIMULATED_POPULATION_SEED;
+use kabinet_service::ports::registry::population;
+use kabinet_service::sync::Through;
+use kabinet_service::testing::sync_sim::{Network, form_of};
+use kabinet_store::sync as store;
+
+/// Each body on a centre on SQLite and on PostgreSQL (workstations always on SQLite).
+macro_rules! sync_test {
+    ($name:ident, |$net:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($net: &mut Network) {
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let mut net = Network::new(TestDb::sqlite().await, 2).await.unwrap();
+                body(&mut net).await;
+                net.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = TestDb::postgres().await else {
+                    return;
+                };
+                let mut net = Network::new(db, 2).await.unwrap();
+                body(&mut net).await;
+                net.finish().await;
+            }
+        }
+    };
+}
+
+fn person(i: usize) -> kabinet_service::ports::registry::Person {
+    population(SIMULATED_POPULATION_SEED, 10).swap_remove(i)
+}
+
+/// Registers person `i` at workstation `w`'s desk (its replica): the account id and the
+/// temporary password.
+async fn register_at(net: &Network, w: usize, i: usize) -> (uuid::Uuid, String) {
+    let replica = &net.replicas[w];
+    let done = Api::citizen_register(
+        &replica.service,
+        &replica.desk.context,
+        InPersonRegistration {
+            profile: form_of(&person(i)),
+            phone_ticket: String::new(),
+            phone_code: String::new(),
+        },
+    )
+    .await
+    .expect("registered at the desk");
+    (done.card.citizen.account_id, done.temporary_password)
+}
+
+async fn sync(net: &Network, w: usize) -> kabinet_service::sync::SyncReport {
+    let replica = &net.replicas[w];
+    replica
+        .service
+        .sync_once(&replica.link_to(&net.central))
+        .await
+        .expect("synced")
+}
+
+async fn central_search(net: &Network, snils: &str) -> Option<uuid::Uuid> {
+    net.operator
+        .find(&net.central, SearchBy::Snils, snils)
+        .await
+        .ok()
+}
+
+fn change(id: uuid::Uuid, seq: i64, account_id: uuid::Uuid) -> OutboxChange {
+    OutboxChange {
+        id,
+        seq,
+        account_id,
+        at: chrono::Utc::now(),
+        personnel_number: "101".into(),
+        change: DeskChange::ConfirmedInPerson {
+            documents: vec!["passport".into()],
+        },
+    }
+}
+
+sync_test!(
+    an_offline_registration_reaches_the_centre_and_the_citizen_signs_in_there,
+    |net| {
+        let (id, password) = register_at(net, 0, 0).await;
+        let snils = person(0).snils;
+        // Made at the desk without the centre: the centre does not know it yet.
+        assert_eq!(central_search(net, &snils).await, None);
+        assert_eq!(
+            store::outbox_waiting_count(net.replicas[0].service.store())
+                .await
+                .unwrap(),
+            1
+        );
+        let report = sync(net, 0).await;
+        assert_eq!(
+            (report.pushed, report.waiting, report.conflicts_open),
+            (1, 0, 0)
+        );
+        assert_eq!(
+            central_search(net, &snils).await,
+            Some(id),
+            "the same account id"
+        );
+        // The citizen signs in at the centre with the printed password and must replace it.
+        let outcome = Api::sign_in(
+            &net.central,
+            &Context {
+                session: None,
+                address: "203.0.113.9".into(),
+                device_id: "home".into(),
+                device_name: "Дома".into(),
+                workstation: None,
+            },
+            SignInRequest {
+                login: snils.clone(),
+                password,
+            },
+        )
+        .await
+        .expect("signs in with the temporary password");
+        assert!(
+            matches!(outcome, SignInOutcome::ChangePassword(_)),
+            "{outcome:?}"
+        );
+        // The centre runs the registry checks; the workstation's copy follows.
+        net.central.run_due_jobs("test").await.unwrap();
+        let card = Api::citizen_card(
+            &net.central,
+            &net.operator.context,
+            ForAccount { account_id: id },
+        )
+        .await
+        .unwrap();
+        assert_eq!(card.citizen.level, Level::Standard);
+        sync(net, 0).await;
+        let replica = &net.replicas[0];
+        let local = Api::citizen_card(
+            &replica.service,
+            &replica.desk.context,
+            ForAccount { account_id: id },
+        )
+        .await
+        .unwrap();
+        assert_eq!(local.citizen.level, Level::Standard);
+        // The other workstation of the centre gets it too.
+        sync(net, 1).await;
+        let other = &net.replicas[1];
+        assert_eq!(
+            other
+                .desk
+                .find(&other.service, SearchBy::Snils, &snils)
+                .await
+                .ok(),
+            Some(id)
+        );
+        let broken = net.violations().await.unwrap();
+        assert!(broken.is_empty(), "{broken:#?}");
+    }
+);
+
+/// Registers person `i` at workstation `w`, syncs, and lets the centre's registry checks pass
+/// (a confirmation needs the Standard level, which only the registries give).
+async fn standard_at(net: &Network, w: usize, i: usize) -> uuid::Uuid {
+    let (id, _) = register_at(net, w, i).await;
+    sync(net, w).await;
+    net.central.run_due_jobs("test").await.unwrap();
+    sync(net, w).await;
+    let replica = &net.replicas[w];
+    let card = Api::citizen_card(
+        &replica.service,
+        &replica.desk.context,
+        ForAccount { account_id: id },
+    )
+    .await
+    .unwrap();
+    assert_eq!(card.citizen.level, Level::Standard, "{card:?}");
+    id
+}
+
+sync_test!(a_change_is_applied_once_however_often_it_arrives, |net| {
+    let id = standard_at(net, 0, 1).await;
+    let link = net.replicas[0].link_to(&net.central);
+    let confirm = change(uuid::Uuid::now_v7(), 2, id);
+    for _ in 0..3 {
+        let pushed = Api::sync_push(
+            &link.api,
+            &link.context,
+            SyncPush {
+                changes: vec![confirm.clone()],
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(pushed.applied_through, 2);
+    }
+    let confirmations = kabinet_store::event_log::read(net.central.store(), id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "identity_confirmed")
+        .count();
+    assert_eq!(confirmations, 1);
+    let inbox = store::inbox_all(net.central.store()).await.unwrap();
+    assert_eq!(inbox.iter().filter(|e| e.event_id == confirm.id).count(), 1);
+});
+
+sync_test!(a_change_out_of_order_waits_for_the_ones_before_it, |net| {
+    let id = standard_at(net, 0, 2).await;
+    let link = net.replicas[0].link_to(&net.central);
+    let (second, third) = (
+        change(uuid::Uuid::now_v7(), 2, id),
+        change(uuid::Uuid::now_v7(), 3, id),
+    );
+    let early = Api::sync_push(
+        &link.api,
+        &link.context,
+        SyncPush {
+            changes: vec![third.clone()],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(early.applied_through, 1, "#3 before #2 is not taken");
+    // Sent in the wrong order within a batch, they are taken in the right one.
+    let both = Api::sync_push(
+        &link.api,
+        &link.context,
+        SyncPush {
+            changes: vec![third, second],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(both.applied_through, 3);
+    // A number taken by another change is refused outright.
+    let reused = Api::sync_push(
+        &link.api,
+        &link.context,
+        SyncPush {
+            changes: vec![change(uuid::Uuid::now_v7(), 2, id)],
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(reused.code, ErrorCode::Conflict);
+});
+
+sync_test!(
+    one_citizen_registered_at_two_desks_offline_is_a_conflict_an_operator_merges,
+    |net| {
+        let first = standard_at(net, 0, 3).await;
+        // Another desk, offline, registers the same citizen again.
+        let (second, _) = register_at(net, 1, 3).await;
+        let report = sync(net, 1).await;
+        assert_eq!((report.pushed, report.conflicts_open), (1, 1), "{report:?}");
+        // A later change of the duplicate (here straight from the workstation's outbox
+        // numbering) waits behind the conflict.
+        let link = net.replicas[1].link_to(&net.central);
+        let held = Api::sync_push(
+            &link.api,
+            &link.context,
+            SyncPush {
+                changes: vec![change(uuid::Uuid::now_v7(), 2, second)],
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((held.applied_through, held.conflicts_open), (2, 1));
+        let before = Api::citizen_card(
+            &net.central,
+            &net.operator.context,
+            ForAccount { account_id: first },
+        )
+        .await
+        .unwrap();
+        assert!(before.confirmation.is_none());
+        let queue = Api::sync_conflicts(&net.central, &net.operator.context, Empty {})
+            .await
+            .unwrap();
+        let conflict = queue.conflicts[0].clone();
+        assert_eq!(conflict.kind, ConflictKind::Claim);
+        assert_eq!(conflict.reason, "snils");
+        assert_eq!(conflict.local.account_id, second);
+        let existing = conflict.existing.clone().expect("both sides");
+        assert_eq!(existing.account_id, first);
+        assert_eq!(existing.full_name, conflict.local.full_name);
+        assert!(existing.snils.starts_with('•') && !existing.snils.contains(&person(3).snils[..6]));
+        assert_eq!(
+            conflict.changes,
+            ["registered_in_person", "confirmed_in_person"]
+        );
+        // Merging needs the originals compared.
+        let unchecked = Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: conflict.id,
+                resolution: ConflictResolution::Merge {
+                    checked_in_person: false,
+                },
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(unchecked.fields[0].field, "resolution.checked_in_person");
+        let merged = Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: conflict.id,
+                resolution: ConflictResolution::Merge {
+                    checked_in_person: true,
+                },
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(merged.status, ConflictStatus::Merged);
+        // The held confirmation went to the existing account.
+        let card = Api::citizen_card(
+            &net.central,
+            &net.operator.context,
+            ForAccount { account_id: first },
+        )
+        .await
+        .unwrap();
+        assert!(card.confirmation.is_some(), "{card:?}");
+        // Deciding twice is refused.
+        let again = Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: conflict.id,
+                resolution: ConflictResolution::Reject {
+                    reason: "Ошибка оператора".into(),
+                },
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(again.code, ErrorCode::Conflict);
+        // The second workstation forgets its duplicate and holds the centre's account.
+        sync(net, 1).await;
+        let replica = &net.replicas[1];
+        assert!(
+            kabinet_store::accounts::find_account(replica.service.store(), second)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            replica
+                .desk
+                .find(&replica.service, SearchBy::Snils, &person(3).snils)
+                .await
+                .ok(),
+            Some(first)
+        );
+        // The decision is in the staff audit log.
+        let audit = Api::staff_audit(&net.central, &net.centre.admin, AuditSearch::default())
+            .await
+            .unwrap();
+        assert!(
+            audit
+                .entries
+                .iter()
+                .any(|e| e.action == "sync_conflict_resolve" && e.outcome == "ok")
+        );
+        sync(net, 0).await;
+        // (The change pushed by hand above is not in the workstation's outbox, so the
+        // network's exactly-once check does not apply here; the simulation makes that check.)
+    }
+);
+
+sync_test!(
+    a_change_the_centre_refuses_is_rejected_with_a_reason_the_citizen_is_told,
+    |net| {
+        let id = standard_at(net, 0, 4).await;
+        // Meanwhile the centre blocks the account; the workstation, offline, confirms it.
+        Api::account_block(
+            &net.central,
+            &net.operator.context,
+            AccountBlockRequest {
+                account_id: id,
+                reason: "Проверка документов".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let replica = &net.replicas[0];
+        Api::identity_confirm_in_person(
+            &replica.service,
+            &replica.desk.context,
+            InPersonConfirmation {
+                account_id: id,
+                documents: vec!["passport".into()],
+            },
+        )
+        .await
+        .unwrap();
+        let report = sync(net, 0).await;
+        assert_eq!(report.conflicts_open, 1);
+        let conflict = Api::sync_conflicts(&net.central, &net.operator.context, Empty {})
+            .await
+            .unwrap()
+            .conflicts
+            .remove(0);
+        assert_eq!(
+            (conflict.kind, conflict.reason.as_str()),
+            (ConflictKind::Refused, "account_blocked")
+        );
+        // Merging a refusal makes no sense; a reason needs words.
+        let merge = Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: conflict.id,
+                resolution: ConflictResolution::Merge {
+                    checked_in_person: true,
+                },
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(merge.code, ErrorCode::NotAllowed);
+        let short = Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: conflict.id,
+                resolution: ConflictResolution::Reject {
+                    reason: " a ".into(),
+                },
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(short.fields[0].field, "resolution.reason");
+        let reason = "Учётная запись заблокирована до проверки документов";
+        Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: conflict.id,
+                resolution: ConflictResolution::Reject {
+                    reason: reason.into(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+        net.central.settle().await;
+        let told = kabinet_store::notifications::notifications_page(net.central.store(), id, 0, 20)
+            .await
+            .unwrap();
+        assert!(told.iter().any(|n| n.body.contains(reason)), "{told:?}");
+        // The centre's state stands, and the workstation's copy returns to it.
+        sync(net, 0).await;
+        let replica = &net.replicas[0];
+        let card = Api::citizen_card(
+            &replica.service,
+            &replica.desk.context,
+            ForAccount { account_id: id },
+        )
+        .await
+        .unwrap();
+        assert_eq!(card.citizen.status, AccountStatus::Blocked);
+        assert!(card.confirmation.is_none());
+        sync(net, 1).await;
+        let broken = net.violations().await.unwrap();
+        assert!(broken.is_empty(), "{broken:#?}");
+    }
+);
+
+sync_test!(a_replica_refuses_what_only_the_centre_can_do, |net| {
+    let id = standard_at(net, 0, 5).await;
+    let replica = &net.replicas[0];
+    let block = Api::account_block(
+        &replica.service,
+        &replica.desk.context,
+        AccountBlockRequest {
+            account_id: id,
+            reason: "Проверка".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(block.code, ErrorCode::Unavailable, "{block:?}");
+    let code = Api::activation_code_issue(
+        &replica.service,
+        &replica.desk.context,
+        ForAccount { account_id: id },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code.code, ErrorCode::Unavailable);
+    let phone = Api::citizen_register_phone(
+        &replica.service,
+        &replica.desk.context,
+        InPersonPhone {
+            phone: "+79161234567".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(phone.code, ErrorCode::Unavailable);
+    // A Confirmed account's restore needs four eyes at the centre.
+    Api::identity_confirm_in_person(
+        &replica.service,
+        &replica.desk.context,
+        InPersonConfirmation {
+            account_id: id,
+            documents: vec!["passport".into()],
+        },
+    )
+    .await
+    .unwrap();
+    let restore = Api::access_restore(
+        &replica.service,
+        &replica.desk.context,
+        AccessRestore {
+            account_id: id,
+            documents: vec!["passport".into()],
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(restore.code, ErrorCode::Unavailable);
+    // A Simplified account cannot be confirmed at the desk offline: the registries must
+    // answer first, which only the centre asks.
+    let (fresh, _) = register_at(net, 0, 7).await;
+    let early = Api::identity_confirm_in_person(
+        &replica.service,
+        &replica.desk.context,
+        InPersonConfirmation {
+            account_id: fresh,
+            documents: vec!["passport".into()],
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(early.code, ErrorCode::NotAllowed);
+    // Only what the outbox carries was written: three changes.
+    assert_eq!(
+        store::outbox_all(replica.service.store())
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+});
+
+sync_test!(bad_pushes_and_pulls_are_refused_field_by_field, |net| {
+    let link = net.replicas[0].link_to(&net.central);
+    let id = uuid::Uuid::now_v7();
+    let many = SyncPush {
+        changes: (1..=201)
+            .map(|n| change(uuid::Uuid::now_v7(), n, id))
+            .collect(),
+    };
+    let refused = Api::sync_push(&link.api, &link.context, many)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
+    assert_eq!(refused.fields[0].field, "changes");
+    let negative = Api::sync_pull(
+        &link.api,
+        &link.context,
+        SyncPull {
+            cursor: SyncCursor {
+                after: -1,
+                ..Default::default()
+            },
+            accounts: Vec::new(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(negative.fields[0].field, "cursor.after");
+    let holes = SyncCursor {
+        after: 5000,
+        holes: (0..1001)
+            .map(|seq| SyncHole {
+                seq,
+                since: chrono::Utc::now(),
+            })
+            .collect(),
+        scope_since: None,
+    };
+    let too_many = Api::sync_pull(
+        &link.api,
+        &link.context,
+        SyncPull {
+            cursor: holes,
+            accounts: Vec::new(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(too_many.fields[0].field, "cursor.holes");
+    // Without the workstation's key nothing is taken.
+    let anonymous = Through {
+        api: net.central.clone(),
+        context: Context {
+            workstation: None,
+            ..link.context.clone()
+        },
+    };
+    let nobody = Api::sync_push(
+        &anonymous.api,
+        &anonymous.context,
+        SyncPush {
+            changes: Vec::new(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(nobody.code, ErrorCode::WorkstationRequired);
+    // A change for an account the centre does not have is a conflict, not an error.
+    let unknown = Api::sync_push(
+        &link.api,
+        &link.context,
+        SyncPush {
+            changes: vec![change(uuid::Uuid::now_v7(), 1, id)],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((unknown.applied_through, unknown.conflicts_open), (1, 1));
+});
+
+sync_test!(a_pull_sends_the_centres_citizens_and_no_one_else, |net| {
+    // A citizen registered online at home: not the centre's.
+    let (id, _) = register_at(net, 0, 6).await;
+    sync(net, 0).await;
+    let stranger = net.central.clone();
+    let home = Context {
+        session: None,
+        address: "203.0.113.10".into(),
+        device_id: "home-2".into(),
+        device_name: "Дома".into(),
+        workstation: None,
+    };
+    Api::registration_start(
+        &stranger,
+        &home,
+        RegistrationStart {
+            surname: "Петрова".into(),
+            first_name: "Ольга".into(),
+            contact_kind: ContactKind::Phone,
+            contact: "+79161112233".into(),
+            consent: true,
+            consent_version: "2026-01".into(),
+        },
+    )
+    .await
+    .unwrap();
+    sync(net, 1).await;
+    let replica = &net.replicas[1];
+    let held = kabinet_store::accounts::all_ids(replica.service.store())
+        .await
+        .unwrap();
+    assert_eq!(held, vec![id], "only the account served at the centre");
+});
