@@ -153,6 +153,7 @@ const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-store", "store"),
     ("kabinet-service", "enumeration"),
     ("kabinet-server", "load"),
+    ("kabinet-server", "sync"),
 ];
 
 /// Every benchmark, or only those whose package or target contains `only`

@@ -55,7 +55,7 @@ async fn sync_child() {
     loop {
         match service.sync_once(&link).await {
             Ok(report) if report.waiting == 0 => {
-                println!("DONE");
+                println!("SYNC-DONE");
                 return;
             }
             _ => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -109,7 +109,8 @@ async fn a_workstation_killed_during_a_push_resumes_and_every_change_arrives_onc
             BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
-                .any(|line| line == "DONE")
+                // libtest may print the test's name on the same line first.
+                .any(|line| line.ends_with("SYNC-DONE"))
         });
         if round < 6 {
             // Let it start and get into a push, then kill it.
@@ -131,6 +132,7 @@ async fn a_workstation_killed_during_a_push_resumes_and_every_change_arrives_onc
             break;
         }
     }
+    eprintln!("sync kill test: {kills_mid_push} kills in the middle of the pushes");
     assert!(done, "the workstation never finished");
     assert!(
         kills_mid_push >= 1,
