@@ -105,7 +105,7 @@ fn desktop_ready(started: State<'_, Started>, page_ms: Option<f64>, script_ms: O
 /// password).
 #[tauri::command]
 async fn desktop_settings(app: tauri::AppHandle) -> Result<SettingsView, ApiError> {
-    let settings = Settings::load(&config_dir(&app)?);
+    let settings = Settings::load_with_policy(&config_dir(&app)?);
     let database_password_saved = keyring().is_ok_and(|k| settings.database_password_saved(&k));
     Ok(SettingsView {
         settings,
@@ -232,7 +232,7 @@ pub fn run() {
         .on_menu_event(|app, event| menu::on_event(app, event.id().as_ref()))
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            let settings = Settings::load(&app.path().app_config_dir()?);
+            let settings = Settings::load_with_policy(&app.path().app_config_dir()?);
             let choice = settings.backend;
             let started_at = app.state::<Started>().0;
             log::info!("window setup {} ms after start", started_at.elapsed().as_millis());

@@ -27,7 +27,7 @@ pub async fn check<R: Runtime>(
 ) -> Result<UpdateStatus, ApiError> {
     // A new check forgets the last offer, so nothing stale can be installed.
     *offered.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    let settings = Settings::load(&app.path().app_config_dir().map_err(unavailable)?);
+    let settings = Settings::load_with_policy(&app.path().app_config_dir().map_err(unavailable)?);
     let policy = Policy::load(&Policy::system_path());
     if let Err(why) = &policy {
         log::error!(

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "../support/browser.mjs";
-import { DESK_SCOPES, openCentre } from "../support/desk.mjs";
+import { DESK_SCOPES, openCentre, setUpAndSignIn } from "../support/desk.mjs";
 import { call, codeFor, registerViaApi, startServer } from "../support/kabinet-server.mjs";
 import { artifactDir } from "../support/paths.mjs";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
@@ -21,7 +21,8 @@ const STAFF_PASSWORD = "Okno-Priema42!";
 const shots = artifactDir("desktop");
 const home = mkdtempSync(join(tmpdir(), "kabinet-workstation-"));
 const stamp = String(Date.now() % 10_000_000).padStart(7, "0");
-const phones = { inPerson: `+7915${stamp}`, standard: `+7925${stamp}`, restored: `+7935${stamp}` };
+const phones = { inPerson: `+7915${stamp}`, standard: `+7925${stamp}`, restored: `+7935${stamp}`, blocked: `+7945${stamp}` };
+const REJECTION = "Учётная запись заблокирована до проверки документов";
 const ddmmyyyy = (iso) => iso.split("-").reverse().join("");
 let server;
 let centre;
@@ -40,7 +41,7 @@ before(async () => {
     personnel_number: "4512",
     full_name: "Смирнова Ольга Петровна",
     centre_id: centre.centreId,
-    scopes: DESK_SCOPES,
+    scopes: [...DESK_SCOPES, "conflict:resolve"],
   });
   setupCode = created.setup.code;
   // Two citizens who registered at home: one at the Standard level, one who forgot the password.
@@ -53,6 +54,21 @@ before(async () => {
     await new Promise((ok) => setTimeout(ok, 200));
   }
   await registerViaApi(server, { surname: "Зайцева", firstName: "Вера", phone: phones.restored, password: PASSWORD, device: "home" });
+  // A sync conflict waiting in the centre's queue: a field office, offline, confirmed a citizen
+  // whom the centre blocked meanwhile.
+  await registerViaApi(server, { surname: "Орлова", firstName: "Нина", phone: phones.blocked, password: PASSWORD, device: "home" });
+  const checker = await centre.admin("staff_create", {
+    personnel_number: "4513", full_name: "Кузнецов Игорь Олегович", centre_id: centre.centreId, scopes: ["citizen:search", "account:block", "identity:confirm"],
+  });
+  const checkerToken = await setUpAndSignIn(server, centre.workstation, checker.setup.code);
+  const asChecker = { workstation: centre.workstation, token: checkerToken, device: "desk" };
+  const blocked = (await call(server, "citizen_search", { by: "phone", value: phones.blocked }, asChecker)).citizen.account_id;
+  await call(server, "account_block", { account_id: blocked, reason: "Проверка документов" }, asChecker);
+  const fieldOffice = await call(server, "workstation_enrol", { code: (await centre.admin("workstation_code", { centre_id: centre.centreId })).code, name: "Выездной офис" }, { device: "field" });
+  const pushed = await call(server, "sync_push", {
+    changes: [{ id: crypto.randomUUID(), seq: 1, account_id: blocked, at: new Date().toISOString(), personnel_number: "4513", change: { kind: "confirmed_in_person", documents: ["passport"] } }],
+  }, { workstation: fieldOffice.key, device: "field" });
+  assert.equal(pushed.conflicts_open, 1);
   // The desktop talks to this server.
   const config = join(home, "config", "ru.kabinet.desktop");
   mkdirSync(config, { recursive: true });
@@ -217,6 +233,27 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
     await browser.$('[data-testid="slip"][data-kind="temporary_password"]').waitForDisplayed({ timeout: 10_000 });
     temporary = await browser.$('[data-testid="slip-secret"]').getText();
     await closeSlip(browser, temporary);
+
+    // The sync conflict, still at 375 px: both sides shown, a reason too short is named at its
+    // field, a real one rejects the change.
+    await browser.$("a=Конфликты синхронизации").click();
+    const conflict = await browser.$('[data-testid="conflict"]');
+    await conflict.waitForDisplayed({ timeout: 10_000 });
+    assert.match(await conflict.getText(), /Центр не принял действие/);
+    assert.match(await conflict.getText(), /подтверждение личности/);
+    const narrow = await browser.execute(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await screenshotDisplay(join(shots, "workstation-conflicts-375-ru.png"));
+    assert.ok(narrow <= 0, `the conflicts scroll sideways by ${narrow} px at 375 px`);
+    const reason = await conflict.$('input[id^="reason-"]');
+    await reason.setValue("Нт");
+    await conflict.$("button=Отклонить").click();
+    await browser.waitUntil(async () => (await reason.getAttribute("aria-invalid")) === "true", { timeout: 10_000 });
+    assert.equal(await browser.execute(() => document.activeElement?.id), await reason.getAttribute("id"), "focus on the wrong field");
+    await reason.setValue(REJECTION);
+    await conflict.$("button=Отклонить").click();
+    await browser.$('[data-testid="conflicts-none"]').waitForDisplayed({ timeout: 10_000 });
+    assert.match(await browser.$("body").getText(), /гражданину сообщена причина/);
+    assert.match(await browser.$("body").getText(), new RegExp(REJECTION));
     await browser.$('[data-testid="ws-sign-out"]').click();
     await browser.$("#personnel_number").waitForDisplayed({ timeout: 10_000 });
   } finally {

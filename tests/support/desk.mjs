@@ -17,7 +17,7 @@ function field(text, name) {
 }
 
 /** Uses a set-up code at the workstation and signs the member in; returns their token. */
-async function setUpAndSignIn(server, workstation, code) {
+export async function setUpAndSignIn(server, workstation, code) {
   const as = { workstation, device: "desk" };
   const setup = await call(server, "staff_setup_start", { code }, as);
   await call(server, "staff_setup_finish", { ticket: setup.ticket, password: STAFF_PASSWORD, totp_code: totp(setup.totp_secret) }, as);

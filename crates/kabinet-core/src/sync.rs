@@ -92,7 +92,9 @@ impl Cursor {
             .collect();
         let mut expected = self.after + 1;
         for &seq in read.iter().filter(|&&s| s > self.after) {
-            for missing in expected..seq {
+            // Only the newest holes are kept anyway: a gap of millions (a sequence that jumps)
+            // must not cost millions of steps.
+            for missing in expected.max(seq - MAX_HOLES as i64)..seq {
                 holes.push(Hole {
                     seq: missing,
                     since: now,
@@ -174,6 +176,14 @@ mod tests {
         let c = Cursor::default().advance(&[5000], at(0));
         assert_eq!(c.holes.len(), MAX_HOLES);
         assert_eq!(c.holes.last().unwrap().seq, 4999);
+    }
+
+    #[test]
+    fn a_huge_jump_costs_no_more_than_the_holes_kept() {
+        let c = Cursor::default().advance(&[3, 4_000_000_000_000], at(0));
+        assert_eq!(c.after, 4_000_000_000_000);
+        assert_eq!(c.holes.len(), MAX_HOLES);
+        assert_eq!(c.holes[0].seq, 4_000_000_000_000 - MAX_HOLES as i64);
     }
 
     #[test]

@@ -60,12 +60,43 @@ impl Settings {
         config_dir.join("settings.json")
     }
 
-    /// The saved settings; the defaults when there is no file or it cannot be read.
-    pub fn load(config_dir: &Path) -> Self {
+    /// The saved settings; those of a first start ([`Settings::first_start`]) when there is no
+    /// file or it cannot be read.
+    pub fn load(config_dir: &Path, server_url: Option<&str>) -> Self {
         std::fs::read(Self::path(config_dir))
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+            .unwrap_or_else(|| Self::first_start(server_url))
+    }
+
+    /// The saved settings, a first start taking its server from the workstation policy.
+    pub fn load_with_policy(config_dir: &Path) -> Self {
+        let policy = crate::Policy::load(&crate::Policy::system_path()).unwrap_or_default();
+        Self::load(config_dir, policy.server_url.as_deref())
+    }
+
+    /// The settings of a first start. A release build talks to the portal's server — the
+    /// address the workstation policy names (`server_url`), else the one the build was made
+    /// with (`KABINET_SERVER_URL` at compile time), else none yet, which the settings screen
+    /// asks for. The embedded demo (simulators, data only on this computer) is the default
+    /// only of a developer's debug build; a release offers it in the settings, labelled so.
+    pub fn first_start(server_url: Option<&str>) -> Self {
+        Self::first_start_of(!cfg!(debug_assertions), server_url)
+    }
+
+    /// [`Settings::first_start`] of a release build or of a debug one.
+    pub fn first_start_of(release: bool, server_url: Option<&str>) -> Self {
+        if !release {
+            return Self::default();
+        }
+        Self {
+            backend: BackendChoice::Remote,
+            server_url: server_url
+                .or(option_env!("KABINET_SERVER_URL"))
+                .unwrap_or_default()
+                .to_owned(),
+            ..Self::default()
+        }
     }
 
     /// Checks and writes the settings; a wrong server address is named by its field.

@@ -65,6 +65,9 @@ pub struct Policy {
     /// and `{{current_version}}` are filled in.
     #[serde(default)]
     pub update_endpoint: Option<String>,
+    /// The portal's server a first start talks to (the settings may name another later).
+    #[serde(default)]
+    pub server_url: Option<String>,
 }
 
 /// Why the policy could not be used.

@@ -21,6 +21,7 @@ export const ROUTES = [
   "ws-card",
   "ws-register",
   "ws-approvals",
+  "ws-conflicts",
   "ws-admin",
 ] as const;
 export type Route = (typeof ROUTES)[number];

@@ -236,7 +236,7 @@ async fn the_remote_backend_reaches_a_server_and_keeps_the_token_too() {
 #[test]
 fn settings_are_saved_and_a_wrong_server_address_is_named() {
     let dir = TempDir::new();
-    assert_eq!(Settings::load(&dir.path), Settings::default());
+    assert_eq!(Settings::load(&dir.path, None), Settings::default());
     let mut settings = Settings {
         backend: BackendChoice::Remote,
         server_url: "kabinet.example".into(),
@@ -255,10 +255,10 @@ fn settings_are_saved_and_a_wrong_server_address_is_named() {
     );
     settings.server_url = "https://kabinet.example".into();
     settings.save(&dir.path).unwrap();
-    assert_eq!(Settings::load(&dir.path), settings);
+    assert_eq!(Settings::load(&dir.path, None), settings);
     // A damaged file falls back to the defaults rather than stopping the app.
     std::fs::write(Settings::path(&dir.path), b"{not json").unwrap();
-    assert_eq!(Settings::load(&dir.path), Settings::default());
+    assert_eq!(Settings::load(&dir.path, None), Settings::default());
 }
 
 /// Runs this test binary's `test` again inside a fresh D-Bus session with an unlocked GNOME
@@ -376,7 +376,7 @@ async fn the_embedded_service_runs_on_postgresql_with_its_password_in_the_keyrin
     settings.save_with_password(&dir.path, &keys, None).unwrap();
     assert!(settings.database_password_saved(&keys));
     // The URL the service opens carries it, in memory only.
-    let url = Settings::load(&dir.path)
+    let url = Settings::load(&dir.path, None)
         .embedded_database_url(&dir.path, &keys)
         .unwrap();
     assert_eq!(
@@ -418,4 +418,24 @@ async fn the_embedded_service_runs_on_postgresql_with_its_password_in_the_keyrin
         keys.delete(name).unwrap();
     }
     db.finish().await;
+}
+
+#[test]
+fn a_release_starts_on_the_portals_server_and_only_a_developers_build_on_the_demo() {
+    let release = Settings::first_start_of(true, Some("https://kabinet.centre.example"));
+    assert_eq!(release.backend, BackendChoice::Remote);
+    assert_eq!(release.server_url, "https://kabinet.centre.example");
+    // No address known yet: still the server, whose address the settings screen asks for.
+    let unnamed = Settings::first_start_of(true, None);
+    assert_eq!(unnamed.backend, BackendChoice::Remote);
+    assert_eq!(
+        unnamed.check().unwrap_err().fields[0].field,
+        "server_url",
+        "the settings screen names what is missing"
+    );
+    assert_eq!(
+        Settings::first_start_of(false, Some("https://x.example")),
+        Settings::default()
+    );
+    assert_eq!(Settings::default().backend, BackendChoice::Embedded);
 }

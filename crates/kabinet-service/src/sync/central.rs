@@ -549,23 +549,26 @@ impl Service {
         let now = self.now();
         let mut wanted: Vec<Uuid> = entries.iter().map(|(_, id)| *id).collect();
         wanted.extend(request.accounts.iter().copied());
-        // Accounts that joined the scope since the last pull (a citizen served online at the
-        // centre's desk, say) come whole even if their last change is older than the cursor;
-        // a minute of overlap covers a scope row committed just after the last pull read.
-        if let Some(since) = request.cursor.scope_since {
+        // Accounts that joined the scope since the last sync (a citizen served online at the
+        // centre's desk, say) come whole even if their last change is older than the cursor.
+        // They are sent with the last page of a sync only, so a sync that pages through the
+        // feed sends them once; a minute of overlap covers a scope row committed just after the
+        // last sync read.
+        let last_page = !more;
+        if let (true, Some(since)) = (last_page, request.cursor.scope_since) {
             wanted.extend(
                 store::scope_joined_since(
                     self.conn(),
                     at.centre.id,
-                    since - chrono::Duration::minutes(1),
+                    since
+                        .checked_sub_signed(chrono::Duration::minutes(1))
+                        .unwrap_or(since),
                     SCOPE_JOINS,
                 )
                 .await
                 .map_err(error::store)?,
             );
         }
-        wanted.sort_unstable();
-        wanted.dedup();
         let ids = store::in_scope(self.conn(), at.centre.id, wanted)
             .await
             .map_err(error::store)?;
@@ -599,7 +602,11 @@ impl Service {
                         since: h.since,
                     })
                     .collect(),
-                scope_since: Some(now),
+                scope_since: if last_page {
+                    Some(now)
+                } else {
+                    request.cursor.scope_since
+                },
             },
             accounts,
             dropped,
