@@ -239,7 +239,7 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
     await browser.$("a=Конфликты синхронизации").click();
     const conflict = await browser.$('[data-testid="conflict"]');
     await conflict.waitForDisplayed({ timeout: 10_000 });
-    assert.match(await conflict.getText(), /Центр не принял действие/);
+    assert.match(await conflict.getText(), /Центр не принял действие: учётная запись заблокирована/);
     assert.match(await conflict.getText(), /подтверждение личности/);
     const narrow = await browser.execute(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await screenshotDisplay(join(shots, "workstation-conflicts-375-ru.png"));
