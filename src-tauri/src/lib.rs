@@ -10,7 +10,8 @@ mod window_state;
 
 use kabinet_api::*;
 use kabinet_desktop::{
-    Backend, BackendChoice, Desktop, Keyring, Settings, SettingsView, open_embedded, open_remote,
+    Backend, BackendChoice, Desktop, Keyring, Settings, SettingsView, SyncStatus, open_embedded,
+    open_remote, open_workstation,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -54,6 +55,7 @@ macro_rules! commands {
                 desktop_remember,
                 desktop_remembers,
                 desktop_demo_centre,
+                desktop_sync_status,
                 desktop_settings,
                 desktop_settings_save,
                 desktop_ready,
@@ -99,6 +101,13 @@ fn desktop_ready(started: State<'_, Started>, page_ms: Option<f64>, script_ms: O
         page_ms.unwrap_or(f64::NAN),
         script_ms.unwrap_or(f64::NAN)
     );
+}
+
+/// On a service-centre workstation with a replica: whether the centre answers, when the last
+/// sync completed, what waits to be sent and how many conflicts are open (none elsewhere).
+#[tauri::command]
+async fn desktop_sync_status(state: State<'_, Opening>) -> Result<Option<SyncStatus>, ApiError> {
+    Ok(desktop(&state).await?.sync_status())
 }
 
 /// The settings screen's current values, and whether a database password is kept (never the
@@ -158,6 +167,10 @@ async fn open(data_dir: std::path::PathBuf, settings: Settings) -> Opened {
             Backend::Embedded(open_embedded(&url, &keyring).await?)
         }
         BackendChoice::Remote => open_remote(&settings.server_url)?,
+        BackendChoice::Workstation => {
+            let url = kabinet_desktop::workstation::replica_url(&data_dir);
+            open_workstation(&settings.server_url, &url, &keyring).await?
+        }
     };
     let device_id = device_id(&data_dir)?;
     let device_name = format!("Кабинет для {}", std::env::consts::OS);
@@ -249,6 +262,18 @@ pub fn run() {
                         started_at.elapsed().as_millis()
                     ),
                     Err(why) => log::error!("the backend could not open: {why}"),
+                }
+                // A workstation syncs with the centre every few seconds for as long as it runs.
+                if let Ok(desktop) = &backend
+                    && desktop.sync_status().is_some()
+                {
+                    let desktop = desktop.clone();
+                    tauri::async_runtime::spawn(async move {
+                        loop {
+                            desktop.sync_tick().await;
+                            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                        }
+                    });
                 }
                 opened.send_replace(Some(backend));
             });

@@ -29,19 +29,26 @@ export async function startServer() {
     // Every request of the suite comes from 127.0.0.1: the per-client limit would count them all.
     KABINET_REQUESTS_PER_MINUTE: "0",
   };
-  const child = spawn(serverBinary(), ["--dev"], { env, stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
-  child.stderr.on("data", (chunk) => log.push(chunk.toString()));
-  const exited = new Promise((ok) => child.once("exit", ok));
-  const url = await new Promise((ok, fail) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => {
-      const m = /^listening on (http:\/\/\S+)$/.exec(line.trim());
-      if (m) ok(m[1]);
-      else fail(new Error(`unexpected first line: ${line}`));
+  let child;
+  let exited;
+  async function spawnServer() {
+    child = spawn(serverBinary(), ["--dev"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stderr.on("data", (chunk) => log.push(chunk.toString()));
+    exited = new Promise((ok) => child.once("exit", ok));
+    return new Promise((ok, fail) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.once("line", (line) => {
+        const m = /^listening on (http:\/\/\S+)$/.exec(line.trim());
+        if (m) ok(m[1]);
+        else fail(new Error(`unexpected first line: ${line}`));
+      });
+      child.once("exit", (code) => fail(new Error(`kabinet-server exited with ${code}: ${log.join("")}`)));
     });
-    child.once("exit", (code) => fail(new Error(`kabinet-server exited with ${code}: ${log.join("")}`)));
-  });
+  }
+  const url = await spawnServer();
+  // A restart comes back on the same address, as a centre's server whose link returns.
+  env.KABINET_LISTEN = url.replace("http://", "");
   // Browsers keep `Secure` cookies for http://localhost only, not for http://127.0.0.1.
   const browserUrl = url.replace("127.0.0.1", "localhost");
   return {
@@ -52,6 +59,15 @@ export async function startServer() {
     async admin(...args) {
       const { stdout } = await promisify(execFile)(serverBinary(), ["--dev", ...args], { env, timeout: 60_000 });
       return stdout.trim();
+    },
+    /** Stops the server, keeping its database (the link to the centre goes down). */
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+    /** Starts it again on the same address and database. */
+    async restart() {
+      await spawnServer();
     },
     async close() {
       child.kill("SIGTERM");

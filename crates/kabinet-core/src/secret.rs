@@ -99,6 +99,25 @@ pub fn verify_password(phc: &str, secret: &str) -> bool {
         .is_ok()
 }
 
+/// Whether `phc` is an argon2id hash (version 0x13, a salt of at least 16 bytes) at least as
+/// costly as `params` in memory and passes: what a password hash made elsewhere (a workstation's
+/// replica) must be for this installation to keep it. A hash weaker than the policy is refused;
+/// a stronger one is kept (and re-hashed at the next sign-in like any other).
+pub fn at_least(phc: &str, params: HashParams) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let Ok(stored) = Params::try_from(&hash) else {
+        return false;
+    };
+    hash.algorithm.as_str() == "argon2id"
+        && hash.version == Some(0x13)
+        && hash.salt.is_some_and(|s| s.len() >= 22)
+        && hash.hash.is_some_and(|h| h.len() >= 16)
+        && stored.m_cost() >= params.memory_kib
+        && stored.t_cost() >= params.iterations
+}
+
 /// Whether a stored hash was made with other parameters (or another algorithm) than `params`,
 /// so it should be re-hashed at the next successful sign-in.
 pub fn needs_rehash(phc: &str, params: HashParams) -> bool {

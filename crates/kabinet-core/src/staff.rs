@@ -13,6 +13,12 @@ use crate::violation::Violation;
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(15);
 /// A staff session ends this long after sign-in whatever happens (one working day).
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+
+/// How long after a staff member's last sign-in at the centre a workstation's replica lets
+/// them sign in without the link, with their password (checked against the verifier kept at
+/// their last online sign-in) at that same enrolled workstation. A shift's length: after a
+/// night the centre must be reached again.
+pub const OFFLINE_SIGN_IN: Duration = Duration::hours(12);
 /// A four-eyes request not decided within this long expires.
 pub const APPROVAL_TTL: Duration = Duration::hours(24);
 /// A workstation enrolment or staff set-up code is good for this long.

@@ -16,6 +16,8 @@ pub enum Backend {
     Embedded(Service),
     /// A Kabinet server.
     Remote(Client),
+    /// A service-centre workstation: the server, and a replica for when it cannot be reached.
+    Workstation(Box<crate::workstation::Workstation>),
 }
 
 macro_rules! backend_api {
@@ -26,6 +28,27 @@ macro_rules! backend_api {
                     match self {
                         Backend::Embedded(service) => service.$name(context, request).await,
                         Backend::Remote(client) => client.$name(context, request).await,
+                        Backend::Workstation(w) => {
+                            let name = stringify!($name);
+                            if !crate::workstation::OFFLINE.contains(&name) {
+                                let outcome = w.remote.$name(context, request).await;
+                                w.answered(!outcome.as_ref().is_err_and(crate::workstation::no_link));
+                                return outcome;
+                            }
+                            let again = request.clone();
+                            match w.remote.$name(context, request).await {
+                                Err(e) if crate::workstation::no_link(&e) => {
+                                    w.answered(false);
+                                    w.local.$name(context, again).await
+                                }
+                                Ok(answer) => {
+                                    w.answered(true);
+                                    w.after_remote(context, &again, &answer).await;
+                                    Ok(answer)
+                                }
+                                other => other,
+                            }
+                        }
                     }
                 }
             )*
@@ -34,6 +57,33 @@ macro_rules! backend_api {
 }
 
 with_operations!(backend_api);
+
+/// A workstation: kabinet-client against `server_url` and a replica on `database_url` (a SQLite
+/// file of its own), its keys from `keyring`. No job worker runs on a replica: the registry
+/// checks are the centre's.
+pub async fn open_workstation(
+    server_url: &str,
+    database_url: &str,
+    keyring: &Keyring,
+) -> Result<Backend, String> {
+    let remote = Client::new(server_url.trim(), kabinet_client::ClientOptions::default())
+        .map_err(|e| e.message)?;
+    let pepper = keyring.key("pepper").map_err(|e| e.to_string())?;
+    let seal_key = keyring.key("seal-key").map_err(|e| e.to_string())?;
+    let mut config = ServiceConfig::new(pepper, seal_key);
+    config.origin = "workstation".into();
+    let store = Store::connect(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Nothing leaves a replica by SMS or mail (those operations need the centre), so no
+    // simulator's inbox is shown either.
+    let mut ports = Ports::simulated(Arc::new(SystemClock));
+    ports.inbox = None;
+    let local = Service::new(store, config, ports).map_err(|e| e.to_string())?;
+    Ok(Backend::Workstation(Box::new(
+        crate::workstation::Workstation::new(local, remote).await?,
+    )))
+}
 
 /// The remote backend: kabinet-client against `server_url`.
 pub fn open_remote(server_url: &str) -> Result<Backend, String> {

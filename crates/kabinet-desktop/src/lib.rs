@@ -14,16 +14,18 @@ mod backend;
 pub mod keyring;
 pub mod settings;
 pub mod updates;
+pub mod workstation;
 
 use std::sync::Mutex;
 
 use kabinet_api::*;
 use serde_json::Value;
 
-pub use backend::{Backend, open_embedded, open_remote};
+pub use backend::{Backend, open_embedded, open_remote, open_workstation};
 pub use keyring::{Keyring, KeyringError};
 pub use settings::{BackendChoice, Settings, SettingsView};
 pub use updates::{Channel, Policy, UpdatePlan};
+pub use workstation::SyncStatus;
 
 /// The one-time codes of the embedded demo's centre.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -98,6 +100,26 @@ impl Desktop {
             workstation_code: done.workstation_code,
             setup_code: done.setup_code,
         })
+    }
+
+    /// On a workstation: one sync with the centre (when enrolled), and where it stands after.
+    pub async fn sync_tick(&self) -> Option<SyncStatus> {
+        let Backend::Workstation(w) = &self.backend else {
+            return None;
+        };
+        let key = lock(&self.workstation).clone();
+        Some(match key {
+            Some(key) => w.sync(&key).await,
+            None => w.status(),
+        })
+    }
+
+    /// On a workstation: where the sync stands.
+    pub fn sync_status(&self) -> Option<SyncStatus> {
+        match &self.backend {
+            Backend::Workstation(w) => Some(w.status()),
+            _ => None,
+        }
     }
 
     /// Which keyring store holds the secrets (for the log).

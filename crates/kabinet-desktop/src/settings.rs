@@ -34,6 +34,9 @@ pub enum BackendChoice {
     Embedded,
     /// A Kabinet server at `server_url`.
     Remote,
+    /// A service-centre workstation: the server at `server_url`, and a replica of the centre's
+    /// citizens in the app-data folder for when the server cannot be reached.
+    Workstation,
 }
 
 /// What the settings screen shows and saves.

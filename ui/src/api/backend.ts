@@ -185,11 +185,25 @@ export function demoCentre(): Promise<{ workstation_code: string; setup_code: st
 
 /** The desktop's settings (mirrors kabinet-desktop's `Settings`). */
 export interface DesktopSettings {
-  backend: "embedded" | "remote";
+  backend: "embedded" | "remote" | "workstation";
   server_url: string;
   /** The embedded service's PostgreSQL address without its password; empty for SQLite. */
   database_url: string;
   update_channel: UpdateChannel;
+}
+
+/** Where a workstation's sync with the centre stands (mirrors kabinet-desktop's `SyncStatus`). */
+export interface SyncStatus {
+  online: boolean;
+  last_success: string | null;
+  waiting: number;
+  conflicts_open: number;
+}
+
+/** A workstation's sync status; null on any other installation or in a browser. */
+export async function syncStatus(): Promise<SyncStatus | null> {
+  if (!isDesktop()) return null;
+  return desktopCommand<SyncStatus | null>("desktop_sync_status", {}).catch(() => null);
 }
 
 /** The settings as the screen gets them: whether a database password is kept, never the password. */

@@ -6,7 +6,9 @@ use kabinet_core::codes::{
     CodeHasher, CodePolicy, CodePurpose, CodeRejection, IssuedCode, SendRefusal, activation_code,
     link_token, may_send, sms_code,
 };
-use kabinet_core::secret::{HashParams, Redacted, hash_password, needs_rehash, verify_password};
+use kabinet_core::secret::{
+    HashParams, Redacted, at_least, hash_password, needs_rehash, verify_password,
+};
 use kabinet_core::totp::{TotpRejection, TotpSecret};
 
 fn hasher() -> CodeHasher {
@@ -207,4 +209,38 @@ fn totp_secrets_read_out_as_base32() {
         secret.base32().as_deref(),
         Some("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
     );
+}
+
+#[test]
+fn a_hash_made_elsewhere_is_kept_only_when_at_least_as_costly() {
+    let mut rng = Seeded(12);
+    let phc = hash_password("Vremennyj-1!", FAST, &mut rng).unwrap();
+    assert!(at_least(&phc, FAST));
+    let weaker = HashParams {
+        memory_kib: 512,
+        iterations: 1,
+        parallelism: 1,
+    };
+    assert!(
+        at_least(&phc, weaker),
+        "a stronger hash than the policy is kept"
+    );
+    let stronger = HashParams {
+        memory_kib: 2048,
+        ..FAST
+    };
+    assert!(
+        !at_least(&phc, stronger),
+        "a weaker hash than the policy is refused"
+    );
+    for bad in [
+        "",
+        "plain text",
+        "$argon2i$v=19$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "$argon2id$v=16$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA",
+    ] {
+        assert!(!at_least(bad, FAST), "{bad:?} was kept");
+    }
 }

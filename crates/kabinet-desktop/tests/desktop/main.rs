@@ -439,3 +439,224 @@ fn a_release_starts_on_the_portals_server_and_only_a_developers_build_on_the_dem
     );
     assert_eq!(Settings::default().backend, BackendChoice::Embedded);
 }
+
+/// A server that can be stopped and started again on the same address, as a centre's link
+/// that goes down and comes back.
+struct Centre {
+    service: kabinet_service::Service,
+    address: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Centre {
+    async fn start(&mut self) {
+        let listener = tokio::net::TcpListener::bind(self.address).await.unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = kabinet_server::app(
+            self.service.clone(),
+            kabinet_server::HttpSettings::default(),
+        );
+        self.task = Some(tokio::spawn(kabinet_server::serve(
+            listener,
+            app,
+            async move {
+                let _ = stopped.await;
+            },
+        )));
+        self.stop = Some(stop);
+    }
+
+    async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+/// The authenticator's code of `secret` at `offset` seconds from now.
+fn totp_code(secret: &str, offset: i64) -> String {
+    let at = (chrono::Utc::now().timestamp() + offset) as u64;
+    kabinet_core::totp::TotpSecret::from_base32(secret)
+        .and_then(|s| s.code_at(at))
+        .unwrap()
+}
+
+/// Sets a staff member up with their one-time code and signs them in, through the desktop.
+async fn staff_in(desktop: &Desktop, code: &str) -> String {
+    let setup = desktop
+        .staff_setup_start(StaffSetupStart { code: code.into() })
+        .await
+        .unwrap();
+    let secret = setup["totp_secret"].as_str().unwrap().to_owned();
+    desktop
+        .staff_setup_finish(StaffSetupFinish {
+            ticket: setup["ticket"].as_str().unwrap().into(),
+            password: "Okno-Priema42!".into(),
+            totp_code: totp_code(&secret, 0),
+        })
+        .await
+        .unwrap();
+    let signed = desktop
+        .staff_sign_in(StaffSignIn {
+            personnel_number: setup["personnel_number"].as_str().unwrap().into(),
+            password: "Okno-Priema42!".into(),
+            totp_code: totp_code(&secret, 30),
+        })
+        .await
+        .unwrap();
+    assert!(
+        signed.get("token").is_none(),
+        "the page never gets the token"
+    );
+    setup["personnel_number"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workstation_serves_the_queue_without_the_centre_and_catches_up_when_it_returns() {
+    // The centre: a server whose link the test cuts and restores.
+    let server_dir = TempDir::new();
+    let server_keys = keyring("centre");
+    let url = kabinet_store::connect::sqlite_url_in(&server_dir.path, "centre");
+    let service = open_embedded(&url, &server_keys).await.unwrap();
+    let codes = service
+        .bootstrap(kabinet_service::Bootstrap {
+            centre_name: "МФЦ района Тверской".into(),
+            centre_address: "Москва, Тверская ул., 8".into(),
+            personnel_number: "1".into(),
+            full_name: "Администратор Центра".into(),
+        })
+        .await
+        .unwrap();
+    let probe = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = probe.local_addr().unwrap();
+    drop(probe);
+    let mut centre = Centre {
+        service: service.clone(),
+        address,
+        stop: None,
+        task: None,
+    };
+    centre.start().await;
+
+    // The workstation: enrolled, its administrator creates an operator, who signs in online.
+    let dir = TempDir::new();
+    let keys = keyring("workstation-mode");
+    let desktop = Desktop::new(
+        kabinet_desktop::open_workstation(
+            &format!("http://{address}"),
+            &kabinet_desktop::workstation::replica_url(&dir.path),
+            &keys,
+        )
+        .await
+        .unwrap(),
+        keys.clone(),
+        "desk-3".into(),
+        "Окно 3".into(),
+    );
+    desktop
+        .workstation_enrol(WorkstationEnrolment {
+            code: codes.workstation_code.clone(),
+            name: "Окно 3".into(),
+        })
+        .await
+        .unwrap();
+    staff_in(&desktop, &codes.setup_code).await;
+    let created = desktop
+        .staff_create(StaffForm {
+            personnel_number: "4512".into(),
+            full_name: "Смирнова Ольга Петровна".into(),
+            centre_id: codes.centre_id,
+            scopes: vec![
+                Scope::CitizenSearch,
+                Scope::CitizenRegister,
+                Scope::IdentityConfirm,
+                Scope::AccessRestore,
+            ],
+        })
+        .await
+        .unwrap();
+    desktop.staff_sign_out(Empty {}).await.unwrap();
+    staff_in(&desktop, created["setup"]["code"].as_str().unwrap()).await;
+    let online = desktop.sync_tick().await.expect("a workstation");
+    assert!(online.online && online.last_success.is_some(), "{online:?}");
+
+    // The link goes down: the desk goes on with the replica.
+    centre.stop().await;
+    let person = kabinet_service::ports::registry::population(4242, 1).remove(0);
+    let registered = desktop
+        .citizen_register(InPersonRegistration {
+            profile: kabinet_service::testing::sync_sim::form_of(&person),
+            phone_ticket: String::new(),
+            phone_code: String::new(),
+        })
+        .await
+        .expect("registered without the centre");
+    assert_eq!(registered["temporary_password"].as_str().unwrap().len(), 12);
+    let id: uuid::Uuid = registered["card"]["citizen"]["account_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let offline = desktop.sync_tick().await.unwrap();
+    assert!(!offline.online, "{offline:?}");
+    assert_eq!(offline.waiting, 1);
+    // What needs the centre says so.
+    let block = desktop
+        .account_block(AccountBlockRequest {
+            account_id: id,
+            reason: "Проверка".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(block.code, ErrorCode::Unavailable);
+    // The operator signs out and back in without the centre: the password checked against the
+    // verifier kept at the online sign-in; the authenticator's code is not needed here.
+    desktop.staff_sign_out(Empty {}).await.unwrap();
+    let wrong = desktop
+        .staff_sign_in(StaffSignIn {
+            personnel_number: "4512".into(),
+            password: "Не-тот-пароль-1".into(),
+            totp_code: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::CredentialsInvalid);
+    desktop
+        .staff_sign_in(StaffSignIn {
+            personnel_number: "4512".into(),
+            password: "Okno-Priema42!".into(),
+            totp_code: String::new(),
+        })
+        .await
+        .expect("an offline sign-in within the window");
+    let found = desktop
+        .citizen_search(CitizenSearch {
+            by: SearchBy::Snils,
+            value: person.snils.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(found["citizen"]["account_id"], id.to_string());
+
+    // The link is back: the change reaches the centre, under the same account id.
+    centre.start().await;
+    let back = desktop.sync_tick().await.unwrap();
+    assert!(back.online, "{back:?}");
+    assert_eq!(back.waiting, 0);
+    let digits: String = person.snils.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(
+        kabinet_store::accounts::find_login(service.store(), "snils", &digits)
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    centre.stop().await;
+    for name in ["pepper", "seal-key", "session", "workstation"] {
+        let _ = server_keys.delete(name);
+        let _ = keys.delete(name);
+    }
+}

@@ -354,7 +354,19 @@ impl Service {
                 request.password.clone(),
             )
             .await?;
+        // On a workstation's replica (no link to the centre) the second factor is the enrolled
+        // workstation itself, and only within the offline window of the member's last sign-in
+        // at the centre from here; the authenticator's secret never leaves the centre.
+        let replica = self.is_replica(self.conn()).await?;
         let totp_step = match (&member, password_ok) {
+            (Some(m), true) if replica => match self.offline_sign_in_until(m.id).await? {
+                Some(_) => Some(m.totp_last_step.unwrap_or(0).max(0) as u64),
+                None => {
+                    return Err(ApiError::new(ErrorCode::NotAllowed).with_message(
+                        "Без связи с центром войти можно в течение 12 часов после входа при связи на этом рабочем месте",
+                    ));
+                }
+            },
             (Some(m), true) => self.staff_totp_step(m, &request.totp_code, now),
             _ => None,
         };

@@ -11,7 +11,7 @@ use kabinet_api::{
 };
 use kabinet_core::account::{Actor, Command, ConfirmationMethod, Level};
 use kabinet_core::profile::Profile;
-use kabinet_core::secret::needs_rehash;
+use kabinet_core::secret::at_least;
 use kabinet_core::sync::{Arrival, Cursor, Hole, MAX_HOLES, PUSH_BATCH, arrival};
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::Tx;
@@ -396,7 +396,7 @@ impl Service {
         let Ok(parsed) = Profile::parse(&core_input(profile), by.at.date_naive()) else {
             return Ok(Err(Refusal::refused(ErrorCode::InvalidInput.as_str())));
         };
-        if needs_rehash(phc, self.inner.config.hash_params) {
+        if !at_least(phc, self.inner.config.hash_params) {
             return Ok(Err(Refusal::refused(ErrorCode::InvalidInput.as_str())));
         }
         let canonical = form_of(&parsed);
@@ -486,7 +486,7 @@ impl Service {
         if account.state.level == Level::Confirmed {
             return Ok(Err(Refusal::refused("approval_required")));
         }
-        if needs_rehash(phc, self.inner.config.hash_params) {
+        if !at_least(phc, self.inner.config.hash_params) {
             return Ok(Err(Refusal::refused(ErrorCode::InvalidInput.as_str())));
         }
         match self.apply_restore(tx, by, &account, phc.to_owned()).await {

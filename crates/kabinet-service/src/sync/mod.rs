@@ -17,6 +17,7 @@
 pub(crate) mod central;
 pub(crate) mod conflicts;
 pub mod replica;
+mod workstation;
 
 use kabinet_api::{ApiError, DeskChange, ErrorCode};
 use kabinet_core::account::Actor;
