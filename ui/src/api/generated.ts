@@ -1779,11 +1779,11 @@ kind: string,
 /**
  * Its data.
  */
-payload: JsonValue, 
+payload: Record<string, unknown>, 
 /**
  * Who caused it.
  */
-actor: JsonValue, 
+actor: Record<string, unknown>, 
 /**
  * The installation that wrote it.
  */
@@ -1843,7 +1843,7 @@ logins: Array<SyncedLogin>,
 /**
  * The submitted profile, if any.
  */
-profile?: JsonValue, 
+profile?: Record<string, unknown>, 
 /**
  * When it was submitted.
  */

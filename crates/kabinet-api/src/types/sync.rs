@@ -15,7 +15,7 @@ pub enum DeskChange {
         /// The first name as in the passport.
         first_name: String,
         /// The profile the operator took from the originals.
-        profile: ProfileForm,
+        profile: Box<ProfileForm>,
         /// The argon2id hash of the temporary password printed for the citizen.
         password_phc: String,
     },
@@ -110,8 +110,10 @@ pub struct SyncedEvent {
     /// Its kind.
     pub kind: String,
     /// Its data.
+    #[ts(type = "Record<string, unknown>")]
     pub payload: serde_json::Value,
     /// Who caused it.
+    #[ts(type = "Record<string, unknown>")]
     pub actor: serde_json::Value,
     /// The installation that wrote it.
     pub origin: String,
@@ -150,7 +152,7 @@ pub struct SyncedAccount {
     /// Its logins.
     pub logins: Vec<SyncedLogin>,
     /// The submitted profile, if any.
-    #[ts(optional)]
+    #[ts(optional, type = "Record<string, unknown>")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<serde_json::Value>,
     /// When it was submitted.

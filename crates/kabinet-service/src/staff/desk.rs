@@ -249,7 +249,7 @@ impl Service {
             DeskChange::RegisteredInPerson {
                 surname: canonical.surname.clone(),
                 first_name: canonical.first_name.clone(),
-                profile: canonical.clone(),
+                profile: Box::new(canonical.clone()),
                 password_phc: phc,
             },
         )
