@@ -12,6 +12,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
 import { artifactDir, ROOT } from "../support/paths.mjs";
+import { type, typeProfile } from "../support/profile-form.mjs";
 
 const PASSWORD = "Kabinet-2026!";
 const shots = artifactDir("desktop");
@@ -21,7 +22,6 @@ const phone = `+7916${String(Date.now() % 10_000_000).padStart(7, "0")}`;
 // Someone the simulated registries know (the embedded service uses the same population).
 const server = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "debug", "kabinet-server");
 const person = JSON.parse(execFileSync(server, ["demo-people", "--count", "3"], { encoding: "utf8" }).split("\n")[2]);
-const ddmmyyyy = (iso) => iso.split("-").reverse().join("");
 
 /** The kernel keyring's description of one of this run's entries (the keyutils store's format). */
 const entry = (name) => `keyring:${name}@${keyringService}`;
@@ -47,11 +47,6 @@ after(() => {
   }
 });
 
-async function type(browser, selector, text) {
-  const el = await browser.$(selector);
-  await el.waitForDisplayed({ timeout: 10_000 });
-  await el.setValue(text);
-}
 
 test("registration to the account in the real window, then remember me across restarts", async () => {
   let app = await launchApp({ dataHome: home, keyringService });
@@ -91,21 +86,7 @@ test("registration to the account in the real window, then remember me across re
     assert.match(await browser.$('[data-testid="birth_date-error"]').getText(), /Такой даты нет/);
     assert.equal(await browser.$("#snils").getAttribute("aria-invalid"), "true");
     await screenshotDisplay(join(shots, "profile-errors-ru.png"));
-    await type(browser, "#patronymic", person.patronymic);
-    await browser.$(`input[name="sex"][value="${person.sex}"]`).click();
-    await type(browser, "#birth_date", ddmmyyyy(person.birth_date));
-    await type(browser, "#birth_place", "Москва");
-    await type(browser, "#passport-series", person.passport.slice(0, 4));
-    await type(browser, "#passport-number", person.passport.slice(4));
-    await type(browser, "#passport-issued_on", ddmmyyyy(person.passport_issued_on));
-    await type(browser, "#passport-issuer", "ГУ МВД России по г. Москве");
-    await type(browser, "#passport-department_code", "770001");
-    await type(browser, "#snils", person.snils);
-    await type(browser, "#address-postcode", "101000");
-    await type(browser, "#address-region", "Москва");
-    await type(browser, "#address-city", "Москва");
-    await type(browser, "#address-street", "Тверская");
-    await type(browser, "#address-house", "1");
+    await typeProfile(browser, person);
     await browser.$('[data-testid="submit-profile"]').click();
     await browser.$('[data-testid="profile-submitted"]').waitForDisplayed({ timeout: 15_000 });
     for (const check of ["snils", "passport"]) {

@@ -14,11 +14,11 @@ import { startServer } from "../support/kabinet-server.mjs";
 import { artifactDir } from "../support/paths.mjs";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
 import { totp } from "../support/totp.mjs";
+import { type, typeProfile } from "../support/profile-form.mjs";
 
 const STAFF_PASSWORD = "Okno-Priema42!";
 const shots = artifactDir("desktop");
 const home = mkdtempSync(join(tmpdir(), "kabinet-offline-"));
-const ddmmyyyy = (iso) => iso.split("-").reverse().join("");
 let server;
 let person;
 let workstationCode;
@@ -43,11 +43,6 @@ before(async () => {
 });
 after(() => server?.close());
 
-async function type(browser, selector, text) {
-  const el = await browser.$(selector);
-  await el.waitForDisplayed({ timeout: 10_000 });
-  await el.setValue(text);
-}
 
 /** Waits until the sync line says what `check` wants (the window polls every 5 s). */
 async function syncLine(browser, check, timeout = 30_000) {
@@ -95,21 +90,7 @@ test("a workstation registers a citizen without the centre and the sync delivers
     await browser.$("label*=нет мобильного телефона").click();
     await type(browser, "#surname", person.surname);
     await type(browser, "#first_name", person.first_name);
-    await type(browser, "#patronymic", person.patronymic);
-    await browser.$(`input[name="sex"][value="${person.sex}"]`).click();
-    await type(browser, "#birth_date", ddmmyyyy(person.birth_date));
-    await type(browser, "#birth_place", "Москва");
-    await type(browser, "#passport-series", person.passport.slice(0, 4));
-    await type(browser, "#passport-number", person.passport.slice(4));
-    await type(browser, "#passport-issued_on", ddmmyyyy(person.passport_issued_on));
-    await type(browser, "#passport-issuer", "ГУ МВД России по г. Москве");
-    await type(browser, "#passport-department_code", "770001");
-    await type(browser, "#snils", person.snils);
-    await type(browser, "#address-postcode", "101000");
-    await type(browser, "#address-region", "Москва");
-    await type(browser, "#address-city", "Москва");
-    await type(browser, "#address-street", "Тверская");
-    await type(browser, "#address-house", "1");
+    await typeProfile(browser, person);
     await browser.$('[data-testid="register-in-person"]').click();
     await browser.$('[data-testid="slip"][data-kind="temporary_password"]').waitForDisplayed({ timeout: 15_000 });
     temporary = await browser.$('[data-testid="slip-secret"]').getText();

@@ -15,6 +15,7 @@ import { call, codeFor, registerViaApi, startServer } from "../support/kabinet-s
 import { artifactDir } from "../support/paths.mjs";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
 import { totp } from "../support/totp.mjs";
+import { type, typeProfile } from "../support/profile-form.mjs";
 
 const PASSWORD = "Kabinet-2026!";
 const STAFF_PASSWORD = "Okno-Priema42!";
@@ -23,7 +24,6 @@ const home = mkdtempSync(join(tmpdir(), "kabinet-workstation-"));
 const stamp = String(Date.now() % 10_000_000).padStart(7, "0");
 const phones = { inPerson: `+7915${stamp}`, standard: `+7925${stamp}`, restored: `+7935${stamp}`, blocked: `+7945${stamp}` };
 const REJECTION = "Учётная запись заблокирована до проверки документов";
-const ddmmyyyy = (iso) => iso.split("-").reverse().join("");
 let server;
 let centre;
 let people;
@@ -88,11 +88,6 @@ function profileOf(p) {
   };
 }
 
-async function type(browser, selector, text) {
-  const el = await browser.$(selector);
-  await el.waitForDisplayed({ timeout: 10_000 });
-  await el.setValue(text);
-}
 
 /** Closes a slip without printing and checks its secret left the page. */
 async function closeSlip(browser, secret) {
@@ -157,21 +152,7 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
     await type(browser, "#phone_code", await codeFor(server, phones.inPerson));
     await type(browser, "#surname", person.surname);
     await type(browser, "#first_name", person.first_name);
-    await type(browser, "#patronymic", person.patronymic);
-    await browser.$(`input[name="sex"][value="${person.sex}"]`).click();
-    await type(browser, "#birth_date", ddmmyyyy(person.birth_date));
-    await type(browser, "#birth_place", "Москва");
-    await type(browser, "#passport-series", person.passport.slice(0, 4));
-    await type(browser, "#passport-number", person.passport.slice(4));
-    await type(browser, "#passport-issued_on", ddmmyyyy(person.passport_issued_on));
-    await type(browser, "#passport-issuer", "ГУ МВД России по г. Москве");
-    await type(browser, "#passport-department_code", "770001");
-    await type(browser, "#snils", person.snils);
-    await type(browser, "#address-postcode", "101000");
-    await type(browser, "#address-region", "Москва");
-    await type(browser, "#address-city", "Москва");
-    await type(browser, "#address-street", "Тверская");
-    await type(browser, "#address-house", "1");
+    await typeProfile(browser, person);
     await browser.$('[data-testid="register-in-person"]').click();
     const slip = await browser.$('[data-testid="slip"][data-kind="temporary_password"]');
     await slip.waitForDisplayed({ timeout: 15_000 });

@@ -13,6 +13,9 @@
 //! PostgreSQL when `KABINET_TEST_POSTGRES_URL` is set, SQLite otherwise. The results replace the
 //! load section of docs/benchmarks.md.
 
+#[path = "support/report.rs"]
+mod report;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -375,20 +378,5 @@ overload and {rss_after:.0} MiB after.\n",
         hash_mem = peak * 19,
     );
     println!("{report}");
-    write_section(&report);
-}
-
-/// Replaces the load section of docs/benchmarks.md (or appends it).
-fn write_section(report: &str) {
-    const BEGIN: &str = "<!-- load:begin -->";
-    const END: &str = "<!-- load:end -->";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let section = format!("{BEGIN}\n{report}{END}");
-    let updated = match (text.find(BEGIN), text.find(END)) {
-        (Some(b), Some(e)) if e > b => format!("{}{section}{}", &text[..b], &text[e + END.len()..]),
-        _ => format!("{}\n{section}\n", text.trim_end()),
-    };
-    std::fs::write(&path, updated).expect("write docs/benchmarks.md");
-    eprintln!("wrote {}", path.display());
+    report::write_section("load", &report);
 }

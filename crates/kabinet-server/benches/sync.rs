@@ -12,6 +12,9 @@
 //! Parts 2 and 3 need `KABINET_TEST_POSTGRES_URL`. The results replace the sync section of
 //! docs/benchmarks.md.
 
+#[path = "support/report.rs"]
+mod report;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -269,26 +272,11 @@ async fn main() {
         None => report.push_str("Push and pull: skipped (no `KABINET_TEST_POSTGRES_URL`).\n\n"),
     }
     println!("{report}");
-    write_section(&report);
+    report::write_section("sync", &report);
     if !sim.failed.is_empty() {
         for (seed, broken) in &sim.failed {
             eprintln!("seed {seed}: {broken:#?}");
         }
         std::process::exit(1);
     }
-}
-
-/// Replaces the sync section of docs/benchmarks.md (or appends it).
-fn write_section(report: &str) {
-    const BEGIN: &str = "<!-- sync:begin -->";
-    const END: &str = "<!-- sync:end -->";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let section = format!("{BEGIN}\n{report}{END}");
-    let updated = match (text.find(BEGIN), text.find(END)) {
-        (Some(b), Some(e)) if e > b => format!("{}{section}{}", &text[..b], &text[e + END.len()..]),
-        _ => format!("{}\n\n{section}\n", text.trim_end()),
-    };
-    std::fs::write(&path, updated).expect("write docs/benchmarks.md");
-    eprintln!("wrote {}", path.display());
 }

@@ -116,41 +116,7 @@ scenario!(register_sign_out_sign_in_with_2fa_and_recover, |w| {
     expect_error(events, ErrorCode::Unauthenticated);
 });
 
-fn dotted(iso: &str) -> String {
-    let parts: Vec<&str> = iso.split('-').collect();
-    format!("{}.{}.{}", parts[2], parts[1], parts[0])
-}
-
-fn form_of(person: &Person) -> ProfileForm {
-    ProfileForm {
-        surname: person.surname.clone(),
-        first_name: person.first_name.clone(),
-        patronymic: person.patronymic.clone(),
-        sex: person.sex.clone(),
-        birth_date: dotted(&person.birth_date),
-        birth_place: "г. Москва".into(),
-        citizenship: "RU".into(),
-        passport: PassportForm {
-            series: person.passport[..4].into(),
-            number: person.passport[4..].into(),
-            issued_on: dotted(&person.passport_issued_on),
-            issuer: "ОВД района Хамовники г. Москвы".into(),
-            department_code: "772-001".into(),
-        },
-        foreign_passport: ForeignPassportForm::default(),
-        snils: person.snils.clone(),
-        inn: String::new(),
-        address: AddressForm {
-            postcode: "119021".into(),
-            region: "Москва".into(),
-            city: "Москва".into(),
-            street: "Льва Толстого".into(),
-            house: "16".into(),
-            building: String::new(),
-            flat: "5".into(),
-        },
-    }
-}
+use kabinet_service::testing::form_of;
 
 scenario!(
     profile_to_standard_then_confirmed_by_code_and_by_bank,

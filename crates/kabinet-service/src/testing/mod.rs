@@ -261,3 +261,39 @@ impl Desk {
         .temporary_password)
     }
 }
+
+/// The profile a person of the simulated population would give.
+pub fn form_of(person: &crate::ports::registry::Person) -> ProfileForm {
+    let dotted = |iso: &str| {
+        let p: Vec<&str> = iso.split('-').collect();
+        format!("{}.{}.{}", p[2], p[1], p[0])
+    };
+    ProfileForm {
+        surname: person.surname.clone(),
+        first_name: person.first_name.clone(),
+        patronymic: person.patronymic.clone(),
+        sex: person.sex.clone(),
+        birth_date: dotted(&person.birth_date),
+        birth_place: "г. Москва".into(),
+        citizenship: "RU".into(),
+        passport: PassportForm {
+            series: person.passport[..4].into(),
+            number: person.passport[4..].into(),
+            issued_on: dotted(&person.passport_issued_on),
+            issuer: "ОВД района Хамовники г. Москвы".into(),
+            department_code: "772-001".into(),
+        },
+        foreign_passport: ForeignPassportForm::default(),
+        snils: person.snils.clone(),
+        inn: String::new(),
+        address: AddressForm {
+            postcode: "119021".into(),
+            region: "Москва".into(),
+            city: "Москва".into(),
+            street: "Льва Толстого".into(),
+            house: "16".into(),
+            building: String::new(),
+            flat: "5".into(),
+        },
+    }
+}

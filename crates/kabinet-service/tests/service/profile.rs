@@ -10,43 +10,8 @@ use kabinet_sim::registry::RegistryServer;
 
 use crate::support::*;
 
-/// `YYYY-MM-DD` → `DD.MM.YYYY`.
-fn dotted(iso: &str) -> String {
-    let p: Vec<&str> = iso.split('-').collect();
-    format!("{}.{}.{}", p[2], p[1], p[0])
-}
-
 /// The form a person of the population would fill in.
-pub fn form_of(person: &Person) -> ProfileForm {
-    ProfileForm {
-        surname: person.surname.clone(),
-        first_name: person.first_name.clone(),
-        patronymic: person.patronymic.clone(),
-        sex: person.sex.clone(),
-        birth_date: dotted(&person.birth_date),
-        birth_place: "г. Москва".into(),
-        citizenship: "RU".into(),
-        passport: PassportForm {
-            series: person.passport[..4].into(),
-            number: person.passport[4..].into(),
-            issued_on: dotted(&person.passport_issued_on),
-            issuer: "ОВД района Хамовники г. Москвы".into(),
-            department_code: "772-001".into(),
-        },
-        foreign_passport: ForeignPassportForm::default(),
-        snils: person.snils.clone(),
-        inn: String::new(),
-        address: AddressForm {
-            postcode: "119021".into(),
-            region: "Москва".into(),
-            city: "Москва".into(),
-            street: "Льва Толстого".into(),
-            house: "16".into(),
-            building: String::new(),
-            flat: "5".into(),
-        },
-    }
-}
+pub use kabinet_service::testing::form_of;
 
 fn states(view: &ProfileView) -> Vec<CheckState> {
     view.checks.iter().map(|c| c.state).collect()
