@@ -4,7 +4,6 @@
 
 use kabinet_api::*;
 use kabinet_service::ports::bank::BankClaims;
-use kabinet_service::ports::registry::Person;
 
 use crate::support::*;
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use kabinet_api::*;
-use kabinet_service::ports::registry::{HttpRegistries, Person, RegistrySimulator, population};
+use kabinet_service::ports::registry::{HttpRegistries, RegistrySimulator, population};
 use kabinet_service::{Ports, Service};
 use kabinet_sim::registry::RegistryServer;
 
