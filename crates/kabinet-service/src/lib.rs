@@ -110,6 +110,9 @@ struct Inner {
     hashing_gauge: Arc<HashingGauge>,
     /// The per-client request limit (none when it is 0).
     admission: Option<admission::Admission>,
+    /// Whether the database is a workstation's replica, once known (0: not read yet, 1: no,
+    /// 2: yes). A database becomes a replica only through this service, before it serves.
+    replica: std::sync::atomic::AtomicU8,
 }
 
 #[derive(Default)]
@@ -219,6 +222,7 @@ impl Service {
                 ports,
                 decoy_phc,
                 deliveries: notify::Deliveries::default(),
+                replica: std::sync::atomic::AtomicU8::new(0),
             }),
         })
     }

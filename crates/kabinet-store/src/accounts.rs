@@ -124,8 +124,8 @@ pub async fn write_account(tx: &crate::Tx, write: AccountWrite) -> StoreResult<i
     }
     for (kind, value) in write.claim_logins {
         // A login this account already holds (claimed at an in-person registration, claimed
-        // again when the registries agree) stays as it is.
-        if find_login(tx, &kind, &value).await? == Some(account_id) {
+        // again when the registries agree) stays as it is; a new account holds none yet.
+        if write.expected_seq > 0 && find_login(tx, &kind, &value).await? == Some(account_id) {
             continue;
         }
         let claim = login::Model {

@@ -174,12 +174,13 @@ pub async fn inbox_all(conn: &impl Conn) -> StoreResult<Vec<InboxEntry>> {
         .await?)
 }
 
-/// The open conflict that holds an account's changes, if any.
-pub async fn open_conflict_of(conn: &impl Conn, account_id: Uuid) -> StoreResult<Option<Conflict>> {
+/// An account's conflicts that still decide where its changes go — open (they wait) or merged
+/// (they go to the existing account) — read in one statement.
+pub async fn standing_conflicts(conn: &impl Conn, account_id: Uuid) -> StoreResult<Vec<Conflict>> {
     Ok(sync_conflict::Entity::find()
         .filter(sync_conflict::Column::AccountId.eq(account_id))
-        .filter(sync_conflict::Column::Status.eq("open"))
-        .one(db!(conn))
+        .filter(sync_conflict::Column::Status.is_in(["open", "merged"]))
+        .all(db!(conn))
         .await?)
 }
 
@@ -291,16 +292,6 @@ pub async fn resolved_conflict_accounts(
         .into_tuple::<Uuid>()
         .all(db!(conn))
         .await?)
-}
-
-/// The account a workstation's account was merged into, if an operator merged it.
-pub async fn merged_into(conn: &impl Conn, account_id: Uuid) -> StoreResult<Option<Uuid>> {
-    Ok(sync_conflict::Entity::find()
-        .filter(sync_conflict::Column::AccountId.eq(account_id))
-        .filter(sync_conflict::Column::Status.eq("merged"))
-        .one(db!(conn))
-        .await?
-        .and_then(|c| c.existing_account))
 }
 
 /// Puts an account in a centre's scope (its workstations keep a copy from now on).

@@ -67,17 +67,22 @@ impl Service {
         Ok(store::credentials(conn, account_id)
             .await
             .map_err(error::store)?
-            .unwrap_or(Credentials {
-                account_id,
-                password_phc: None,
-                password_changed_at: None,
-                totp_sealed: None,
-                totp_last_step: None,
-                secret_question: None,
-                secret_answer_phc: None,
-                updated_at: self.now(),
-                sms_second_factor: false,
-            }))
+            .unwrap_or_else(|| self.blank_credentials(account_id)))
+    }
+
+    /// The credentials of an account that has none yet.
+    pub(crate) fn blank_credentials(&self, account_id: Uuid) -> Credentials {
+        Credentials {
+            account_id,
+            password_phc: None,
+            password_changed_at: None,
+            totp_sealed: None,
+            totp_last_step: None,
+            secret_question: None,
+            secret_answer_phc: None,
+            updated_at: self.now(),
+            sms_second_factor: false,
+        }
     }
 
     /// Writes the credentials row (insert or update).

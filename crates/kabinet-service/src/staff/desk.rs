@@ -533,7 +533,7 @@ impl Service {
         Ok((password, phc))
     }
 
-    /// The rest of an in-person registration once the account exists, inside `tx`: the
+    /// The rest of an in-person registration once the account exists (made in `tx`): the
     /// temporary password, the submitted profile and (at the centre, not on a workstation's
     /// replica) the registry checks.
     pub(crate) async fn finish_in_person_registration(
@@ -544,16 +544,24 @@ impl Service {
         canonical: &kabinet_api::ProfileForm,
         phc: String,
     ) -> Outcome<Loaded> {
-        let mut credentials = self.credentials(tx, account.id).await?;
+        // The account was made in this transaction: it has no credentials or profile yet.
+        let mut credentials = self.blank_credentials(account.id);
         credentials.password_phc = Some(phc);
         credentials.password_changed_at = Some(by.at);
         self.save_credentials(tx, credentials).await?;
         let account =
             repo::execute(tx, account, &Command::SubmitProfile, by, Extras::default()).await?;
-        let mut row = self.profile_row(tx, account.id).await?;
-        row.submitted = Some(serde_json::to_value(canonical).map_err(|e| error::internal(&e))?);
-        row.submitted_at = Some(by.at);
-        self.save_profile_row(tx, row).await?;
+        self.save_profile_row(
+            tx,
+            kabinet_store::documents::ProfileRow {
+                account_id: account.id,
+                submitted: Some(serde_json::to_value(canonical).map_err(|e| error::internal(&e))?),
+                submitted_at: Some(by.at),
+                draft: None,
+                draft_saved_at: None,
+            },
+        )
+        .await?;
         if !self.is_replica(tx).await? {
             self.queue_registry_checks(tx, &account).await?;
         }

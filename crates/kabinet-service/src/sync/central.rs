@@ -74,6 +74,17 @@ impl Refusal {
     }
 }
 
+/// Where an arriving change stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taking {
+    /// The workstation's next: apply it.
+    Next,
+    /// Received before: acknowledge it again.
+    Seen,
+    /// A later one: the ones before it first.
+    Early,
+}
+
 /// What applying a change did.
 pub(crate) struct Applied {
     /// `applied` or `held`.
@@ -156,11 +167,10 @@ impl Service {
         change: &OutboxChange,
     ) -> Outcome<bool> {
         let tx = self.begin().await?;
-        if !self.in_order(&tx, origin, change).await? {
-            return Ok(false);
-        }
-        if self.inbox_has(&tx, change).await? {
-            return Ok(true);
+        match self.in_order(&tx, origin, change).await? {
+            Taking::Early => return Ok(false),
+            Taking::Seen => return Ok(true),
+            Taking::Next => {}
         }
         let applied = match self.apply_change(&tx, origin, context, change).await? {
             Ok(applied) => applied,
@@ -169,8 +179,7 @@ impl Service {
                 // conflict is recorded in a fresh one.
                 drop(tx);
                 let tx = self.begin().await?;
-                if !self.in_order(&tx, origin, change).await? || self.inbox_has(&tx, change).await?
-                {
+                if self.in_order(&tx, origin, change).await? != Taking::Next {
                     return Ok(true);
                 }
                 let conflict = self.open_conflict(&tx, origin, change, refusal).await?;
@@ -189,10 +198,14 @@ impl Service {
         Ok(true)
     }
 
-    /// Whether `change` may be taken now: received before (true, nothing to do but say so)
-    /// or the workstation's next. An out-of-order change is false; a number reused by another
-    /// change is refused outright.
-    async fn in_order(&self, tx: &Tx, origin: &Origin<'_>, change: &OutboxChange) -> Outcome<bool> {
+    /// Whether `change` is the workstation's next, was received before, or is early; a number
+    /// reused by another change is refused outright.
+    async fn in_order(
+        &self,
+        tx: &Tx,
+        origin: &Origin<'_>,
+        change: &OutboxChange,
+    ) -> Outcome<Taking> {
         let seen = store::inbox_entry(tx, change.id)
             .await
             .map_err(error::store)?;
@@ -206,17 +219,11 @@ impl Service {
             .await
             .map_err(error::store)?;
         match arrival(last, change.seq, seen.is_some()) {
-            Arrival::Duplicate | Arrival::Next => Ok(true),
-            Arrival::Early { .. } => Ok(false),
+            Arrival::Duplicate => Ok(Taking::Seen),
+            Arrival::Next => Ok(Taking::Next),
+            Arrival::Early { .. } => Ok(Taking::Early),
             Arrival::Reused => Err(reused()),
         }
-    }
-
-    async fn inbox_has(&self, tx: &Tx, change: &OutboxChange) -> Outcome<bool> {
-        Ok(store::inbox_entry(tx, change.id)
-            .await
-            .map_err(error::store)?
-            .is_some())
     }
 
     async fn record_received(
@@ -284,11 +291,11 @@ impl Service {
         context: &Context,
         change: &OutboxChange,
     ) -> Outcome<Result<Applied, Refusal>> {
-        // A later change of an account whose earlier change waits in a conflict waits too.
-        if let Some(open) = store::open_conflict_of(tx, change.account_id)
+        let standing = store::standing_conflicts(tx, change.account_id)
             .await
-            .map_err(error::store)?
-        {
+            .map_err(error::store)?;
+        // A later change of an account whose earlier change waits in a conflict waits too.
+        if let Some(open) = standing.iter().find(|c| c.status == "open") {
             store::hold_in_conflict(tx, open.id, json!(change))
                 .await
                 .map_err(error::store)?;
@@ -299,9 +306,9 @@ impl Service {
             }));
         }
         // A change of an account an operator merged into another applies to that one.
-        let account_id = store::merged_into(tx, change.account_id)
-            .await
-            .map_err(error::store)?
+        let account_id = standing
+            .iter()
+            .find_map(|c| c.existing_account.filter(|_| c.status == "merged"))
             .unwrap_or(change.account_id);
         self.apply_to(tx, origin, context, change, account_id).await
     }

@@ -52,16 +52,31 @@ pub(crate) fn change_kind(change: &DeskChange) -> &'static str {
 }
 
 impl Service {
-    /// Whether this service's database is a workstation's replica.
+    /// Whether this service's database is a workstation's replica (read once, then kept).
     pub(crate) async fn is_replica(&self, conn: &impl Conn) -> Outcome<bool> {
-        accounts::is_replica(conn).await.map_err(error::store)
+        use std::sync::atomic::Ordering::SeqCst;
+        match self.inner.replica.load(SeqCst) {
+            1 => Ok(false),
+            2 => Ok(true),
+            _ => {
+                let replica = accounts::is_replica(conn).await.map_err(error::store)?;
+                self.inner
+                    .replica
+                    .store(if replica { 2 } else { 1 }, SeqCst);
+                Ok(replica)
+            }
+        }
     }
 
     /// Makes this service's database a workstation's replica (once, before it serves anyone).
     pub async fn become_replica(&self) -> Result<(), ApiError> {
         accounts::mark_replica(self.conn(), self.now())
             .await
-            .map_err(error::store)
+            .map_err(error::store)?;
+        self.inner
+            .replica
+            .store(2, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 
     /// Refuses, on a replica, a staff operation the outbox could not carry to the centre.
