@@ -90,7 +90,27 @@ pub async fn create(
     by: &By<'_>,
     extras: Extras,
 ) -> Outcome<Loaded> {
-    let events = decide(None, command, by.actor, by.at).map_err(error::domain)?;
+    create_then(tx, new, command, &[], by, extras).await
+}
+
+/// Creates an account with `command` and decides `then` on it in turn, committing every event
+/// in one write (one projection row, one batch of events): what an in-person registration does
+/// at once, the account and its submitted profile.
+pub async fn create_then(
+    tx: &Tx,
+    new: NewAccount<'_>,
+    command: &Command,
+    then: &[Command],
+    by: &By<'_>,
+    extras: Extras,
+) -> Outcome<Loaded> {
+    let mut events = decide(None, command, by.actor, by.at).map_err(error::domain)?;
+    let mut state = events.iter().fold(None, |s, e| Some(apply(s, e)));
+    for next in then {
+        let more = decide(state.as_ref(), next, by.actor, by.at).map_err(error::domain)?;
+        state = more.iter().fold(state, |s, e| Some(apply(s, e)));
+        events.extend(more);
+    }
     commit(tx, Base::New(new), &events, by, extras)
         .await
         .map_err(error::store)

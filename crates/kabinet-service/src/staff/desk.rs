@@ -218,7 +218,7 @@ impl Service {
             claim.push(("phone".to_owned(), phone.clone()));
         }
         let tx = self.begin().await?;
-        let account = repo::create(
+        let account = repo::create_then(
             &tx,
             NewAccount {
                 id: Uuid::now_v7(),
@@ -228,6 +228,7 @@ impl Service {
             &Command::RegisterInPerson {
                 centre: staff.at.centre.id.to_string(),
             },
+            &[Command::SubmitProfile],
             &by,
             Extras {
                 claim,
@@ -533,9 +534,9 @@ impl Service {
         Ok((password, phc))
     }
 
-    /// The rest of an in-person registration once the account exists (made in `tx`): the
-    /// temporary password, the submitted profile and (at the centre, not on a workstation's
-    /// replica) the registry checks.
+    /// The rest of an in-person registration once the account exists, made in `tx` with its
+    /// profile submitted ([`repo::create_then`]): the temporary password, the profile's row and
+    /// (at the centre, not on a workstation's replica) the registry checks.
     pub(crate) async fn finish_in_person_registration(
         &self,
         tx: &kabinet_store::Tx,
@@ -549,8 +550,6 @@ impl Service {
         credentials.password_phc = Some(phc);
         credentials.password_changed_at = Some(by.at);
         self.save_credentials(tx, credentials).await?;
-        let account =
-            repo::execute(tx, account, &Command::SubmitProfile, by, Extras::default()).await?;
         self.save_profile_row(
             tx,
             kabinet_store::documents::ProfileRow {
@@ -565,7 +564,7 @@ impl Service {
         if !self.is_replica(tx).await? {
             self.queue_registry_checks(tx, &account).await?;
         }
-        Ok(account)
+        Ok(account.clone())
     }
 
     /// The changes of a restore, inside `tx`: `phc` is the temporary password's hash, `by`

@@ -418,7 +418,7 @@ impl Service {
                 }));
             }
         }
-        let created = repo::create(
+        let created = repo::create_then(
             tx,
             NewAccount {
                 id: account_id,
@@ -428,6 +428,7 @@ impl Service {
             &Command::RegisterInPerson {
                 centre: origin.centre.id.to_string(),
             },
+            &[Command::SubmitProfile],
             by,
             Extras {
                 claim: claims,
