@@ -562,7 +562,7 @@ impl Service {
         )
         .await?;
         if !self.is_replica(tx).await? {
-            self.queue_registry_checks(tx, &account).await?;
+            self.queue_registry_checks(tx, account).await?;
         }
         Ok(account.clone())
     }
