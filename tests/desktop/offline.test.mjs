@@ -13,8 +13,8 @@ import { DESK_SCOPES, openCentre } from "../support/desk.mjs";
 import { startServer } from "../support/kabinet-server.mjs";
 import { artifactDir } from "../support/paths.mjs";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
-import { totp } from "../support/totp.mjs";
 import { type, typeProfile } from "../support/profile-form.mjs";
+import { enrolFromSettings, setUpAndSignInOperator } from "../support/workstation-window.mjs";
 
 const STAFF_PASSWORD = "Okno-Priema42!";
 const shots = artifactDir("desktop");
@@ -57,30 +57,8 @@ test("a workstation registers a citizen without the centre and the sync delivers
   const app = await launchApp({ dataHome: home });
   try {
     const { browser } = app;
-    await browser.$("a=Настройки").waitForDisplayed({ timeout: 20_000 });
-    await browser.$("a=Настройки").click();
-    await browser.$('[data-testid="enrol-workstation"]').waitForDisplayed({ timeout: 10_000 });
-    await browser.$('[data-testid="enrol-workstation"]').click();
-    await type(browser, "#code", workstationCode);
-    await type(browser, "#name", "Выездной офис");
-    await browser.$("button=Зарегистрировать").click();
-    await browser.$('[data-testid="ws-centre"]').waitForDisplayed({ timeout: 15_000 });
-    await browser.$("a=У меня код настройки").click();
-    await type(browser, "#code", setupCode);
-    await browser.$("button=Продолжить").click();
-    const secretEl = await browser.$('[data-testid="totp-secret"]');
-    await secretEl.waitForDisplayed({ timeout: 10_000 });
-    const secret = await secretEl.getText();
-    await type(browser, "#password", STAFF_PASSWORD);
-    await type(browser, "#totp_code", totp(secret));
-    await browser.$("button=Сохранить").click();
-    await browser.$('[data-testid="setup-done"]').waitForDisplayed({ timeout: 10_000 });
-    await browser.$("button=Ко входу").click();
-    await type(browser, "#personnel_number", "4520");
-    await type(browser, "#password", STAFF_PASSWORD);
-    await type(browser, "#totp_code", totp(secret, Date.now() + 30_000));
-    await browser.$("button=Войти").click();
-    await browser.$('[data-testid="ws-staff"]').waitForDisplayed({ timeout: 15_000 });
+    await enrolFromSettings(browser, workstationCode, "Выездной офис");
+    await setUpAndSignInOperator(browser, { setupCode, number: "4520", password: STAFF_PASSWORD });
     assert.match(await syncLine(browser, (online) => online === "true"), /Связь с центром есть/);
 
     // The link goes down.

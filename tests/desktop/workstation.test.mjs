@@ -14,8 +14,8 @@ import { DESK_SCOPES, openCentre, setUpAndSignIn } from "../support/desk.mjs";
 import { call, codeFor, registerViaApi, startServer } from "../support/kabinet-server.mjs";
 import { artifactDir } from "../support/paths.mjs";
 import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
-import { totp } from "../support/totp.mjs";
 import { type, typeProfile } from "../support/profile-form.mjs";
+import { enrolFromSettings, setUpAndSignInOperator } from "../support/workstation-window.mjs";
 
 const PASSWORD = "Kabinet-2026!";
 const STAFF_PASSWORD = "Okno-Priema42!";
@@ -113,34 +113,11 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
   try {
     const { browser } = app;
     // Enrolment from Settings: the workstation screens replace the citizen's.
-    await browser.$("a=Настройки").waitForDisplayed({ timeout: 20_000 });
-    await browser.$("a=Настройки").click();
-    await browser.$('[data-testid="enrol-workstation"]').waitForDisplayed({ timeout: 10_000 });
-    await browser.$('[data-testid="enrol-workstation"]').click();
-    await type(browser, "#code", workstationCode);
-    await type(browser, "#name", "Окно 3");
-    await browser.$("button=Зарегистрировать").click();
-    await browser.$('[data-testid="ws-centre"]').waitForDisplayed({ timeout: 15_000 });
+    await enrolFromSettings(browser, workstationCode, "Окно 3");
     assert.match(await browser.$('[data-testid="ws-centre"]').getText(), /МФЦ района Тверской · Окно 3/);
 
     // The operator's set-up: the authenticator's secret from the screen, then password and code.
-    await browser.$("a=У меня код настройки").click();
-    await type(browser, "#code", setupCode);
-    await browser.$("button=Продолжить").click();
-    const secretEl = await browser.$('[data-testid="totp-secret"]');
-    await secretEl.waitForDisplayed({ timeout: 10_000 });
-    const secret = await secretEl.getText();
-    await screenshotDisplay(join(shots, "workstation-setup-ru.png"));
-    await type(browser, "#password", STAFF_PASSWORD);
-    await type(browser, "#totp_code", totp(secret));
-    await browser.$("button=Сохранить").click();
-    await browser.$('[data-testid="setup-done"]').waitForDisplayed({ timeout: 10_000 });
-    await browser.$("button=Ко входу").click();
-    await type(browser, "#personnel_number", "4512");
-    await type(browser, "#password", STAFF_PASSWORD);
-    await type(browser, "#totp_code", totp(secret, Date.now() + 30_000));
-    await browser.$("button=Войти").click();
-    await browser.$('[data-testid="ws-staff"]').waitForDisplayed({ timeout: 15_000 });
+    await setUpAndSignInOperator(browser, { setupCode, number: "4512", password: STAFF_PASSWORD, shot: join(shots, "workstation-setup-ru.png") });
     assert.match(await browser.$('[data-testid="ws-staff"]').getText(), /№ 4512/);
 
     // Registration in person: the phone's code read out, the passport typed in, the checks, the

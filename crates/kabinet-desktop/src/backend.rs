@@ -30,7 +30,7 @@ macro_rules! backend_api {
                         Backend::Remote(client) => client.$name(context, request).await,
                         Backend::Workstation(w) => {
                             let name = stringify!($name);
-                            if !crate::workstation::OFFLINE.contains(&name) {
+                            if !crate::workstation::offline(name) {
                                 let outcome = w.remote.$name(context, request).await;
                                 w.answered(!outcome.as_ref().is_err_and(crate::workstation::no_link));
                                 return outcome;

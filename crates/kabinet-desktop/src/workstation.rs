@@ -16,19 +16,13 @@ use kabinet_service::Service;
 use kabinet_service::sync::{SyncLink, SyncReport};
 use serde::Serialize;
 
-/// The operations a workstation can do on its replica when the server cannot be reached.
-pub const OFFLINE: [&str; 10] = [
-    "app_info",
-    "workstation_info",
-    "staff_sign_in",
-    "staff_me",
-    "staff_sign_out",
-    "citizen_search",
-    "citizen_card",
-    "citizen_register",
-    "identity_confirm_in_person",
-    "access_restore",
-];
+/// Whether a workstation does `operation` on its replica when the server cannot be reached:
+/// the staff operations a replica allows (the service's list, so the two cannot drift apart),
+/// and what it takes to get there — the app's and the workstation's description, staff sign-in.
+pub fn offline(operation: &str) -> bool {
+    kabinet_service::sync::OFFLINE_OPERATIONS.contains(&operation)
+        || ["app_info", "workstation_info", "staff_sign_in"].contains(&operation)
+}
 
 /// The replica's database: `workstation.db` in the app-data folder, apart from the demo's.
 pub fn replica_url(data_dir: &std::path::Path) -> String {

@@ -32,7 +32,7 @@ pub use replica::{SyncLink, SyncReport, Through};
 
 /// The staff operations a workstation may run on its replica: finding a citizen and the
 /// changes the outbox carries. Everything else needs the centre.
-const OFFLINE_OPERATIONS: [&str; 7] = [
+pub const OFFLINE_OPERATIONS: [&str; 7] = [
     "staff_me",
     "staff_sign_out",
     "citizen_search",
