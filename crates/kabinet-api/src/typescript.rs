@@ -53,7 +53,7 @@ pub fn generate() -> String {
         ApprovalDecision, ApprovalOutcome, DayHours, HoursException, CentreForm, CentreView,
         Centres,
         DeskChange, OutboxChange, SyncPush, SyncPushed, SyncHole, SyncCursor, SyncPull,
-        SyncedEvent, SyncedLogin, SyncedAccount, SyncPulled, ConflictKind, ConflictStatus,
+        SyncedEvent, SyncedLogin, SyncedAccount, ActivationBlank, SyncPulled, ConflictKind, ConflictStatus,
         ConflictSide, SyncConflictView, SyncConflicts, ConflictResolution, SyncConflictResolve,
     );
     for decl in decls {

@@ -26,6 +26,37 @@ pub const MAX_HOLES: usize = 1000;
 /// How many changes a workstation sends in one push.
 pub const PUSH_BATCH: usize = 200;
 
+/// Activation codes handed to a workstation in advance, so it can hand one to a citizen
+/// without the link. A workstation asks for more when it holds fewer than [`Blanks::LOW`];
+/// the centre makes at most [`Blanks::BLOCK`] at a time and never lets one workstation hold
+/// more than [`Blanks::MAX_OUTSTANDING`] (a stolen workstation's haul is bounded). A blank
+/// may be handed out until [`Blanks::LIFETIME`] after it was made; the code handed out is
+/// then good for as long as one issued online.
+pub struct Blanks;
+
+impl Blanks {
+    /// Fewer than this left: ask for a block.
+    pub const LOW: u64 = 10;
+    /// The most made at once.
+    pub const BLOCK: u32 = 20;
+    /// The most one workstation holds, counting those it may never have received.
+    pub const MAX_OUTSTANDING: u64 = 40;
+    /// How long a blank may be handed out.
+    pub const LIFETIME: Duration = Duration::days(30);
+
+    /// How many a workstation that still holds `held` asks for.
+    pub fn wanted(held: u64) -> u32 {
+        if held < Self::LOW { Self::BLOCK } else { 0 }
+    }
+
+    /// How many the centre makes for a workstation that asks for `wanted` and already has
+    /// `outstanding` neither handed out nor expired.
+    pub fn to_issue(wanted: u32, outstanding: u64) -> u32 {
+        let room = Self::MAX_OUTSTANDING.saturating_sub(outstanding);
+        u64::from(wanted.min(Self::BLOCK)).min(room) as u32
+    }
+}
+
 /// What the centre does with a change numbered `seq` from a workstation whose last applied
 /// change is `last`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,6 +215,23 @@ mod tests {
         assert_eq!(c.after, 4_000_000_000_000);
         assert_eq!(c.holes.len(), MAX_HOLES);
         assert_eq!(c.holes[0].seq, 4_000_000_000_000 - MAX_HOLES as i64);
+    }
+
+    #[test]
+    fn blanks_come_in_blocks_and_a_workstation_holds_a_bounded_number() {
+        assert_eq!(Blanks::wanted(0), Blanks::BLOCK);
+        assert_eq!(Blanks::wanted(Blanks::LOW - 1), Blanks::BLOCK);
+        assert_eq!(Blanks::wanted(Blanks::LOW), 0);
+        assert_eq!(Blanks::to_issue(20, 0), 20);
+        assert_eq!(
+            Blanks::to_issue(1000, 0),
+            Blanks::BLOCK,
+            "never more than a block"
+        );
+        assert_eq!(Blanks::to_issue(20, 30), 10);
+        assert_eq!(Blanks::to_issue(20, Blanks::MAX_OUTSTANDING), 0);
+        assert_eq!(Blanks::to_issue(20, u64::MAX), 0);
+        assert_eq!(Blanks::to_issue(0, 0), 0);
     }
 
     #[test]

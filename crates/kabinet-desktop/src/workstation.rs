@@ -46,6 +46,8 @@ pub struct SyncStatus {
     pub waiting: u64,
     /// Conflicts open at the centre.
     pub conflicts_open: u64,
+    /// Activation codes this workstation can still hand out without the link.
+    pub blanks_held: u64,
 }
 
 /// The server and the replica.
@@ -178,6 +180,7 @@ impl Workstation {
             Err(e) => status.online = !no_link(&e),
         }
         status.waiting = waiting;
+        status.blanks_held = self.local.blanks_held().await.unwrap_or_default();
         self.online.store(status.online, Ordering::SeqCst);
         if let Ok(mut kept) = self.status.lock() {
             *kept = status.clone();

@@ -59,6 +59,18 @@ pub async fn issue(
     code: NewCode<'_>,
     now: DateTime<Utc>,
 ) -> Outcome<DateTime<Utc>> {
+    let hash = hasher.hash(code.purpose, code.code);
+    issue_hashed(conn, &code, hash, now).await
+}
+
+/// Stores a code made elsewhere by its keyed hash (an activation blank a workstation handed
+/// out); `code.code` is not read. Returns when it expires.
+pub async fn issue_hashed(
+    conn: &impl Conn,
+    code: &NewCode<'_>,
+    hash: [u8; 32],
+    now: DateTime<Utc>,
+) -> Outcome<DateTime<Utc>> {
     store::supersede_codes(
         conn,
         code.flow_id,
@@ -68,21 +80,21 @@ pub async fn issue(
     )
     .await
     .map_err(error::store)?;
-    let issued = IssuedCode::issue(hasher, code.purpose, code.code, now, code.policy);
+    let expires_at = now + code.policy.ttl;
     let row = CodeRow {
         id: Uuid::now_v7(),
         account_id: code.account_id,
         purpose: code.purpose.as_str().to_owned(),
         channel: code.channel.as_str().to_owned(),
-        code_hash: issued.hash.to_vec(),
+        code_hash: hash.to_vec(),
         failed_attempts: 0,
-        expires_at: issued.expires_at,
+        expires_at,
         consumed_at: None,
         created_at: now,
         flow_id: Some(code.flow_id),
     };
     store::insert_code(conn, row).await.map_err(error::store)?;
-    Ok(issued.expires_at)
+    Ok(expires_at)
 }
 
 /// Checks an entry against the flow's newest code of `purpose` (any channel but links) and

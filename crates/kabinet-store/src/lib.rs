@@ -11,11 +11,13 @@
 //! - [`staff`] — service-centre staff, workstations, their sessions and codes, four-eyes
 //!   requests and the append-only staff audit log.
 //! - [`sync`] — workstation sync: a replica's outbox and cursor, the centre's inbox, conflicts
-//!   and scopes; [`accounts::mirror`] replaces a replica's copy of an account.
+//!   and scopes; [`accounts::mirror`] replaces a replica's copy of an account; [`blanks`] —
+//!   activation codes made in advance for a workstation to hand out offline.
 //!
 //! Every connection is configured for durability before it is handed out (see [`connect`]).
 
 pub mod accounts;
+pub mod blanks;
 pub mod connect;
 pub mod credentials;
 pub mod db;

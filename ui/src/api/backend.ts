@@ -198,6 +198,8 @@ export interface SyncStatus {
   last_success: string | null;
   waiting: number;
   conflicts_open: number;
+  /** Activation codes the workstation can still hand out without the link. */
+  blanks_held: number;
 }
 
 /** A workstation's sync status; null on any other installation or in a browser. */

@@ -1681,7 +1681,11 @@ documents: Array<string>, } | { "kind": "access_restored",
 /**
  * The argon2id hash of the temporary password printed for the citizen.
  */
-password_phc: string, };
+password_phc: string, } | { "kind": "activation_code_issued", 
+/**
+ * The blank's id.
+ */
+blank: string, };
 
 export type OutboxChange = { 
 /**
@@ -1761,7 +1765,12 @@ cursor: SyncCursor,
  * Accounts to send whole whatever the cursor (at most 200): those the replica could not
  * take last time because a change of its own was still on the way.
  */
-accounts: Array<string>, };
+accounts: Array<string>, 
+/**
+ * How many more activation blanks the workstation wants (the centre makes at most a
+ * block, and never lets a workstation hold more than its bound).
+ */
+blanks_wanted: number, };
 
 export type SyncedEvent = { 
 /**
@@ -1849,6 +1858,20 @@ profile?: Record<string, unknown>,
  */
 profile_submitted_at?: string, };
 
+export type ActivationBlank = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The 16-digit code (sent once; the centre keeps only its keyed hash).
+ */
+code: string, 
+/**
+ * The last moment it may be handed out.
+ */
+expires_at: string, };
+
 export type SyncPulled = { 
 /**
  * Where the next pull starts.
@@ -1870,7 +1893,11 @@ more: boolean,
 /**
  * Conflicts open at the centre.
  */
-conflicts_open: bigint, };
+conflicts_open: bigint, 
+/**
+ * Activation blanks made for this workstation now (asked for by `blanks_wanted`).
+ */
+blanks: Array<ActivationBlank>, };
 
 export type ConflictKind = "claim" | "refused";
 

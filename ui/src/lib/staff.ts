@@ -2,12 +2,15 @@
 // citizen's install), who of the staff is signed in, and the slip waiting to be printed.
 import { writable } from "svelte/store";
 import type { StaffView, WorkstationInfo } from "../api/generated";
-import { asApiError, backend, isDesktop } from "../api/backend";
+import { asApiError, backend, isDesktop, type SyncStatus } from "../api/backend";
 
 /** This installation's workstation: `undefined` while asked, `null` when it is none. */
 export const workstation = writable<WorkstationInfo | null | undefined>(undefined);
 /** The signed-in staff member: `undefined` while asked, `null` when nobody is signed in. */
 export const staff = writable<StaffView | null | undefined>(undefined);
+
+/** A workstation with a replica: where its sync stands (null on any other installation). */
+export const sync = writable<SyncStatus | null>(null);
 
 /** What a printed slip carries; the secret lives only as long as the slip is on screen. */
 export interface Slip {

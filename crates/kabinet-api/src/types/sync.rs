@@ -29,6 +29,12 @@ pub enum DeskChange {
         /// The argon2id hash of the temporary password printed for the citizen.
         password_phc: String,
     },
+    /// An activation code handed over from a blank the centre gave this workstation in
+    /// advance; the code itself never travels again, only which blank it was.
+    ActivationCodeIssued {
+        /// The blank's id.
+        blank: Uuid,
+    },
 }
 
 /// One change of a workstation's outbox.
@@ -98,6 +104,32 @@ pub struct SyncPull {
     /// take last time because a change of its own was still on the way.
     #[serde(default)]
     pub accounts: Vec<Uuid>,
+    /// How many more activation blanks the workstation wants (the centre makes at most a
+    /// block, and never lets a workstation hold more than its bound).
+    #[serde(default)]
+    pub blanks_wanted: u32,
+}
+
+/// An activation code made in advance for a workstation to hand out without the link. It
+/// works for the citizen once the workstation's change saying who got it reaches the centre.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ActivationBlank {
+    /// Its id.
+    pub id: Uuid,
+    /// The 16-digit code (sent once; the centre keeps only its keyed hash).
+    pub code: String,
+    /// The last moment it may be handed out.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for ActivationBlank {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivationBlank")
+            .field("id", &self.id)
+            .field("code", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// An event of an account's log, as the centre stores it.
@@ -175,6 +207,9 @@ pub struct SyncPulled {
     pub more: bool,
     /// Conflicts open at the centre.
     pub conflicts_open: u64,
+    /// Activation blanks made for this workstation now (asked for by `blanks_wanted`).
+    #[serde(default)]
+    pub blanks: Vec<ActivationBlank>,
 }
 
 /// Why a workstation's change waits for an operator.

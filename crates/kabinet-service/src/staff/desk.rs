@@ -671,61 +671,88 @@ impl Service {
     }
 
     /// Issues a 16-digit activation code for a Standard account; a new code replaces the
-    /// previous one. Returns the code (shown once) and when it expires.
+    /// previous one. Returns the code (shown once) and when it expires. A workstation's
+    /// replica hands out one of the blanks the centre gave it in advance instead.
     pub(crate) async fn issue_activation_code(
         &self,
         actor: &kabinet_core::account::Actor,
         context: &Context,
         account: &Loaded,
     ) -> Outcome<(String, chrono::DateTime<chrono::Utc>)> {
-        use crate::ops::ActivationFlow;
-        if account.state.level != Level::Standard {
-            return Err(ApiError::new(ErrorCode::NotAllowed)
-                .with_message("Код активации выдаётся для стандартной учётной записи"));
+        activation_allowed(account)?;
+        if self.is_replica(self.conn()).await? {
+            return self.hand_out_blank(actor, context, account).await;
         }
-        let now = self.now();
         let code = activation_code(&mut Random(self.inner.ports.entropy.as_ref()));
+        let hash = self.inner.hasher.hash(CodePurpose::Activation, &code);
+        let tx = self.begin().await?;
+        let expires_at = self
+            .start_activation(&tx, account, &self.by(actor, context), hash)
+            .await?;
+        tx.commit().await.map_err(error::store)?;
+        Ok((code, expires_at))
+    }
+
+    /// Inside `tx`: the activation flow of a code whose keyed hash is `hash`, handed over at
+    /// `by.at` (ending any earlier one), and the account's event. Returns when the code
+    /// expires.
+    pub(crate) async fn start_activation(
+        &self,
+        tx: &kabinet_store::Tx,
+        account: &Loaded,
+        by: &repo::By<'_>,
+        hash: [u8; 32],
+    ) -> Outcome<chrono::DateTime<chrono::Utc>> {
+        use crate::ops::ActivationFlow;
         let policy = CodePolicy::activation();
-        let snils = kabinet_store::accounts::login_of(self.conn(), account.id, "snils")
+        let snils = kabinet_store::accounts::login_of(tx, account.id, "snils")
             .await
             .map_err(error::store)?;
-        let tx = self.begin().await?;
-        flow::finish_all::<ActivationFlow>(&tx, account.id, now).await?;
+        flow::finish_all::<ActivationFlow>(tx, account.id, by.at).await?;
         let (_, flow) = flow::create(
-            &tx,
+            tx,
             &self.inner.hasher,
             self.inner.ports.entropy.as_ref(),
             Some(account.id),
             ActivationFlow::Enter {
                 snils,
-                issued_by: repo::actor_json(actor),
+                issued_by: repo::actor_json(by.actor),
             },
             policy.ttl + Duration::days(1),
-            now,
+            by.at,
         )
         .await?;
-        let expires_at = self
-            .issue_code(
-                &tx,
-                &flow,
-                CodePurpose::Activation,
-                CodeChannel::Nowhere,
-                &code,
-                &policy,
-            )
-            .await?;
+        let code = otp::NewCode {
+            flow_id: flow.id,
+            account_id: account.id,
+            purpose: CodePurpose::Activation,
+            channel: CodeChannel::Nowhere,
+            code: "",
+            policy: &policy,
+        };
+        let expires_at = otp::issue_hashed(tx, &code, hash, by.at).await?;
         repo::execute(
-            &tx,
+            tx,
             account,
             &Command::RecordSecurity {
                 action: SecurityAction::ActivationCodeIssued,
             },
-            &self.by(actor, context),
+            by,
             Extras::default(),
         )
         .await?;
-        tx.commit().await.map_err(error::store)?;
-        Ok((code, expires_at))
+        Ok(expires_at)
+    }
+}
+
+/// An activation code is for a Standard account: its data checked by the registries, its
+/// identity not yet confirmed.
+pub(crate) fn activation_allowed(account: &Loaded) -> Outcome<()> {
+    if account.state.level == Level::Standard {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::NotAllowed)
+            .with_message("Код активации выдаётся для стандартной учётной записи"))
     }
 }
 

@@ -16,7 +16,7 @@ use kabinet_core::sync::{Arrival, Cursor, Hole, MAX_HOLES, PUSH_BATCH, arrival};
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::Tx;
 use kabinet_store::accounts::{self, AccountCopy, find_login};
-use kabinet_store::staff::{Centre, Workstation, staff_by_number};
+use kabinet_store::staff::{Centre, StaffMember, Workstation, staff_by_number};
 use kabinet_store::sync::{self as store, Conflict, InboxEntry};
 use serde_json::json;
 use uuid::Uuid;
@@ -27,7 +27,7 @@ use crate::error::{self, Outcome};
 use crate::messages::{self, Text};
 use crate::ops::profile::{core_input, form_of, verified_claims};
 use crate::repo::{self, By, Extras, NewAccount};
-use crate::staff::desk::checked_documents;
+use crate::staff::desk::{activation_allowed, checked_documents};
 
 /// How often a change is tried again after the database gave up on its transaction
 /// (another writer, a serialization failure or a deadlock).
@@ -99,7 +99,13 @@ pub(crate) struct Applied {
 pub(crate) struct Origin<'a> {
     pub workstation: &'a Workstation,
     pub centre: &'a Centre,
+    /// The centre's staff as read earlier in the same push (a batch is mostly one operator's).
+    pub staff: Option<&'a StaffSeen>,
 }
+
+/// Staff members by personnel number, as read once in a push.
+pub(crate) type StaffSeen =
+    std::sync::Mutex<std::collections::HashMap<String, Option<StaffMember>>>;
 
 impl Service {
     pub(crate) async fn sync_push(
@@ -118,14 +124,21 @@ impl Service {
         }
         let mut changes = request.changes;
         changes.sort_by_key(|c| c.seq);
+        let seen = StaffSeen::default();
         let origin = Origin {
             workstation: &at.workstation,
             centre: &at.centre,
+            staff: Some(&seen),
         };
+        // The workstation's last number, once read: the next change in the batch is taken
+        // without reading the inbox again (the inbox's unique keys still refuse a duplicate,
+        // and the retry reads afresh).
+        let mut last = None;
         for change in &changes {
-            if !self.receive(&origin, context, change).await? {
+            if !self.receive(&origin, context, change, last).await? {
                 break;
             }
+            last = Some(change.seq);
         }
         Ok(SyncPushed {
             applied_through: store::inbox_last_seq(self.conn(), at.workstation.id)
@@ -143,9 +156,10 @@ impl Service {
         origin: &Origin<'_>,
         context: &Context,
         change: &OutboxChange,
+        mut last: Option<i64>,
     ) -> Outcome<bool> {
         for _ in 0..MAX_ATTEMPTS {
-            match self.try_receive(origin, context, change).await {
+            match self.try_receive(origin, context, change, last.take()).await {
                 Err(e) if e.code == ErrorCode::Conflict && e.message == REUSED => return Err(e),
                 // Another transaction won (a version, a claim) or the database gave up on this
                 // one: each attempt is a transaction of its own, so run it again.
@@ -165,9 +179,15 @@ impl Service {
         origin: &Origin<'_>,
         context: &Context,
         change: &OutboxChange,
+        last: Option<i64>,
     ) -> Outcome<bool> {
         let tx = self.begin().await?;
-        match self.in_order(&tx, origin, change).await? {
+        let taking = if last.is_some_and(|last| change.seq == last + 1) {
+            Taking::Next
+        } else {
+            self.in_order(&tx, origin, change).await?
+        };
+        match taking {
             Taking::Early => return Ok(false),
             Taking::Seen => return Ok(true),
             Taking::Next => {}
@@ -327,10 +347,11 @@ impl Service {
             DeskChange::RegisteredInPerson { .. } => kabinet_api::Scope::CitizenRegister,
             DeskChange::ConfirmedInPerson { .. } => kabinet_api::Scope::IdentityConfirm,
             DeskChange::AccessRestored { .. } => kabinet_api::Scope::AccessRestore,
+            DeskChange::ActivationCodeIssued { .. } => kabinet_api::Scope::ActivationCodeIssue,
         };
-        let member = staff_by_number(tx, &change.personnel_number)
-            .await
-            .map_err(error::store)?
+        let member = self
+            .change_author(tx, origin, &change.personnel_number)
+            .await?
             .filter(|m| m.centre_id == origin.centre.id && m.status != "pending");
         let Some(member) = member else {
             return Ok(Err(Refusal::refused("staff_unknown")));
@@ -372,6 +393,10 @@ impl Service {
             }
             DeskChange::AccessRestored { password_phc } => {
                 self.apply_restore_change(tx, &by, account_id, password_phc)
+                    .await?
+            }
+            DeskChange::ActivationCodeIssued { blank } => {
+                self.apply_blank(tx, &by, origin, account_id, *blank)
                     .await?
             }
         };
@@ -503,6 +528,71 @@ impl Service {
         }
     }
 
+    /// The staff member a change names, read once per push.
+    async fn change_author(
+        &self,
+        tx: &Tx,
+        origin: &Origin<'_>,
+        number: &str,
+    ) -> Outcome<Option<StaffMember>> {
+        let known = origin
+            .staff
+            .and_then(|seen| seen.lock().ok()?.get(number).cloned());
+        if let Some(member) = known {
+            return Ok(member);
+        }
+        let member = staff_by_number(tx, number).await.map_err(error::store)?;
+        if let Some(seen) = origin.staff
+            && let Ok(mut seen) = seen.lock()
+        {
+            seen.insert(number.to_owned(), member.clone());
+        }
+        Ok(member)
+    }
+
+    /// A blank handed to a citizen offline: bound to the account (it must be one the centre
+    /// made for this workstation, not handed out before, and handed out in time) and its code
+    /// started as an online one would be.
+    async fn apply_blank(
+        &self,
+        tx: &Tx,
+        by: &By<'_>,
+        origin: &Origin<'_>,
+        account_id: Uuid,
+        blank: Uuid,
+    ) -> Outcome<Result<(), Refusal>> {
+        let Some(account) = repo::load(tx, account_id).await? else {
+            return Ok(Err(Refusal::refused(ErrorCode::NotFound.as_str())));
+        };
+        let Some(blank) = super::blanks::blank_of(tx, blank, origin.workstation.id).await? else {
+            return Ok(Err(Refusal::refused("blank_unknown")));
+        };
+        if blank.account_id.is_some() {
+            return Ok(Err(Refusal::refused("blank_used")));
+        }
+        if by.at > blank.expires_at {
+            return Ok(Err(Refusal::refused("blank_expired")));
+        }
+        if let Err(e) = activation_allowed(&account) {
+            return Refusal::of(e).map(Err);
+        }
+        if !kabinet_store::blanks::bind(tx, blank.id, account.id, by.at)
+            .await
+            .map_err(error::store)?
+        {
+            return Ok(Err(Refusal::refused("blank_used")));
+        }
+        let hash: [u8; 32] = blank
+            .code_hash
+            .as_slice()
+            .try_into()
+            .map_err(|_| error::internal(&"a blank's hash of the wrong length"))?;
+        match self.start_activation(tx, &account, by, hash).await {
+            Ok(_) => Ok(Ok(())),
+            Err(e) => Refusal::of(e).map(Err),
+        }
+    }
+
     pub(crate) async fn sync_pull(
         &self,
         at: AtWorkstation,
@@ -622,6 +712,7 @@ impl Service {
             conflicts_open: store::open_conflict_count(self.conn(), at.centre.id)
                 .await
                 .map_err(error::store)?,
+            blanks: self.issue_blanks(&at, request.blanks_wanted).await?,
         })
     }
 }

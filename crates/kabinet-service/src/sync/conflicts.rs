@@ -128,6 +128,7 @@ impl Service {
         let origin = Origin {
             workstation: &workstation,
             centre: &staff.at.centre,
+            staff: None,
         };
         let held: Vec<OutboxChange> =
             serde_json::from_value(row.changes.clone()).map_err(|e| error::internal(&e))?;

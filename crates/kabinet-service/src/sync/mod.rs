@@ -3,7 +3,8 @@
 //! database stays the one truth.
 //!
 //! - On the replica, every desk change that can be made offline (in-person registration and
-//!   confirmation, restoring access) is also written to the outbox **in the transaction that
+//!   confirmation, restoring access, an activation code from a blank the centre gave it in
+//!   advance — [`blanks`]) is also written to the outbox **in the transaction that
 //!   makes it** ([`Service::record_desk_change`]); [`replica`] pushes the outbox and pulls the
 //!   centre's copy of the centre's accounts through a [`SyncLink`].
 //! - At the centre, [`central`] applies each pushed change again through the core — exactly
@@ -14,6 +15,7 @@
 //! or four eyes) are refused on a replica, so no change can be made there that the outbox
 //! does not carry.
 
+mod blanks;
 pub(crate) mod central;
 pub(crate) mod conflicts;
 pub mod replica;
@@ -32,7 +34,7 @@ pub use replica::{SyncLink, SyncReport, Through};
 
 /// The staff operations a workstation may run on its replica: finding a citizen and the
 /// changes the outbox carries. Everything else needs the centre.
-pub const OFFLINE_OPERATIONS: [&str; 7] = [
+pub const OFFLINE_OPERATIONS: [&str; 8] = [
     "staff_me",
     "staff_sign_out",
     "citizen_search",
@@ -40,6 +42,7 @@ pub const OFFLINE_OPERATIONS: [&str; 7] = [
     "citizen_register",
     "identity_confirm_in_person",
     "access_restore",
+    "activation_code_issue",
 ];
 
 /// The outbox's name for a change.
@@ -48,6 +51,7 @@ pub(crate) fn change_kind(change: &DeskChange) -> &'static str {
         DeskChange::RegisteredInPerson { .. } => "registered_in_person",
         DeskChange::ConfirmedInPerson { .. } => "confirmed_in_person",
         DeskChange::AccessRestored { .. } => "access_restored",
+        DeskChange::ActivationCodeIssued { .. } => "activation_code_issued",
     }
 }
 

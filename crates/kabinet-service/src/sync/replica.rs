@@ -124,7 +124,7 @@ impl Service {
                 break;
             }
         }
-        for _ in 0..MAX_PULLS {
+        for pull in 0..MAX_PULLS {
             let cursor: SyncCursor = self.state_value(CURSOR).await?.unwrap_or_default();
             let mut refetch: Vec<Uuid> = self.state_value(REFETCH).await?.unwrap_or_default();
             let asked: Vec<Uuid> = refetch.drain(..refetch.len().min(MAX_REFETCH)).collect();
@@ -132,6 +132,11 @@ impl Service {
                 .pull(SyncPull {
                     cursor,
                     accounts: asked,
+                    blanks_wanted: if pull == 0 {
+                        self.blanks_wanted().await?
+                    } else {
+                        0
+                    },
                 })
                 .await?;
             report.pulled += self.take_pulled(&pulled, refetch).await?;
@@ -198,6 +203,7 @@ impl Service {
                 accounts::drop_copy(&tx, *id).await.map_err(error::store)?;
             }
         }
+        self.hold_blanks(&tx, &pulled.blanks).await?;
         let now = self.now();
         store::set_state(&tx, CURSOR, json!(pulled.cursor), now)
             .await

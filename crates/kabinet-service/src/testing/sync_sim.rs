@@ -73,6 +73,8 @@ pub struct SimReport {
     pub restarts: usize,
     /// Syncs that ended in an error (and were simply run again later).
     pub failed_syncs: usize,
+    /// Activation blanks handed out offline and bound at the centre.
+    pub blanks_bound: usize,
     /// Broken invariants, in words; empty when all hold.
     pub violations: Vec<String>,
 }
@@ -244,7 +246,11 @@ impl Network {
         let central = service(central_db.store.clone(), config(1), &clock)?;
         let centre = open_centre(&central, &central, "Центр обслуживания").await?;
         let mut scopes = DESK_SCOPES.to_vec();
-        scopes.extend([Scope::AccountBlock, Scope::ConflictResolve]);
+        scopes.extend([
+            Scope::AccountBlock,
+            Scope::ConflictResolve,
+            Scope::ActivationCodeIssue,
+        ]);
         let operator = centre.staff(&central, &central, "101", &scopes).await?;
         let mut replicas = Vec::new();
         for i in 0..workstations {
@@ -415,7 +421,28 @@ async fn simulate(sim: SimConfig, net: &mut Network) -> Result<SimReport, ApiErr
                     report.desk_changes += usize::from(done.is_ok());
                 }
             }
-            50..58 => {
+            54..58 => {
+                // An activation code from a blank (refused, as online, unless Standard).
+                let replica = &mut replicas[r];
+                replica
+                    .desk
+                    .keep_signed_in(&replica.service, &replica.service)
+                    .await?;
+                if let Ok(id) = replica
+                    .desk
+                    .find(&replica.service, SearchBy::Snils, &person.snils)
+                    .await
+                {
+                    let done = Api::activation_code_issue(
+                        &replica.service,
+                        &replica.desk.context,
+                        ForAccount { account_id: id },
+                    )
+                    .await;
+                    report.desk_changes += usize::from(done.is_ok());
+                }
+            }
+            50..54 => {
                 let replica = &mut replicas[r];
                 replica
                     .desk
@@ -552,6 +579,10 @@ async fn simulate(sim: SimConfig, net: &mut Network) -> Result<SimReport, ApiErr
         .map_err(crate::error::store)?;
     report.applied = inbox.iter().filter(|e| e.outcome == "applied").count();
     report.conflicts = inbox.iter().filter(|e| e.outcome == "conflict").count();
+    report.blanks_bound = kabinet_store::blanks::bound(central.store())
+        .await
+        .map_err(crate::error::store)?
+        .len();
     report.violations = check(central, centre.id, replicas).await?;
     Ok(report)
 }
@@ -621,6 +652,51 @@ async fn check(
                     replica.central_id, entry.seq
                 ));
             }
+        }
+    }
+    // Every blank applied is bound to an account, once, and only blanks a change named.
+    let mut named = std::collections::HashSet::new();
+    for replica in replicas {
+        for change in store::outbox_all(replica.service.store())
+            .await
+            .map_err(crate::error::store)?
+        {
+            if change.kind != "activation_code_issued" {
+                continue;
+            }
+            let Some(blank) = change.payload["change"]["blank"]
+                .as_str()
+                .and_then(|b| b.parse::<Uuid>().ok())
+            else {
+                broken.push(format!("change {}: names no blank", change.id));
+                continue;
+            };
+            named.insert(blank);
+            let applied = inbox
+                .iter()
+                .any(|e| e.event_id == change.id && e.outcome == "applied");
+            let row = kabinet_store::blanks::blank(cs, blank)
+                .await
+                .map_err(crate::error::store)?;
+            if applied && row.as_ref().and_then(|b| b.account_id).is_none() {
+                broken.push(format!("blank {blank}: applied but bound to nobody"));
+            }
+            if row.is_some_and(|b| b.workstation_id != replica.central_id) {
+                broken.push(format!(
+                    "blank {blank}: handed out by a workstation not its own"
+                ));
+            }
+        }
+    }
+    for bound in kabinet_store::blanks::bound(cs)
+        .await
+        .map_err(crate::error::store)?
+    {
+        if !named.contains(&bound.id) {
+            broken.push(format!(
+                "blank {}: bound without a change naming it",
+                bound.id
+            ));
         }
     }
     // No document held by two accounts; projections are their logs.

@@ -9,14 +9,15 @@ const CI_SEEDS: [u64; 6] = [1, 2, 3, 5, 8, 13];
 
 fn judged(seed: u64, report: &SimReport) {
     eprintln!(
-        "seed {seed}: {} desk changes, {} applied, {} conflicts, {} resolved, {} faults, {} restarts, {} failed syncs",
+        "seed {seed}: {} desk changes, {} applied, {} conflicts, {} resolved, {} faults, {} restarts, {} failed syncs, {} blanks bound",
         report.desk_changes,
         report.applied,
         report.conflicts,
         report.resolved,
         report.faults,
         report.restarts,
-        report.failed_syncs
+        report.failed_syncs,
+        report.blanks_bound
     );
     assert!(
         report.violations.is_empty(),
@@ -39,6 +40,7 @@ async fn sync_survives_lost_duplicated_and_reordered_deliveries_and_restarts() {
         total.restarts += report.restarts;
         total.resolved += report.resolved;
         total.applied += report.applied;
+        total.blanks_bound += report.blanks_bound;
     }
     // The runs did what they are for: work on both sides, faults, conflicts and restarts.
     assert!(total.desk_changes >= 30, "{total:?}");
@@ -47,6 +49,7 @@ async fn sync_survives_lost_duplicated_and_reordered_deliveries_and_restarts() {
     assert!(total.conflicts >= 2, "{total:?}");
     assert!(total.restarts >= 2, "{total:?}");
     assert!(total.resolved >= 1, "{total:?}");
+    assert!(total.blanks_bound >= 1, "{total:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -564,14 +567,6 @@ sync_test!(a_replica_refuses_what_only_the_centre_can_do, |net| {
     .await
     .unwrap_err();
     assert_eq!(block.code, ErrorCode::Unavailable, "{block:?}");
-    let code = Api::activation_code_issue(
-        &replica.service,
-        &replica.desk.context,
-        ForAccount { account_id: id },
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(code.code, ErrorCode::Unavailable);
     let phone = Api::citizen_register_phone(
         &replica.service,
         &replica.desk.context,
@@ -650,6 +645,7 @@ sync_test!(bad_pushes_and_pulls_are_refused_field_by_field, |net| {
                 ..Default::default()
             },
             accounts: Vec::new(),
+            blanks_wanted: 0,
         },
     )
     .await
@@ -671,6 +667,7 @@ sync_test!(bad_pushes_and_pulls_are_refused_field_by_field, |net| {
         SyncPull {
             cursor: holes,
             accounts: Vec::new(),
+            blanks_wanted: 0,
         },
     )
     .await
@@ -740,3 +737,265 @@ sync_test!(a_pull_sends_the_centres_citizens_and_no_one_else, |net| {
         .unwrap();
     assert_eq!(held, vec![id], "only the account served at the centre");
 });
+
+/// A citizen at home: signs in at the centre with the printed password and replaces it.
+async fn citizen_at_home(net: &Network, login: &str, temporary: &str) -> Context {
+    let home = Context {
+        session: None,
+        address: "203.0.113.11".into(),
+        device_id: "home-3".into(),
+        device_name: "Дома".into(),
+        workstation: None,
+    };
+    let outcome = Api::sign_in(
+        &net.central,
+        &home,
+        SignInRequest {
+            login: login.into(),
+            password: temporary.into(),
+        },
+    )
+    .await
+    .unwrap();
+    let SignInOutcome::ChangePassword(change) = outcome else {
+        panic!("the printed password must be replaced first: {outcome:?}");
+    };
+    let own = "Vecher-Doma-Parol-42";
+    let signed = Api::sign_in_change_password(
+        &net.central,
+        &home,
+        NewPassword {
+            ticket: change.ticket,
+            password: own.into(),
+            password_repeat: own.into(),
+        },
+    )
+    .await
+    .unwrap();
+    Context {
+        session: Some(signed.token),
+        ..home
+    }
+}
+
+sync_test!(
+    an_activation_code_handed_out_without_the_link_works_once_the_change_arrives,
+    |net| {
+        let (id, temporary) = register_at(net, 0, 8).await;
+        sync(net, 0).await;
+        net.central.run_due_jobs("test").await.unwrap();
+        sync(net, 0).await;
+        let replica = &net.replicas[0];
+        // The first sync brought a block of blanks, sealed on the replica.
+        assert_eq!(
+            replica.service.blanks_held().await.unwrap(),
+            u64::from(kabinet_core::sync::Blanks::BLOCK)
+        );
+        // The link is down (nothing syncs): the desk hands a code from a blank.
+        let slip = Api::activation_code_issue(
+            &replica.service,
+            &replica.desk.context,
+            ForAccount { account_id: id },
+        )
+        .await
+        .expect("a code without the link");
+        assert_eq!(slip.code.len(), 16);
+        assert!(slip.code.chars().all(|c| c.is_ascii_digit()));
+        assert!(slip.expires_at > net.central.now() + chrono::Duration::days(80));
+        assert_eq!(
+            replica.service.blanks_held().await.unwrap(),
+            u64::from(kabinet_core::sync::Blanks::BLOCK) - 1
+        );
+        // The code is in none of the replica's files (database, journal) in the clear.
+        let path = replica.url.trim_start_matches("sqlite://");
+        let dir = std::path::Path::new(path.split('?').next().unwrap())
+            .parent()
+            .unwrap();
+        let mut read = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(file.unwrap().path()).unwrap_or_default();
+            read += bytes.len();
+            assert!(
+                !bytes
+                    .windows(slip.code.len())
+                    .any(|w| w == slip.code.as_bytes()),
+                "the code lies in the replica's files in the clear"
+            );
+        }
+        assert!(read > 0, "read the replica's files in {dir:?}");
+        // Until the change arrives, the centre does not know the code.
+        let me = citizen_at_home(net, &person(8).snils, &temporary).await;
+        let entry = ActivationCodeEntry {
+            snils: person(8).snils,
+            code: slip.code.clone(),
+        };
+        let early = Api::identity_confirm_activation_code(&net.central, &me, entry.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(early.code, ErrorCode::CodeWrong);
+        let report = sync(net, 0).await;
+        assert_eq!((report.pushed, report.conflicts_open), (1, 0), "{report:?}");
+        let summary = Api::identity_confirm_activation_code(&net.central, &me, entry)
+            .await
+            .expect("the code works once its change arrived");
+        assert_eq!(summary.level, Level::Confirmed);
+        // The centre's log says who handed it out, and where.
+        let issued = kabinet_store::event_log::read(net.central.store(), id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.payload.to_string().contains("activation_code_issued"))
+            .expect("the hand-out is on the account's log");
+        assert!(issued.origin.starts_with("workstation:"), "{issued:?}");
+        sync(net, 0).await;
+        sync(net, 1).await;
+        let broken = net.violations().await.unwrap();
+        assert!(broken.is_empty(), "{broken:#?}");
+    }
+);
+
+sync_test!(
+    blanks_are_bounded_and_a_foreign_or_reused_blank_is_a_conflict,
+    |net| {
+        use kabinet_core::sync::Blanks;
+        let id = standard_at(net, 0, 9).await;
+        // However much a workstation asks, it never holds more than the bound.
+        let link = net.replicas[0].link_to(&net.central);
+        let mut received = Blanks::BLOCK as usize;
+        for _ in 0..4 {
+            let pulled = Api::sync_pull(
+                &link.api,
+                &link.context,
+                SyncPull {
+                    cursor: SyncCursor::default(),
+                    accounts: Vec::new(),
+                    blanks_wanted: 1000,
+                },
+            )
+            .await
+            .unwrap();
+            assert!(pulled.blanks.len() <= Blanks::BLOCK as usize);
+            received += pulled.blanks.len();
+        }
+        assert_eq!(received as u64, Blanks::MAX_OUTSTANDING);
+        // Another workstation's blank, named by this one: a conflict, nothing bound.
+        sync(net, 1).await;
+        let now = net.central.now();
+        let foreign = kabinet_store::blanks::take(net.replicas[1].service.store(), id, now)
+            .await
+            .unwrap()
+            .expect("workstation 1 holds blanks");
+        let own = kabinet_store::blanks::take(net.replicas[0].service.store(), id, now)
+            .await
+            .unwrap()
+            .expect("workstation 0 holds blanks");
+        let handed = |seq: i64, blank: uuid::Uuid| OutboxChange {
+            id: uuid::Uuid::now_v7(),
+            seq,
+            account_id: id,
+            at: net.central.now(),
+            personnel_number: "101".into(),
+            change: DeskChange::ActivationCodeIssued { blank },
+        };
+        let seq = store::inbox_last_seq(net.central.store(), net.replicas[0].central_id)
+            .await
+            .unwrap();
+        let pushed = Api::sync_push(
+            &link.api,
+            &link.context,
+            SyncPush {
+                changes: vec![handed(seq + 1, foreign.id)],
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (pushed.applied_through, pushed.conflicts_open),
+            (seq + 1, 1)
+        );
+        let queue = Api::sync_conflicts(&net.central, &net.operator.context, Empty {})
+            .await
+            .unwrap();
+        assert_eq!(queue.conflicts[0].reason, "blank_unknown");
+        assert_eq!(queue.conflicts[0].changes, ["activation_code_issued"]);
+        let blank = kabinet_store::blanks::blank(net.central.store(), foreign.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(blank.account_id, None, "nothing bound");
+        // The operator rejects it; the workstation's own blank then applies once, and the
+        // same blank named again is refused.
+        Api::sync_conflict_resolve(
+            &net.central,
+            &net.operator.context,
+            SyncConflictResolve {
+                id: queue.conflicts[0].id,
+                resolution: ConflictResolution::Reject {
+                    reason: "Код выдан не с этого рабочего места".into(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+        let pushed = Api::sync_push(
+            &link.api,
+            &link.context,
+            SyncPush {
+                changes: vec![handed(seq + 2, own.id), handed(seq + 3, own.id)],
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (pushed.applied_through, pushed.conflicts_open),
+            (seq + 3, 1)
+        );
+        let bound = kabinet_store::blanks::blank(net.central.store(), own.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(bound.account_id, Some(id));
+        let queue = Api::sync_conflicts(&net.central, &net.operator.context, Empty {})
+            .await
+            .unwrap();
+        let open: Vec<_> = queue
+            .conflicts
+            .iter()
+            .filter(|c| c.status == ConflictStatus::Open)
+            .collect();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].reason, "blank_used");
+    }
+);
+
+sync_test!(
+    a_workstation_without_blanks_says_so_and_changes_nothing,
+    |net| {
+        let id = standard_at(net, 1, 9).await;
+        let replica = &net.replicas[1];
+        let now = net.central.now();
+        while kabinet_store::blanks::take(replica.service.store(), id, now)
+            .await
+            .unwrap()
+            .is_some()
+        {}
+        let before = store::outbox_waiting_count(replica.service.store())
+            .await
+            .unwrap();
+        let refused = Api::activation_code_issue(
+            &replica.service,
+            &replica.desk.context,
+            ForAccount { account_id: id },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Unavailable);
+        assert!(refused.message.contains("закончились"), "{refused:?}");
+        assert_eq!(
+            store::outbox_waiting_count(replica.service.store())
+                .await
+                .unwrap(),
+            before
+        );
+    }
+);

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod account_event;
+pub mod activation_blank;
 pub mod approval;
 pub mod auth_flow;
 pub mod bank_assertion;
@@ -12,6 +13,7 @@ pub mod change_feed;
 pub mod code_send;
 pub mod credential;
 pub mod document_scan;
+pub mod held_blank;
 pub mod job;
 pub mod known_device;
 pub mod letter;

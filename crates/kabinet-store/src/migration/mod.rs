@@ -11,6 +11,7 @@ mod m0006_change_feed_and_full_projection;
 mod m0007_email_logins_in_unicode;
 mod m0008_staff_workstations_centres;
 mod m0009_workstation_sync;
+mod m0010_activation_blanks;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_email_logins_in_unicode::Migration),
             Box::new(m0008_staff_workstations_centres::Migration),
             Box::new(m0009_workstation_sync::Migration),
+            Box::new(m0010_activation_blanks::Migration),
         ]
     }
 }
