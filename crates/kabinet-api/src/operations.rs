@@ -218,6 +218,9 @@ macro_rules! with_operations {
             contact_change_resend(Ticket) -> ContactChange, Citizen, false, Keeps, Small;
             /// Proves the new contact with the code; the old one is told.
             contact_change_confirm(CodeEntry) -> AccountSummary, Citizen, false, Keeps, Small;
+            /// Proves a phone noted at a service centre's desk with the link an SMS carried to it;
+            /// the phone becomes the account's.
+            phone_confirm_link(LinkToken) -> PhoneConfirmed, Public, false, Keeps, Small;
 
             /// The profile: draft, submitted data and both registry checks.
             profile_get(Empty) -> ProfileView, Citizen, true, Keeps, Small;

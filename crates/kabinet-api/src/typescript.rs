@@ -33,7 +33,7 @@ pub fn generate() -> String {
         AccountSummary, SessionInfo, Sessions, ById,
         RecoveryStart, RecoveryStep, Recovery, SecretAnswer,
         PasswordChange, Reauth, SecuritySettings, TotpSetup, SecondFactorOff, SecretQuestionSet,
-        ContactChangeStart, ContactChange,
+        ContactChangeStart, ContactChange, PhoneConfirmed,
         Page, SecurityEvent, SecurityEvents, NotificationCategory, Channel,
         NotificationPreference, NotificationPreferences, NotificationRecord, NotificationHistory,
         InboxMessage, Inbox,

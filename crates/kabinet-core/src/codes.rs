@@ -153,6 +153,18 @@ impl CodePolicy {
         }
     }
 
+    /// The link that proves a phone noted at a service centre's desk: 7 days (the SMS may
+    /// wait for the workstation's link to the centre, and the citizen for a quiet moment),
+    /// one use.
+    pub fn phone_link() -> Self {
+        Self {
+            ttl: Duration::days(7),
+            max_attempts: 1,
+            resend_cooldown: Duration::zero(),
+            daily_cap: 5,
+        }
+    }
+
     /// Activation codes from a service centre: 90 days, 5 attempts.
     pub fn activation() -> Self {
         Self {

@@ -129,6 +129,7 @@ async fn throughput(events: usize) -> Option<Throughput> {
                 first_name: person.first_name.clone(),
                 profile: Box::new(form_of(person)),
                 password_phc: phc.clone(),
+                phone_later: None,
             },
         })
         .collect();

@@ -175,6 +175,17 @@ pub fn in_person_phone_code(code: &str, centre: &str) -> Text {
     with_code("", &template, code)
 }
 
+/// The link that proves a phone noted at a service centre's desk (the link is masked in the
+/// history, as a code is).
+pub fn phone_link_sms(link: &str) -> Text {
+    with_code(
+        "",
+        "Подтвердите номер телефона, указанный в центре обслуживания, по ссылке:\n{code}\n\
+         Ссылка действует 7 дней. Если вы не были в центре обслуживания, ничего не делайте.",
+        link,
+    )
+}
+
 /// A block was lifted (two staff members agreed).
 pub fn unblocked_notice() -> Text {
     notice(

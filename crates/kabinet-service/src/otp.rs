@@ -20,6 +20,8 @@ pub enum CodeChannel {
     Email,
     /// E-mail link token.
     EmailLink,
+    /// SMS link token (a phone noted at a desk, proved later).
+    SmsLink,
     /// Nowhere: the decoy code of a recovery for an unknown login.
     Nowhere,
 }
@@ -30,6 +32,7 @@ impl CodeChannel {
             Self::Sms => "sms",
             Self::Email => "email",
             Self::EmailLink => "email_link",
+            Self::SmsLink => "sms_link",
             Self::Nowhere => "none",
         }
     }
@@ -121,17 +124,18 @@ pub async fn check(
     accept(conn, hasher, row, purpose, &candidate, policy, now).await
 }
 
-/// The flow an e-mail link token belongs to, after accepting the token.
+/// The flow a link token (by e-mail or SMS) belongs to, after accepting the token.
 pub async fn check_link(
     conn: &impl Conn,
     hasher: &CodeHasher,
+    channel: CodeChannel,
     token: &str,
     policy: &CodePolicy,
     now: DateTime<Utc>,
 ) -> Outcome<Uuid> {
     let purpose = CodePurpose::ConfirmContact;
     let hash = hasher.hash(purpose, token.trim());
-    let row = store::code_by_hash(conn, CodeChannel::EmailLink.as_str(), &hash)
+    let row = store::code_by_hash(conn, channel.as_str(), &hash)
         .await
         .map_err(error::store)?
         .ok_or_else(|| ApiError::new(ErrorCode::FlowExpired))?;

@@ -505,6 +505,12 @@ code_expires_at: string,
  */
 resend_at: string, };
 
+export type PhoneConfirmed = { 
+/**
+ * The phone, masked (`+7 ••• •••-••-67`).
+ */
+phone: string, };
+
 export type Page = { 
 /**
  * 0-based page.
@@ -1412,7 +1418,14 @@ phone_ticket: string,
 /**
  * The code the citizen reads out.
  */
-phone_code: string, };
+phone_code: string, 
+/**
+ * A phone that cannot be proved at the desk now (a workstation without the link to the
+ * centre sends no SMS): once the registration reaches the centre, an SMS with a link goes
+ * to it, and the phone becomes the citizen's when the link is opened. Empty: none, or the
+ * phone was proved by the code above.
+ */
+phone_later: string, };
 
 export type InPersonRegistered = { 
 /**
@@ -1673,7 +1686,11 @@ profile: ProfileForm,
 /**
  * The argon2id hash of the temporary password printed for the citizen.
  */
-password_phc: string, } | { "kind": "confirmed_in_person", 
+password_phc: string, 
+/**
+ * A phone the citizen gave that the desk could not prove: the centre sends it a link.
+ */
+phone_later?: string | null, } | { "kind": "confirmed_in_person", 
 /**
  * The originals checked (`passport`, `snils`, `foreign_passport`).
  */
@@ -2028,6 +2045,7 @@ export const operations = {
   contact_change_start: { access: "session", idempotent: false },
   contact_change_resend: { access: "session", idempotent: false },
   contact_change_confirm: { access: "session", idempotent: false },
+  phone_confirm_link: { access: "public", idempotent: false },
   profile_get: { access: "session", idempotent: true },
   profile_save_draft: { access: "session", idempotent: false },
   profile_submit: { access: "session", idempotent: false },
@@ -2118,6 +2136,7 @@ export interface Api {
   contact_change_start(request: ContactChangeStart): Promise<ContactChange>;
   contact_change_resend(request: Ticket): Promise<ContactChange>;
   contact_change_confirm(request: CodeEntry): Promise<AccountSummary>;
+  phone_confirm_link(request: LinkToken): Promise<PhoneConfirmed>;
   profile_get(request: Empty): Promise<ProfileView>;
   profile_save_draft(request: ProfileForm): Promise<ProfileView>;
   profile_submit(request: ProfileSubmit): Promise<ProfileView>;

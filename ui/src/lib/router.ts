@@ -14,6 +14,7 @@ export const ROUTES = [
   "notifications",
   "help",
   "email-link",
+  "phone-link",
   "settings",
   "workstation-enrol",
   "ws",
@@ -37,6 +38,9 @@ export function parseLocation(hash: string): Location {
   // The e-mail confirmation link the service sends: `#/register/confirm/<token>`.
   const link = /^register\/confirm\/([^/]+)$/.exec(path);
   if (link) return { route: "email-link", params: { token: decodeURIComponent(link[1]) } };
+  // The SMS link that proves a phone noted at a service centre's desk: `#/phone/confirm/<token>`.
+  const phoneLink = /^phone\/confirm\/([^/]+)$/.exec(path);
+  if (phoneLink) return { route: "phone-link", params: { token: decodeURIComponent(phoneLink[1]) } };
   const route = ROUTES.find((r) => r === path) ?? "home";
   return { route, params: Object.fromEntries(new URLSearchParams(query)) };
 }

@@ -137,6 +137,14 @@ pub struct ContactChangeStart {
     pub contact: String,
 }
 
+/// A phone proved by the link an SMS carried (a phone noted at a service centre's desk that
+/// could not be proved there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PhoneConfirmed {
+    /// The phone, masked (`+7 ••• •••-••-67`).
+    pub phone: String,
+}
+
 /// A contact change waiting for its code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ContactChange {

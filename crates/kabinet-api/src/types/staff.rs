@@ -467,6 +467,12 @@ pub struct InPersonRegistration {
     /// The code the citizen reads out.
     #[serde(default)]
     pub phone_code: String,
+    /// A phone that cannot be proved at the desk now (a workstation without the link to the
+    /// centre sends no SMS): once the registration reaches the centre, an SMS with a link goes
+    /// to it, and the phone becomes the citizen's when the link is opened. Empty: none, or the
+    /// phone was proved by the code above.
+    #[serde(default)]
+    pub phone_later: String,
 }
 
 /// A citizen registered in person: the temporary password to print, shown once.

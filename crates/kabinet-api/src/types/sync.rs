@@ -18,6 +18,9 @@ pub enum DeskChange {
         profile: Box<ProfileForm>,
         /// The argon2id hash of the temporary password printed for the citizen.
         password_phc: String,
+        /// A phone the citizen gave that the desk could not prove: the centre sends it a link.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone_later: Option<String>,
     },
     /// An identity confirmed in person.
     ConfirmedInPerson {

@@ -592,6 +592,7 @@ async fn a_workstation_serves_the_queue_without_the_centre_and_catches_up_when_i
             profile: kabinet_service::testing::sync_sim::form_of(&person),
             phone_ticket: String::new(),
             phone_code: String::new(),
+            phone_later: String::new(),
         })
         .await
         .expect("registered without the centre");

@@ -77,6 +77,7 @@ async fn a_workstation_killed_during_a_push_resumes_and_every_change_arrives_onc
                 profile: form_of(&person),
                 phone_ticket: String::new(),
                 phone_code: String::new(),
+                phone_later: String::new(),
             },
         )
         .await

@@ -8,6 +8,7 @@ mod contacts;
 mod events;
 pub(crate) mod letter;
 mod notifications;
+pub(crate) mod phone_link;
 pub(crate) mod profile;
 mod recovery;
 mod registration;

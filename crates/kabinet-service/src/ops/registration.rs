@@ -239,6 +239,7 @@ impl Service {
         let flow_id = otp::check_link(
             self.conn(),
             &self.inner.hasher,
+            CodeChannel::EmailLink,
             &request.token,
             &self.inner.config.email_codes,
             now,

@@ -160,6 +160,11 @@ impl Service {
         let profile =
             Profile::parse(&core_input(&request.profile), today).map_err(error::fields)?;
         let canonical = crate::ops::profile::form_of(&profile);
+        // A phone the desk cannot prove now, proved later by a link (not with a code as well).
+        let phone_later = crate::ops::phone_link::noted_phone(&request.phone_later)?;
+        if phone_later.is_some() && !request.phone_ticket.trim().is_empty() {
+            return Err(ApiError::field("phone_later", "phone_later_with_code"));
+        }
         // The phone, proved by the code the citizen read out (none: the citizen has no phone).
         let phone_flow = if request.phone_ticket.trim().is_empty() {
             None
@@ -243,6 +248,13 @@ impl Service {
         let account = self
             .finish_in_person_registration(&tx, &by, &account, &canonical, phc.clone())
             .await?;
+        // At the centre the link goes out now; a replica's outbox carries the phone there.
+        let link = match &phone_later {
+            Some(phone) if !self.is_replica(&tx).await? => {
+                Some(self.phone_link(&tx, account.id, phone, by.at).await?)
+            }
+            _ => None,
+        };
         self.record_desk_change(
             &tx,
             &by,
@@ -252,6 +264,7 @@ impl Service {
                 first_name: canonical.first_name.clone(),
                 profile: Box::new(canonical.clone()),
                 password_phc: phc,
+                phone_later,
             },
         )
         .await?;
@@ -259,6 +272,7 @@ impl Service {
             flow::finish(&tx, flow, by.at).await?;
         }
         tx.commit().await.map_err(error::store)?;
+        self.deliver(link.into_iter().collect()).await;
         Ok(InPersonRegistered {
             card: self.card(&account).await?,
             temporary_password: password,

@@ -25,6 +25,8 @@ use crate::Service;
 use crate::access::AtWorkstation;
 use crate::error::{self, Outcome};
 use crate::messages::{self, Text};
+use crate::notify::Outgoing;
+use crate::ops::phone_link;
 use crate::ops::profile::{core_input, form_of, verified_claims};
 use crate::repo::{self, By, Extras, NewAccount};
 use crate::staff::desk::{activation_allowed, checked_documents};
@@ -93,6 +95,8 @@ pub(crate) struct Applied {
     conflict: Option<Uuid>,
     /// Notices for citizens, sent after the commit.
     pub(crate) notices: Vec<(Uuid, Text)>,
+    /// Messages to send after the commit (the link to a phone noted at the desk).
+    messages: Vec<Outgoing>,
 }
 
 /// Where a change comes from.
@@ -215,6 +219,7 @@ impl Service {
         for (account, text) in applied.notices {
             self.notify_event(account, text).await;
         }
+        self.deliver(applied.messages).await;
         Ok(true)
     }
 
@@ -323,6 +328,7 @@ impl Service {
                 outcome: "held",
                 conflict: Some(open.id),
                 notices: Vec::new(),
+                messages: Vec::new(),
             }));
         }
         // A change of an account an operator merged into another applies to that one.
@@ -373,14 +379,27 @@ impl Service {
             origin: &source,
         };
         let mut notices = Vec::new();
+        let mut messages = Vec::new();
         let done = match &change.change {
             DeskChange::RegisteredInPerson {
                 profile,
                 password_phc,
+                phone_later,
                 ..
             } => {
-                self.apply_registration(tx, &by, origin, account_id, profile, password_phc)
-                    .await?
+                let done = self
+                    .apply_registration(tx, &by, origin, account_id, profile, password_phc)
+                    .await?;
+                match (&done, phone_later) {
+                    (Ok(()), Some(phone)) => match phone_link::noted_phone(phone) {
+                        Ok(Some(phone)) => {
+                            messages.push(self.phone_link(tx, account_id, &phone, by.at).await?);
+                            done
+                        }
+                        _ => Err(Refusal::refused(ErrorCode::InvalidInput.as_str())),
+                    },
+                    _ => done,
+                }
             }
             DeskChange::ConfirmedInPerson { documents } => {
                 let done = self
@@ -410,6 +429,7 @@ impl Service {
             outcome: "applied",
             conflict: None,
             notices,
+            messages,
         }))
     }
 

@@ -393,6 +393,7 @@ async fn simulate(sim: SimConfig, net: &mut Network) -> Result<SimReport, ApiErr
                         profile: form_of(person),
                         phone_ticket: String::new(),
                         phone_code: String::new(),
+                        phone_later: String::new(),
                     },
                 )
                 .await;

@@ -68,6 +68,7 @@ service_test!(registered_in_person_and_confirmed_in_one_visit, |h| {
                     profile: form_of(&person),
                     phone_ticket: ticket.ticket.clone(),
                     phone_code: "000000".into(),
+                    phone_later: String::new(),
                 },
             )
             .await,
@@ -83,6 +84,7 @@ service_test!(registered_in_person_and_confirmed_in_one_visit, |h| {
                 profile: form_of(&person),
                 phone_ticket: ticket.ticket,
                 phone_code: code,
+                phone_later: String::new(),
             },
         )
         .await
@@ -163,6 +165,7 @@ service_test!(registered_in_person_and_confirmed_in_one_visit, |h| {
                     profile: form_of(&person),
                     phone_ticket: String::new(),
                     phone_code: String::new(),
+                    phone_later: String::new(),
                 },
             )
             .await,
@@ -184,6 +187,7 @@ service_test!(
                     profile: form_of(&person),
                     phone_ticket: String::new(),
                     phone_code: String::new(),
+                    phone_later: String::new(),
                 },
             )
             .await
@@ -210,6 +214,7 @@ service_test!(
                         profile: form,
                         phone_ticket: String::new(),
                         phone_code: String::new(),
+                        phone_later: String::new(),
                     },
                 )
                 .await,

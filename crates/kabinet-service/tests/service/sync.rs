@@ -123,6 +123,7 @@ async fn register_at(net: &Network, w: usize, i: usize) -> (uuid::Uuid, String) 
             profile: form_of(&person(i)),
             phone_ticket: String::new(),
             phone_code: String::new(),
+            phone_later: String::new(),
         },
     )
     .await
@@ -997,5 +998,125 @@ sync_test!(
                 .unwrap(),
             before
         );
+    }
+);
+
+/// The token of the newest phone link the centre sent to `phone`, if any.
+async fn phone_link_to(net: &Network, phone: &str) -> Option<String> {
+    let inbox = Api::dev_inbox(&net.central, &net.operator.context, Empty {})
+        .await
+        .unwrap();
+    inbox
+        .messages
+        .into_iter()
+        .filter(|m| m.to == phone)
+        .find_map(|m| {
+            let (_, after) = m.body.split_once("#/phone/confirm/")?;
+            Some(after.split_whitespace().next()?.to_owned())
+        })
+}
+
+sync_test!(
+    a_phone_noted_without_the_link_is_proved_by_an_sms_link_after_the_sync,
+    |net| {
+        let registration = |i: usize, phone_later: &str| InPersonRegistration {
+            profile: form_of(&person(i)),
+            phone_ticket: String::new(),
+            phone_code: String::new(),
+            phone_later: phone_later.into(),
+        };
+        let replica = &net.replicas[0];
+        // Not a phone: a field error, nothing made.
+        let bad = Api::citizen_register(
+            &replica.service,
+            &replica.desk.context,
+            registration(8, "12-34"),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(bad.fields[0].field, "phone_later", "{bad:?}");
+        // With a code as well: refused, the phone is proved once.
+        let both = Api::citizen_register(
+            &replica.service,
+            &replica.desk.context,
+            InPersonRegistration {
+                phone_ticket: "ticket".into(),
+                ..registration(8, "+79161234500")
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(both.fields[0].rules[0].rule, "phone_later_with_code");
+        let phone = "+79161234500";
+        let done = Api::citizen_register(
+            &replica.service,
+            &replica.desk.context,
+            registration(8, "8 916 123-45-00"),
+        )
+        .await
+        .expect("registered with a phone noted");
+        // No SMS leaves a workstation; the centre sends the link when the registration arrives.
+        assert_eq!(phone_link_to(net, phone).await, None);
+        sync(net, 0).await;
+        let token = phone_link_to(net, phone)
+            .await
+            .expect("the centre sent the link after the sync");
+        // Until the link is opened, the phone is no login.
+        let home = Context {
+            session: None,
+            address: "203.0.113.12".into(),
+            device_id: "phone-1".into(),
+            device_name: "Телефон".into(),
+            workstation: None,
+        };
+        let sign_in = |login: &str| SignInRequest {
+            login: login.into(),
+            password: done.temporary_password.clone(),
+        };
+        assert!(
+            Api::sign_in(&net.central, &home, sign_in(phone))
+                .await
+                .is_err()
+        );
+        let confirmed =
+            Api::phone_confirm_link(&net.central, &home, LinkToken { token: token.clone() })
+                .await
+                .expect("the link proves the phone");
+        assert!(confirmed.phone.ends_with("00") && !confirmed.phone.contains("123"));
+        let again = Api::phone_confirm_link(&net.central, &home, LinkToken { token })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again.code, ErrorCode::CodeSpent | ErrorCode::FlowExpired),
+            "{again:?}"
+        );
+        let outcome = Api::sign_in(&net.central, &home, sign_in(phone))
+            .await
+            .expect("the phone is a login now");
+        assert!(matches!(outcome, SignInOutcome::ChangePassword(_)));
+        // At the centre's own desk the link goes out at once; a forged token proves nothing.
+        let other = "+79161234599";
+        Api::citizen_register(
+            &net.central,
+            &net.operator.context,
+            registration(9, other),
+        )
+        .await
+        .unwrap();
+        assert!(phone_link_to(net, other).await.is_some());
+        let forged = Api::phone_confirm_link(
+            &net.central,
+            &home,
+            LinkToken {
+                token: "A".repeat(43),
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(forged.code, ErrorCode::FlowExpired);
+        sync(net, 0).await;
+        sync(net, 1).await;
+        let broken = net.violations().await.unwrap();
+        assert!(broken.is_empty(), "{broken:#?}");
     }
 );
