@@ -152,3 +152,114 @@ async fn a_workstation_killed_during_a_push_resumes_and_every_change_arrives_onc
     server.stop().await;
     net.finish().await;
 }
+
+/// A raw POST of `body` to a sync operation, with `key` as the workstation's.
+async fn raw_sync(url: &str, op: &str, key: &str, body: &str) -> (u16, String) {
+    use kabinet_api::http::{CLIENT_HEADER, OPERATIONS_PREFIX, WORKSTATION_HEADER};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let response = reqwest::Client::new()
+        .post(format!("{url}{OPERATIONS_PREFIX}{op}"))
+        .header(CLIENT_HEADER, "test")
+        .header(WORKSTATION_HEADER, key)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+fn error_of(body: &str) -> ApiError {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_sync_requests_over_http_are_refused_and_change_nothing() {
+    let net = Network::new(TestDb::sqlite().await, 1).await.unwrap();
+    let replica = &net.replicas[0];
+    let server = Running::start(net.central.clone(), HttpSettings::default()).await;
+    let key = replica.link.workstation.clone().unwrap();
+    let home = Context {
+        session: None,
+        address: "203.0.113.20".into(),
+        device_id: "home".into(),
+        device_name: "Дома".into(),
+        workstation: None,
+    };
+    // A citizen who registered at home: not this centre's.
+    Api::registration_start(
+        &net.central,
+        &home,
+        RegistrationStart {
+            surname: "Петрова".into(),
+            first_name: "Ольга".into(),
+            contact_kind: ContactKind::Phone,
+            contact: "+79161112244".into(),
+            consent: true,
+            consent_version: "2026-01".into(),
+        },
+    )
+    .await
+    .unwrap();
+    // A registration still waiting for its code has its account all the same.
+    let stranger_id =
+        kabinet_store::accounts::find_login(net.central.store(), "phone", "+79161112244")
+            .await
+            .unwrap()
+            .expect("the stranger's account");
+    let change = |seq: i64, account_id: uuid::Uuid| {
+        serde_json::json!({
+            "changes": [{
+                "id": uuid::Uuid::now_v7(),
+                "seq": seq,
+                "account_id": account_id,
+                "at": chrono::Utc::now(),
+                "personnel_number": "101",
+                "change": { "kind": "confirmed_in_person", "documents": ["passport"] },
+            }]
+        })
+        .to_string()
+    };
+    let nothing_received = || async {
+        assert!(
+            store::inbox_all(net.central.store())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    };
+    // A truncated body: a clear field error, nothing applied.
+    let whole = change(1, uuid::Uuid::now_v7());
+    let (status, body) = raw_sync(&server.url, "sync_push", &key, &whole[..whole.len() / 2]).await;
+    let error = error_of(&body);
+    assert_eq!(status, 422, "{error:?}");
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert_eq!(error.fields[0].field, "body", "{error:?}");
+    nothing_received().await;
+    // A forged workstation key: refused before anything is read.
+    let (status, body) = raw_sync(&server.url, "sync_push", "ws_forged-key", &whole).await;
+    let error = error_of(&body);
+    assert_eq!(status, 401, "{error:?}");
+    assert_eq!(error.code, ErrorCode::WorkstationRequired);
+    nothing_received().await;
+    // A change of an account outside the centre's scope: held as a conflict, nothing applied.
+    let (status, _) = raw_sync(&server.url, "sync_push", &key, &change(1, stranger_id)).await;
+    assert_eq!(status, 200);
+    let conflicts = store::conflicts(net.central.store(), net.centre.id, true, 10)
+        .await
+        .unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].reason, "out_of_scope");
+    let events = kabinet_store::event_log::read(net.central.store(), stranger_id)
+        .await
+        .unwrap();
+    assert!(events.iter().all(|e| e.kind != "identity_confirmed"));
+    // An out-of-order number: not taken, the workstation told where the centre stands.
+    let (status, body) = raw_sync(&server.url, "sync_push", &key, &change(5, stranger_id)).await;
+    assert_eq!(status, 200, "{body}");
+    let early: SyncPushed = serde_json::from_str(&body).unwrap();
+    assert_eq!(early.applied_through, 1);
+    server.stop().await;
+    net.finish().await;
+}

@@ -745,18 +745,28 @@ impl Service {
             policy: &policy,
         };
         let expires_at = otp::issue_hashed(tx, &code, hash, by.at).await?;
-        repo::execute(
-            tx,
-            account,
-            &Command::RecordSecurity {
-                action: SecurityAction::ActivationCodeIssued,
-            },
-            by,
-            Extras::default(),
-        )
-        .await?;
+        activation_recorded(tx, account, by).await?;
         Ok(expires_at)
     }
+}
+
+/// Inside `tx`: the account's event saying an activation code was handed over.
+pub(crate) async fn activation_recorded(
+    tx: &kabinet_store::Tx,
+    account: &Loaded,
+    by: &repo::By<'_>,
+) -> Outcome<()> {
+    repo::execute(
+        tx,
+        account,
+        &Command::RecordSecurity {
+            action: SecurityAction::ActivationCodeIssued,
+        },
+        by,
+        Extras::default(),
+    )
+    .await?;
+    Ok(())
 }
 
 /// An activation code is for a Standard account: its data checked by the registries, its

@@ -19,7 +19,7 @@ use crate::Service;
 use crate::access::AtWorkstation;
 use crate::error::{self, Outcome};
 use crate::ports::entropy::Random;
-use crate::repo::{self, Extras, Loaded};
+use crate::repo::Loaded;
 
 impl Service {
     /// At the centre: makes the blanks a workstation asked for, as many as the core allows.
@@ -115,16 +115,7 @@ impl Service {
             .open(blank.id, &blank.sealed)
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| error::internal(&"an activation blank that does not open"))?;
-        repo::execute(
-            &tx,
-            account,
-            &kabinet_core::account::Command::RecordSecurity {
-                action: kabinet_core::account::SecurityAction::ActivationCodeIssued,
-            },
-            &by,
-            Extras::default(),
-        )
-        .await?;
+        crate::staff::desk::activation_recorded(&tx, account, &by).await?;
         self.record_desk_change(
             &tx,
             &by,

@@ -362,6 +362,18 @@ impl Service {
         let Some(member) = member else {
             return Ok(Err(Refusal::refused("staff_unknown")));
         };
+        // A replica holds only its centre's accounts (and those it registered): a change of any
+        // other account did not come from a desk's honest work.
+        let registers = matches!(change.change, DeskChange::RegisteredInPerson { .. });
+        if !registers
+            && store::in_scope(tx, origin.centre.id, vec![account_id])
+                .await
+                .map_err(error::store)?
+                .is_empty()
+            && repo::load(tx, account_id).await?.is_some()
+        {
+            return Ok(Err(Refusal::refused("out_of_scope")));
+        }
         if !crate::staff::scopes_of(&member).contains(&scope) {
             return Ok(Err(Refusal::refused(ErrorCode::Forbidden.as_str())));
         }

@@ -379,7 +379,8 @@ async fn simulate(sim: SimConfig, net: &mut Network) -> Result<SimReport, ApiErr
         clock.advance(Duration::seconds(1 + rng.below(20) as i64));
         let person = &people[rng.below(people.len())];
         let r = rng.below(replicas.len());
-        match rng.below(100) {
+        let roll = rng.below(100);
+        match roll {
             0..30 => {
                 let replica = &mut replicas[r];
                 replica
@@ -399,72 +400,50 @@ async fn simulate(sim: SimConfig, net: &mut Network) -> Result<SimReport, ApiErr
                 .await;
                 report.desk_changes += usize::from(done.is_ok());
             }
-            30..50 => {
+            30..58 => {
+                // A desk change of a citizen the replica holds: a confirmation, a restore, or an
+                // activation code from a blank (each refused, as online, when the account's
+                // state does not allow it).
                 let replica = &mut replicas[r];
                 replica
                     .desk
                     .keep_signed_in(&replica.service, &replica.service)
                     .await?;
-                if let Ok(id) = replica
+                let Ok(account_id) = replica
                     .desk
                     .find(&replica.service, SearchBy::Snils, &person.snils)
                     .await
-                {
-                    let done = Api::identity_confirm_in_person(
-                        &replica.service,
-                        &replica.desk.context,
+                else {
+                    continue;
+                };
+                let (service, desk) = (&replica.service, &replica.desk.context);
+                let documents = vec!["passport".to_owned()];
+                let done = match roll {
+                    30..50 => Api::identity_confirm_in_person(
+                        service,
+                        desk,
                         InPersonConfirmation {
-                            account_id: id,
-                            documents: vec!["passport".into()],
+                            account_id,
+                            documents,
                         },
                     )
-                    .await;
-                    report.desk_changes += usize::from(done.is_ok());
-                }
-            }
-            54..58 => {
-                // An activation code from a blank (refused, as online, unless Standard).
-                let replica = &mut replicas[r];
-                replica
-                    .desk
-                    .keep_signed_in(&replica.service, &replica.service)
-                    .await?;
-                if let Ok(id) = replica
-                    .desk
-                    .find(&replica.service, SearchBy::Snils, &person.snils)
                     .await
-                {
-                    let done = Api::activation_code_issue(
-                        &replica.service,
-                        &replica.desk.context,
-                        ForAccount { account_id: id },
-                    )
-                    .await;
-                    report.desk_changes += usize::from(done.is_ok());
-                }
-            }
-            50..54 => {
-                let replica = &mut replicas[r];
-                replica
-                    .desk
-                    .keep_signed_in(&replica.service, &replica.service)
-                    .await?;
-                if let Ok(id) = replica
-                    .desk
-                    .find(&replica.service, SearchBy::Snils, &person.snils)
-                    .await
-                {
-                    let done = Api::access_restore(
-                        &replica.service,
-                        &replica.desk.context,
+                    .is_ok(),
+                    50..54 => Api::access_restore(
+                        service,
+                        desk,
                         AccessRestore {
-                            account_id: id,
-                            documents: vec!["passport".into()],
+                            account_id,
+                            documents,
                         },
                     )
-                    .await;
-                    report.desk_changes += usize::from(done.is_ok_and(|d| d.approval.is_none()));
-                }
+                    .await
+                    .is_ok_and(|d| d.approval.is_none()),
+                    _ => Api::activation_code_issue(service, desk, ForAccount { account_id })
+                        .await
+                        .is_ok(),
+                };
+                report.desk_changes += usize::from(done);
             }
             58..66 => {
                 // The centre's own desk: a block, or a confirmation, meanwhile.

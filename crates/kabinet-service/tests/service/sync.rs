@@ -1078,10 +1078,15 @@ sync_test!(
                 .await
                 .is_err()
         );
-        let confirmed =
-            Api::phone_confirm_link(&net.central, &home, LinkToken { token: token.clone() })
-                .await
-                .expect("the link proves the phone");
+        let confirmed = Api::phone_confirm_link(
+            &net.central,
+            &home,
+            LinkToken {
+                token: token.clone(),
+            },
+        )
+        .await
+        .expect("the link proves the phone");
         assert!(confirmed.phone.ends_with("00") && !confirmed.phone.contains("123"));
         let again = Api::phone_confirm_link(&net.central, &home, LinkToken { token })
             .await
@@ -1096,13 +1101,9 @@ sync_test!(
         assert!(matches!(outcome, SignInOutcome::ChangePassword(_)));
         // At the centre's own desk the link goes out at once; a forged token proves nothing.
         let other = "+79161234599";
-        Api::citizen_register(
-            &net.central,
-            &net.operator.context,
-            registration(9, other),
-        )
-        .await
-        .unwrap();
+        Api::citizen_register(&net.central, &net.operator.context, registration(9, other))
+            .await
+            .unwrap();
         assert!(phone_link_to(net, other).await.is_some());
         let forged = Api::phone_confirm_link(
             &net.central,

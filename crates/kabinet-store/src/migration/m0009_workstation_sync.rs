@@ -11,7 +11,7 @@ use super::m0002_accounts_and_friends::{
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn uuid_null(name: &str) -> ColumnDef {
+pub(super) fn uuid_null(name: &str) -> ColumnDef {
     col(name).uuid().null().to_owned()
 }
 

@@ -4,14 +4,11 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::m0002_accounts_and_friends::{bytes, col, index, table, time, time_null, uuid};
+use super::m0002_accounts_and_friends::{bytes, index, table, time, time_null, uuid};
+use super::m0009_workstation_sync::uuid_null;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn uuid_null(name: &str) -> ColumnDef {
-    col(name).uuid().null().to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
