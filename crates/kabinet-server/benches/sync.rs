@@ -60,7 +60,7 @@ async fn simulate(seeds: usize) -> SimTotals {
     for seed in 1..=seeds as u64 {
         let report = run(SimConfig::seed(seed), TestDb::sqlite().await)
             .await
-            .expect("the simulation sets up");
+            .unwrap_or_else(|e| panic!("seed {seed}: the simulation does not set up: {e:?}"));
         totals.desk_changes += report.desk_changes;
         totals.applied += report.applied;
         totals.conflicts += report.conflicts;

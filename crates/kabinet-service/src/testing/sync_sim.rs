@@ -380,6 +380,11 @@ async fn simulate(sim: SimConfig, net: &mut Network) -> Result<SimReport, ApiErr
         let person = &people[rng.below(people.len())];
         let r = rng.below(replicas.len());
         let roll = rng.below(100);
+        // Every workstation's screen keeps asking who is signed in (the real one every minute),
+        // which keeps an operator's session at an open desk from going idle.
+        for replica in replicas.iter() {
+            let _ = Api::staff_me(&replica.service, &replica.desk.context, Empty {}).await;
+        }
         match roll {
             0..30 => {
                 let replica = &mut replicas[r];
