@@ -113,7 +113,15 @@ async fn throughput(events: usize) -> Option<Throughput> {
         &mut kabinet_service::ports::entropy::Random(&kabinet_service::ports::entropy::OsEntropy),
     )
     .expect("hash");
-    let people = population(7_000_001, events);
+    // Generated people may share a SNILS or a passport (about seven in 100,000): such a second
+    // registration is rightly a conflict, so the bench registers only distinct people.
+    let mut seen = std::collections::HashSet::new();
+    let people: Vec<_> = population(7_000_001, events + events / 50 + 10)
+        .into_iter()
+        .filter(|p| seen.insert(p.snils.clone()) && seen.insert(p.passport.clone()))
+        .take(events)
+        .collect();
+    assert_eq!(people.len(), events, "enough distinct people");
     let at = net.central.now();
     let changes: Vec<OutboxChange> = people
         .iter()
