@@ -165,6 +165,11 @@ impl CodePolicy {
         }
     }
 
+    /// When a code of this policy issued at `issued` expires.
+    pub fn expires_at(&self, issued: DateTime<Utc>) -> DateTime<Utc> {
+        issued + self.ttl
+    }
+
     /// Activation codes from a service centre: 90 days, 5 attempts.
     pub fn activation() -> Self {
         Self {
@@ -219,7 +224,7 @@ impl IssuedCode {
         Self {
             purpose,
             hash: hasher.hash(purpose, code),
-            expires_at: now + policy.ttl,
+            expires_at: policy.expires_at(now),
             failed_attempts: 0,
             consumed: false,
         }

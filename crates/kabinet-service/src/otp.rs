@@ -83,7 +83,7 @@ pub async fn issue_hashed(
     )
     .await
     .map_err(error::store)?;
-    let expires_at = now + code.policy.ttl;
+    let expires_at = code.policy.expires_at(now);
     let row = CodeRow {
         id: Uuid::now_v7(),
         account_id: code.account_id,

@@ -124,7 +124,7 @@ impl Service {
         )
         .await?;
         tx.commit().await.map_err(error::store)?;
-        Ok((code, by.at + CodePolicy::activation().ttl))
+        Ok((code, CodePolicy::activation().expires_at(by.at)))
     }
 
     /// How many blanks a replica can still hand out (for the workstation's status).
