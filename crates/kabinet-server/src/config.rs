@@ -130,6 +130,12 @@ pub struct ServerConfig {
     pub job_period_ms: u64,
     /// `json` (default) or `text`.
     pub log_format: String,
+    /// Where the admin listener serves `/metrics` (Prometheus); none by default. Keep it off
+    /// the public network: it is not behind the public port's protections.
+    pub metrics_listen: Option<SocketAddr>,
+    /// An OTLP/HTTP collector's base URL (e.g. `http://127.0.0.1:4318`); traces of requests are
+    /// exported there when set.
+    pub otlp_endpoint: Option<String>,
     /// Simulate unconfigured parties and allow demo keys.
     pub dev: bool,
     /// The pepper of code and token hashes: 64 hex digits.
@@ -176,6 +182,8 @@ impl Default for ServerConfig {
             session_absolute_hours: 12,
             job_period_ms: 1000,
             log_format: "json".to_owned(),
+            metrics_listen: None,
+            otlp_endpoint: None,
             dev: false,
             pepper: None,
             seal_key: None,

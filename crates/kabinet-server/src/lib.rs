@@ -85,6 +85,7 @@ pub fn app(service: Service, settings: HttpSettings) -> Router {
     router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(ui::security_headers))
+        .layer(axum::middleware::from_fn(measured))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
@@ -135,6 +136,40 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// The admin listener's routes: `/metrics` in the Prometheus text format. Served on its own
+/// address (`metrics_listen`), never on the public port.
+pub fn admin_app() -> Router {
+    Router::new().route(
+        "/metrics",
+        get(|| async {
+            (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                )],
+                kabinet_service::metrics::render(),
+            )
+        }),
+    )
+}
+
+/// Counts each request by its route's template (never the path as sent: it could carry
+/// anything) and status, and times it.
+async fn measured(
+    request: axum::http::Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("other", |m| m.as_str())
+        .to_owned();
+    let response = next.run(request).await;
+    kabinet_service::metrics::http_request(&route, response.status().as_u16(), started.elapsed());
+    response
 }
 
 async fn openapi() -> Response {

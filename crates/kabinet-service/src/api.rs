@@ -1,8 +1,8 @@
 //! The service is the in-process implementation of [`Api`]: each method proves the caller's
 //! access as the operation list names it, then delegates to the use case of the same name
 //! with the proved principal — made from the one list so none can be missing or unchecked.
-//! Every staff operation is written to the staff audit log with its outcome, here, so none
-//! can be left out.
+//! Every staff operation is written to the staff audit log with its outcome, and every
+//! operation counted in the metrics by outcome, here, so none can be left out.
 
 use kabinet_api::*;
 
@@ -44,6 +44,7 @@ macro_rules! audited {
             Err(refused) => Err(refused),
         };
         $service.audit_result(record, &result).await;
+        crate::metrics::staff_action(stringify!($name), crate::metrics_outcome(&result));
         result
     }};
 }
@@ -53,7 +54,10 @@ macro_rules! delegate {
         impl Api for Service {
             $(
                 async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {
-                    authorized!($access $(($scope))?, self, $name, context, request)
+                    let result: Result<$response, ApiError> =
+                        async { authorized!($access $(($scope))?, self, $name, context, request) }.await;
+                    crate::metrics::operation(stringify!($name), crate::metrics_outcome(&result));
+                    result
                 }
             )*
         }

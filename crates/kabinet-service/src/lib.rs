@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod error;
+pub mod metrics;
 pub mod ports;
 
 mod access;
@@ -26,7 +27,7 @@ pub mod staff;
 pub mod sync;
 pub mod testing;
 mod throttle;
-mod tls;
+pub mod tls;
 mod verify;
 
 use std::sync::Arc;
@@ -123,6 +124,14 @@ struct HashingGauge {
 
 /// A held hashing slot, counted in the gauge until dropped. It moves into the blocking task
 /// with the hash, so a request abandoned half-way cannot free its slot while its hash still runs.
+/// How an operation ended, for the metrics: `ok` or its error code.
+pub(crate) fn metrics_outcome<T>(result: &Result<T, kabinet_api::ApiError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(e) => e.code.as_str(),
+    }
+}
+
 pub(crate) struct HashingSlot {
     _permit: tokio::sync::OwnedSemaphorePermit,
     gauge: Arc<HashingGauge>,
@@ -132,6 +141,7 @@ impl HashingSlot {
     fn taken(permit: tokio::sync::OwnedSemaphorePermit, gauge: Arc<HashingGauge>) -> Self {
         use std::sync::atomic::Ordering::SeqCst;
         let now = gauge.now.fetch_add(1, SeqCst) + 1;
+        metrics::hashing_in_use(1);
         gauge.peak.fetch_max(now, SeqCst);
         Self {
             _permit: permit,
@@ -145,6 +155,7 @@ impl Drop for HashingSlot {
         self.gauge
             .now
             .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        metrics::hashing_in_use(-1);
     }
 }
 

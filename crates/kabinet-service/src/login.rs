@@ -62,18 +62,20 @@ pub fn candidates(input: &str) -> Vec<LoginKey> {
     out
 }
 
-/// The account holding the first reading that exists.
+/// The account holding the first reading that exists. Every reading is looked up even after
+/// one is found, so a login that exists takes as many statements as one that does not.
 pub async fn resolve(
     conn: &impl Conn,
     candidates: &[LoginKey],
 ) -> Outcome<Option<(Uuid, LoginKey)>> {
+    let mut first = None;
     for candidate in candidates {
-        if let Some(id) = find_login(conn, candidate.kind, &candidate.value)
+        let found = find_login(conn, candidate.kind, &candidate.value)
             .await
-            .map_err(error::store)?
-        {
-            return Ok(Some((id, candidate.clone())));
+            .map_err(error::store)?;
+        if let (None, Some(id)) = (&first, found) {
+            first = Some((id, candidate.clone()));
         }
     }
-    Ok(None)
+    Ok(first)
 }

@@ -1,6 +1,6 @@
 //! Notifications: every message is written to the history (`notifications`, codes masked) and
-//! then handed to its gateway in the background, so a slow gateway neither holds a request nor
-//! tells an observer whether an account exists. Security notices follow the citizen's
+//! handed to its gateway, both in the background, so a slow gateway or database neither holds
+//! a request nor tells an observer whether an account exists. Security notices follow the citizen's
 //! preferences; codes always go.
 
 use kabinet_api::{Channel, NotificationCategory};
@@ -12,6 +12,11 @@ use uuid::Uuid;
 
 use crate::Service;
 use crate::messages::Text;
+use crate::repo::Loaded;
+
+/// The work [`Service::after_answer`] runs.
+pub(crate) type AfterAnswer =
+    std::pin::Pin<Box<dyn std::future::Future<Output = crate::error::Outcome<()>> + Send>>;
 
 /// Messages in flight.
 #[derive(Default)]
@@ -69,6 +74,22 @@ pub fn mask(recipient: &str) -> String {
 impl Service {
     /// Records and sends messages. Call after the transaction that caused them committed.
     pub(crate) async fn deliver(&self, messages: Vec<Outgoing>) {
+        if messages.is_empty() {
+            return;
+        }
+        // Recording and sending both happen in the background, in order: the request that
+        // caused them answers as fast whether it sent something or nothing (a recovery for an
+        // unknown login sends nothing), so its timing tells no one whether an account exists.
+        let service = self.clone();
+        self.inner
+            .deliveries
+            .0
+            .lock()
+            .await
+            .spawn(async move { service.record_and_send(messages).await });
+    }
+
+    async fn record_and_send(&self, messages: Vec<Outgoing>) {
         for message in messages {
             let now = self.now();
             let id = Uuid::now_v7();
@@ -84,19 +105,33 @@ impl Service {
                 created_at: now,
                 sent_at: None,
             };
-            let recorded = store::insert_notification(&self.inner.store, row).await;
-            if let Err(error) = recorded {
+            if let Err(error) = store::insert_notification(&self.inner.store, row).await {
                 tracing::error!(%error, "could not record a notification; not sending it");
                 continue;
             }
-            let service = self.clone();
-            self.inner
-                .deliveries
-                .0
-                .lock()
-                .await
-                .spawn(async move { service.send_now(id, message).await });
+            self.send_now(id, message).await;
         }
+    }
+
+    /// Writes what a request leaves to be written after its answer (a failed attempt's entry in
+    /// the account's log), in the background beside the notifications; a failure is logged.
+    pub(crate) async fn after_answer<F>(
+        &self,
+        context: &kabinet_api::Context,
+        account: &Loaded,
+        work: F,
+    ) where
+        F: FnOnce(Service, kabinet_api::Context, Loaded) -> AfterAnswer + Send + 'static,
+    {
+        let (service, context, account) = (self.clone(), context.clone(), account.clone());
+        self.inner.deliveries.0.lock().await.spawn(async move {
+            if let Err(error) = work(service, context, account).await {
+                tracing::error!(
+                    code = error.code.as_str(),
+                    "could not write a security event after the answer"
+                );
+            }
+        });
     }
 
     async fn send_now(&self, id: Uuid, message: Outgoing) {
@@ -118,6 +153,7 @@ impl Service {
                 "failed"
             }
         };
+        crate::metrics::message(channel_str(message.channel), status);
         let sent_at = sent.is_ok().then(|| self.now());
         if let Err(error) =
             store::set_notification_status(&self.inner.store, id, status, sent_at).await

@@ -244,6 +244,7 @@ impl crate::Service {
         code: &str,
         policy: &CodePolicy,
     ) -> Outcome<DateTime<Utc>> {
+        crate::metrics::code_issued(channel.as_str());
         let new = NewCode {
             flow_id: flow.id,
             // A decoy recovery has no account: its code belongs to nobody.

@@ -169,6 +169,17 @@ async fn commit(
         },
     )
     .await?;
+    for event in events {
+        match event {
+            Event::LevelChanged { to, reason, .. } => {
+                crate::metrics::level_change(to.as_str(), reason.as_str());
+            }
+            Event::IdentityConfirmed { method } => {
+                crate::metrics::identity_confirmed(method.as_str());
+            }
+            _ => {}
+        }
+    }
     Ok(account)
 }
 

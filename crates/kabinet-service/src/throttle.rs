@@ -34,6 +34,19 @@ pub fn login_key(login: &str) -> String {
     format!("login:{login}")
 }
 
+/// Which kind of counter a key is, for the metrics (never the key: it names an account).
+fn counter_kind(key: &str) -> &'static str {
+    if key.starts_with("login:") {
+        "unknown_login"
+    } else if key.contains(":device:") {
+        "known_device"
+    } else if key.starts_with("account:") {
+        "strangers"
+    } else {
+        "other"
+    }
+}
+
 fn client_key(address: &str) -> String {
     format!("client:{address}")
 }
@@ -88,6 +101,7 @@ pub async fn record_failure(
         Lock::Until(until) => Some(until),
         Lock::UntilRecovery => None,
     };
+    crate::metrics::lockout(counter_kind(key));
     store::set_lock(conn, key, until)
         .await
         .map_err(error::store)?;

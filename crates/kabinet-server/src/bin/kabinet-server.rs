@@ -126,7 +126,8 @@ async fn admin(file: Option<PathBuf>, dev: bool, task: AdminTask) -> Result<(), 
 
 async fn run(file: Option<PathBuf>, dev: bool) -> Result<(), String> {
     let config = load(file, dev)?;
-    kabinet_server::logging::init(&config.log_format);
+    let telemetry =
+        kabinet_server::logging::init(&config.log_format, config.otlp_endpoint.as_deref())?;
     let service = open(&config).await?;
     let worker = service.spawn_worker(
         format!("{}-{}", config.origin, std::process::id()),
@@ -139,11 +140,31 @@ async fn run(file: Option<PathBuf>, dev: bool) -> Result<(), String> {
     tracing::info!(%address, dev = config.dev, "listening");
     // Scripts and tests starting the server on port 0 read the address from this line.
     println!("listening on http://{address}");
+    let admin = match config.metrics_listen {
+        Some(at) => {
+            let listener = tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen for metrics on {at}: {e}"))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!(%address, "metrics listening");
+            println!("metrics on http://{address}/metrics");
+            Some(tokio::spawn(kabinet_server::serve(
+                listener,
+                kabinet_server::admin_app(),
+                kabinet_server::shutdown_signal(),
+            )))
+        }
+        None => None,
+    };
     let app = kabinet_server::app(service, config.http());
     kabinet_server::serve(listener, app, kabinet_server::shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
     worker.abort();
+    if let Some(admin) = admin {
+        admin.abort();
+    }
     tracing::info!("stopped");
+    telemetry.shutdown();
     Ok(())
 }

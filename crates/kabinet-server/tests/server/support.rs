@@ -247,9 +247,11 @@ pub fn with_session(context: &Context, token: &str) -> Context {
     }
 }
 
+/// The last run of exactly six digits: a letter's link (whose random token can hold six
+/// digits in a row) comes before its code.
 pub fn six_digits(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
+        .rfind(|w| w.len() == 6)
         .map(str::to_owned)
 }
 

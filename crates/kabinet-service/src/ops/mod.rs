@@ -105,7 +105,10 @@ impl Service {
         let slot = self.hashing_slot().await?;
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            hash_password(&secret, params, &mut Random(entropy.as_ref()))
+            let started = std::time::Instant::now();
+            let hashed = hash_password(&secret, params, &mut Random(entropy.as_ref()));
+            crate::metrics::argon2(started.elapsed());
+            hashed
         })
         .await
         .map_err(|e| error::internal(&e))?
@@ -129,7 +132,10 @@ impl Service {
             // The decoy is ready long before anyone signs in; if it is still being made, this
             // waits for it; if making it failed, it is made here.
             let phc = phc.unwrap_or_else(|| crate::decoy_phc(&decoy, params, entropy.as_ref()));
-            verify_password(&phc, &secret)
+            let started = std::time::Instant::now();
+            let verdict = verify_password(&phc, &secret);
+            crate::metrics::argon2(started.elapsed());
+            verdict
         })
         .await
         .unwrap_or(false);
@@ -141,7 +147,10 @@ impl Service {
     async fn hashing_slot(&self) -> Outcome<crate::HashingSlot> {
         let wait = self.inner.config.hashing_wait;
         let slots = self.inner.hashing.clone();
-        match tokio::time::timeout(wait, slots.acquire_owned()).await {
+        let started = std::time::Instant::now();
+        let acquired = tokio::time::timeout(wait, slots.acquire_owned()).await;
+        crate::metrics::hashing_wait(started.elapsed());
+        match acquired {
             Ok(Ok(permit)) => Ok(crate::HashingSlot::taken(
                 permit,
                 self.inner.hashing_gauge.clone(),

@@ -71,13 +71,12 @@ impl Service {
         }
         self.check_client(context).await?;
         let found = login::resolve(self.conn(), &candidates).await?;
-        let account_id = match found {
-            Some((id, _)) => repo::load(self.conn(), id)
-                .await?
-                .filter(|a| recoverable(&a.state.status))
-                .map(|a| a.id),
-            None => None,
-        };
+        // An unknown login reads a row that is not there, in the same statement: both paths
+        // do the same database work, so the time of the answer tells nothing.
+        let account_id = repo::load(self.conn(), found.map_or(Uuid::nil(), |(id, _)| id))
+            .await?
+            .filter(|a| recoverable(&a.state.status))
+            .map(|a| a.id);
         let send_key = format!("recovery:{}", candidates[0].key());
         self.begin_recovery(account_id, send_key).await
     }
@@ -275,10 +274,10 @@ impl Service {
         let policy = self.inner.config.sms_codes;
         otp::may_send_to(conn, send_key, &policy, now).await?;
         let code = sms_code(&mut Random(self.inner.ports.entropy.as_ref()));
-        let (phone, email) = match flow.account_id {
-            Some(id) => self.contacts(id).await?,
-            None => (None, None),
-        };
+        // A decoy reads the contacts of nobody: the same statement, no rows.
+        let (phone, email) = self
+            .contacts(flow.account_id.unwrap_or(Uuid::nil()))
+            .await?;
         let (channel, code_channel, to) = match (phone, email) {
             (Some(phone), _) => (Channel::Sms, CodeChannel::Sms, Some(phone)),
             (None, Some(email)) => (Channel::Email, CodeChannel::Email, Some(email)),

@@ -107,12 +107,12 @@ impl Service {
         let existing = find_login(&tx, contact.kind, &contact.value)
             .await
             .map_err(error::store)?;
+        // A free contact reads the account of nobody (the nil id), so both paths read alike.
+        let loaded = repo::load(&tx, existing.unwrap_or(Uuid::nil())).await?;
         let existing = match existing {
-            Some(id) => Some(
-                repo::load(&tx, id)
-                    .await?
-                    .ok_or_else(|| error::internal(&"a login points at no account"))?,
-            ),
+            Some(_) => {
+                Some(loaded.ok_or_else(|| error::internal(&"a login points at no account"))?)
+            }
             None => None,
         };
         if existing

@@ -72,10 +72,9 @@ impl Service {
         }
         self.check_client(context).await?;
         let found = login::resolve(self.conn(), &candidates).await?;
-        let account = match &found {
-            Some((id, _)) => repo::load(self.conn(), *id).await?,
-            None => None,
-        };
+        // An unknown login is looked up as nobody (the nil id): every statement of a known
+        // login's path runs for it too, finding no row, so the answer's timing tells nothing.
+        let account = repo::load(self.conn(), found.map_or(Uuid::nil(), |(id, _)| id)).await?;
         // A device the account knows has its own counter; every other device shares the
         // strangers' one, and unknown logins count under their own key, so a lock looks the
         // same. (The device is looked up for unknown logins too: the same work either way.)
@@ -89,16 +88,12 @@ impl Service {
         let counted = match throttle::check_lock(self.conn(), &config.lockout, &key, now).await {
             Ok(counted) => counted,
             Err(refused) => {
-                if let Some(account) = &account {
-                    self.record_refused(context, account).await?;
-                }
+                self.record_refused(context, account.as_ref(), &key).await?;
                 return Err(refused);
             }
         };
-        let credentials = match &account {
-            Some(a) => Some(self.credentials(self.conn(), a.id).await?),
-            None => None,
-        };
+        let credentials =
+            Some(self.credentials(self.conn(), owner).await?).filter(|_| account.is_some());
         let phc = credentials.as_ref().and_then(|c| c.password_phc.clone());
         let password_ok = self.verify_secret(phc, request.password).await?;
         match (
@@ -448,10 +443,11 @@ impl Service {
         self.save_credentials(self.conn(), credentials).await
     }
 
-    /// Counts a failed sign-in everywhere it counts; returns the error to answer with.
-    /// Counts a failed attempt under `key` (and against the client), records it in the
-    /// account's log, and — for the strangers' counter only — shows a lock it starts in the
-    /// account's state (a known device's lock is that device's alone).
+    /// Counts a failed attempt under `key` and against the client, and returns the error to
+    /// answer with. The account's log entry — and, for the strangers' counter only, the lock
+    /// it starts shown in the account's state (a known device's lock is that device's alone)
+    /// — is written right after the answer: the counters that stop guessing are written
+    /// before it, and an unknown login's answer, which has no log to write, takes as long.
     async fn sign_in_failed(
         &self,
         context: &Context,
@@ -464,37 +460,44 @@ impl Service {
         let tx = self.begin().await?;
         let lock = throttle::record_failure(&tx, &config.lockout, key, now).await?;
         throttle::client_failure(&tx, &config.client, &context.address, now).await?;
-        if let Some(account) = account
-            && account.state.status != Status::Pending
-        {
-            let by = self.by(&Actor::Citizen, context);
-            let account = repo::execute(
-                &tx,
-                account,
-                &Command::RecordSignInFailure,
-                &by,
-                Extras::default(),
-            )
-            .await?;
+        tx.commit().await.map_err(error::store)?;
+        if let Some(account) = account.filter(|a| a.state.status != Status::Pending) {
             let until = match lock {
                 Lock::Open => None,
                 Lock::Until(until) => Some(until),
                 // The account's state shows a lock; only a recovery lifts the counter's.
                 Lock::UntilRecovery => Some(now + Duration::days(365 * 100)),
             };
-            if let Some(until) = until.filter(|_| strangers) {
-                // Refused only for blocked or deleted accounts, which have nothing to lock.
-                let _ = repo::execute(
-                    &tx,
-                    &account,
-                    &Command::Lock { until },
-                    &by,
-                    Extras::default(),
-                )
-                .await;
-            }
+            let lock_shown = until.filter(|_| strangers);
+            self.after_answer(context, account, move |service, context, account| {
+                Box::pin(async move {
+                    let by = service.by(&Actor::Citizen, &context);
+                    let tx = service.begin().await?;
+                    let account = repo::execute(
+                        &tx,
+                        &account,
+                        &Command::RecordSignInFailure,
+                        &by,
+                        Extras::default(),
+                    )
+                    .await?;
+                    if let Some(until) = lock_shown {
+                        // Refused only for blocked or deleted accounts, which have nothing to
+                        // lock.
+                        let _ = repo::execute(
+                            &tx,
+                            &account,
+                            &Command::Lock { until },
+                            &by,
+                            Extras::default(),
+                        )
+                        .await;
+                    }
+                    tx.commit().await.map_err(error::store)
+                })
+            })
+            .await;
         }
-        tx.commit().await.map_err(error::store)?;
         Ok(match lock {
             Lock::Until(until) => ApiError::new(ErrorCode::AccountLocked).retry_at(until),
             Lock::UntilRecovery => ApiError::new(ErrorCode::AccountLocked),
@@ -502,33 +505,50 @@ impl Service {
         })
     }
 
-    /// An attempt refused because its counter is locked is a failure too (DOMAIN §4: every
-    /// failure is a security event), counted against the client; in the account's log it is
-    /// aggregated — the first refusal of an hour and every tenth after it — so guessing cannot
-    /// flood the citizen's events.
-    async fn record_refused(&self, context: &Context, account: &Loaded) -> Outcome<()> {
+    /// An attempt refused because its counter `key` is locked is a failure too (DOMAIN §4:
+    /// every failure is a security event), counted against the client; in the account's log it
+    /// is aggregated — the first refusal of an hour and every tenth after it — so guessing
+    /// cannot flood the citizen's events. An unknown login's refusals are counted the same way
+    /// (under its own key), so a lock answers as fast for a login that exists as for one that
+    /// does not; the log entry is written right after the answer.
+    async fn record_refused(
+        &self,
+        context: &Context,
+        account: Option<&Loaded>,
+        key: &str,
+    ) -> Outcome<()> {
         let now = self.now();
-        let key = format!("refused:{}", account.id);
+        let refused_key = format!("refused:{key}");
         let tx = self.begin().await?;
-        kabinet_store::throttles::count_in_window(&tx, &key, now, now - Duration::hours(1))
+        kabinet_store::throttles::count_in_window(&tx, &refused_key, now, now - Duration::hours(1))
             .await
             .map_err(error::store)?;
-        let refusals = kabinet_store::throttles::throttle(&tx, &key)
+        let refusals = kabinet_store::throttles::throttle(&tx, &refused_key)
             .await
             .map_err(error::store)?
             .map_or(1, |row| row.failures);
         throttle::client_failure(&tx, &self.inner.config.client, &context.address, now).await?;
-        if (refusals == 1 || refusals % 10 == 0) && account.state.status != Status::Pending {
-            repo::execute(
-                &tx,
-                account,
-                &Command::RecordSignInFailure,
-                &self.by(&Actor::Citizen, context),
-                Extras::default(),
-            )
-            .await?;
+        tx.commit().await.map_err(error::store)?;
+        if let Some(account) = account.filter(|a| a.state.status != Status::Pending)
+            && (refusals == 1 || refusals % 10 == 0)
+        {
+            self.after_answer(context, account, |service, context, account| {
+                Box::pin(async move {
+                    let tx = service.begin().await?;
+                    repo::execute(
+                        &tx,
+                        &account,
+                        &Command::RecordSignInFailure,
+                        &service.by(&Actor::Citizen, &context),
+                        Extras::default(),
+                    )
+                    .await?;
+                    tx.commit().await.map_err(error::store)
+                })
+            })
+            .await;
         }
-        tx.commit().await.map_err(error::store)
+        Ok(())
     }
 
     async fn sign_in_flow(&self, ticket: &str) -> Outcome<Flow<SignInFlow>> {

@@ -207,6 +207,8 @@ service_test!(the_stored_projection_is_the_replay_of_the_log, |h| {
         for step in &steps {
             run(h, &mut desk, &mut citizens, step).await;
         }
+        // A failed attempt's log entry is written right after its answer.
+        h.service.settle().await;
         for citizen in &citizens {
             let stored = find_account(h.service.store(), citizen.id)
                 .await

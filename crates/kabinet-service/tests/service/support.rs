@@ -180,7 +180,9 @@ pub fn with_session(context: &Context, token: &str) -> Context {
 
 pub fn six_digits(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    chars.windows(6).enumerate().find_map(|(i, w)| {
+    // The last one: a letter's link comes before its code, and a random link token can hold
+    // six digits in a row.
+    chars.windows(6).enumerate().rev().find_map(|(i, w)| {
         let before = i.checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i + 6);
         (w.iter().all(char::is_ascii_digit)
