@@ -153,6 +153,7 @@ const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-store", "store"),
     ("kabinet-service", "enumeration"),
     ("kabinet-server", "load"),
+    ("kabinet-server", "soak"),
     ("kabinet-server", "sync"),
 ];
 
@@ -185,10 +186,124 @@ fn bench(only: Option<&str>) -> Result {
             print_ratios(group)?;
         }
     }
+    if wanted("kabinet-fuzz", "fuzz") {
+        bench_fuzz()?;
+    }
+    if wanted("kabinet-store", "crash") {
+        bench_crash()?;
+    }
     if wanted("kabinet", "desktop") {
         bench_desktop_startup()?;
     }
     Ok(())
+}
+
+/// The fuzz targets of `fuzz/` (cargo-fuzz, libFuzzer with AddressSanitizer), each for
+/// `KABINET_FUZZ_SECONDS` (60), written into docs/benchmarks.md. cargo-fuzz is installed when
+/// missing; the sanitizer flags are nightly-only, so the build sets `RUSTC_BOOTSTRAP=1` on the
+/// machine's one stable toolchain.
+fn bench_fuzz() -> Result {
+    const TARGETS: [&str; 4] = ["parsers", "profile", "scan", "api_requests"];
+    const CARGO_FUZZ: &str = "0.13.1";
+    let seconds = std::env::var("KABINET_FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
+    let installed = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        step(
+            "install cargo-fuzz",
+            cargo_with(&["install", "cargo-fuzz", "--version", CARGO_FUZZ, "--locked"]),
+        )?;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut rows = String::new();
+    for target in TARGETS {
+        let corpus = root.join("target/fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        eprintln!("fuzzing {target} for {seconds} s…");
+        let output = Command::new("cargo")
+            .current_dir(root.join("fuzz"))
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", target])
+            .arg(&corpus)
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .args(["-rss_limit_mb=2048", "-print_final_stats=1"])
+            .output()
+            .map_err(|e| format!("cargo fuzz: {e}"))?;
+        let log = String::from_utf8_lossy(&output.stderr);
+        let stat = |name: &str| {
+            log.lines()
+                .find_map(|l| l.strip_prefix(&format!("stat::{name}:")))
+                .map_or("?".to_owned(), |v| v.trim().to_owned())
+        };
+        let crashed = !output.status.success();
+        if crashed {
+            eprintln!("{log}");
+        }
+        rows.push_str(&format!(
+            "| `{target}` | {seconds} s | {runs} | {per_second}/s | {edges} | {verdict} |\n",
+            runs = stat("number_of_executed_units"),
+            per_second = stat("average_exec_per_sec"),
+            edges = log
+                .lines()
+                .rev()
+                .find_map(|l| l.split("cov: ").nth(1)?.split_whitespace().next())
+                .unwrap_or("?"),
+            verdict = if crashed { "**crashed**" } else { "0 crashes" },
+        ));
+        if crashed {
+            write_fuzz_section(&root, &rows)?;
+            return Err(format!("the fuzz target {target} crashed (see above)"));
+        }
+    }
+    write_fuzz_section(&root, &rows)
+}
+
+fn write_fuzz_section(root: &std::path::Path, rows: &str) -> Result {
+    let section = format!(
+        "## Fuzzing ({date})\n\n`cargo xtask bench fuzz`: each target of `fuzz/` run by libFuzzer \
+with AddressSanitizer for a fixed time, starting from the corpus the earlier runs kept \
+(`target/fuzz-corpus/`).\n\n| target | time | inputs run | rate | coverage (edges) | result |\n\
+|---|---|---|---|---|---|\n{rows}",
+        date = std::process::Command::new("date")
+            .arg("+%Y-%m-%d")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default(),
+    );
+    let path = root.join("docs/benchmarks.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let (begin, end) = ("<!-- fuzz:begin -->", "<!-- fuzz:end -->");
+    let block = format!("{begin}\n{section}{end}");
+    let updated = match (text.find(begin), text.find(end)) {
+        (Some(b), Some(e)) if e > b => format!("{}{block}{}", &text[..b], &text[e + end.len()..]),
+        _ => format!("{}\n\n{block}\n", text.trim_end()),
+    };
+    std::fs::write(&path, updated).map_err(|e| e.to_string())
+}
+
+/// 500 SIGKILLs of a writer on each database (the store suite's crash tests, release build),
+/// written into docs/benchmarks.md; `KABINET_CRASH_KILLS` changes the number.
+fn bench_crash() -> Result {
+    let mut cmd = cargo_with(&[
+        "test",
+        "--release",
+        "-p",
+        "kabinet-store",
+        "--test",
+        "store",
+        "--locked",
+        "--",
+        "crash::",
+        "--test-threads=1",
+    ]);
+    if std::env::var_os("KABINET_CRASH_KILLS").is_none() {
+        cmd.env("KABINET_CRASH_KILLS", "500");
+    }
+    cmd.env("KABINET_CRASH_REPORT", "1");
+    step("crash safety: writers killed on SQLite and PostgreSQL", cmd)
 }
 
 /// Start-up time and peak memory of the release app next to a bare Tauri window, both built

@@ -13,205 +13,21 @@
 //! PostgreSQL when `KABINET_TEST_POSTGRES_URL` is set, SQLite otherwise. The results replace the
 //! load section of docs/benchmarks.md.
 
+#[path = "support/loadgen.rs"]
+mod loadgen;
 #[path = "support/report.rs"]
 mod report;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kabinet_api::*;
 use kabinet_client::{Client, ClientOptions};
-use kabinet_core::secret::{HashParams, hash_password, verify_password};
 use kabinet_server::HttpSettings;
 use kabinet_service::ports::clock::SystemClock;
 use kabinet_service::{Ports, Service, ServiceConfig};
 use kabinet_store::testing::TestDb;
-
-const ACCOUNTS: usize = 32;
-const PASSWORD: &str = "Zelenyj-Sad7!";
-
-fn device(i: usize) -> Context {
-    Context {
-        session: None,
-        address: "bench".into(),
-        device_id: format!("bench-{i}"),
-        device_name: "load generator".into(),
-        workstation: None,
-    }
-}
-
-fn phone(i: usize) -> String {
-    format!("+7912100{i:04}")
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-async fn register(service: &Service, i: usize) {
-    let context = device(i);
-    let started = service
-        .registration_start(
-            &context,
-            RegistrationStart {
-                surname: "Нагрузкина".into(),
-                first_name: "Анна".into(),
-                contact_kind: ContactKind::Phone,
-                contact: phone(i),
-                consent: true,
-                consent_version: "2026-01".into(),
-            },
-        )
-        .await
-        .expect("start");
-    service.settle().await;
-    let message = service.inbox().unwrap().to(&phone(i)).remove(0);
-    let code: String = message
-        .body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap()
-        .to_owned();
-    service
-        .registration_confirm(
-            &context,
-            CodeEntry {
-                ticket: started.ticket.clone(),
-                code,
-            },
-        )
-        .await
-        .expect("confirm");
-    service
-        .registration_set_password(
-            &context,
-            NewPassword {
-                ticket: started.ticket,
-                password: PASSWORD.into(),
-                password_repeat: PASSWORD.into(),
-            },
-        )
-        .await
-        .expect("password");
-}
-
-/// Raw argon2id verifications per second on `threads` threads for `span`.
-fn raw_verify_rate(threads: usize, span: Duration) -> f64 {
-    let mut rng =
-        kabinet_service::ports::entropy::Random(&kabinet_service::ports::entropy::OsEntropy);
-    let phc = hash_password(PASSWORD, HashParams::default(), &mut rng).unwrap();
-    let count = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let count = count.clone();
-            let phc = phc.clone();
-            scope.spawn(move || {
-                while start.elapsed() < span {
-                    assert!(verify_password(&phc, PASSWORD));
-                    count.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
-}
-
-async fn sign_in(client: &Client, i: usize) -> Result<SignInOutcome, ApiError> {
-    client
-        .sign_in(
-            &device(i),
-            SignInRequest {
-                login: phone(i),
-                password: PASSWORD.into(),
-            },
-        )
-        .await
-}
-
-/// Closed loop: `workers` callers, each calling again as soon as it has an answer.
-async fn closed_loop<F, Fut>(workers: usize, span: Duration, call: F) -> (f64, u64)
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
-{
-    let call = Arc::new(call);
-    let ok = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let handles: Vec<_> = (0..workers)
-        .map(|w| {
-            let (call, ok, failed) = (call.clone(), ok.clone(), failed.clone());
-            tokio::spawn(async move {
-                let mut n = w;
-                while start.elapsed() < span {
-                    if call(n).await {
-                        ok.fetch_add(1, Ordering::Relaxed);
-                    } else {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                    }
-                    n += workers;
-                }
-            })
-        })
-        .collect();
-    for h in handles {
-        h.await.unwrap();
-    }
-    (
-        ok.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64(),
-        failed.load(Ordering::Relaxed),
-    )
-}
-
-/// Open loop: sign-ins started at `rate` per second for `span`, whatever the answers do.
-/// Returns (latency from the scheduled start, answered 200?) per request.
-async fn open_loop(
-    client: &Client,
-    rate: f64,
-    span: Duration,
-) -> Vec<(Duration, Result<(), ErrorCode>)> {
-    let interval = Duration::from_secs_f64(1.0 / rate);
-    let start = tokio::time::Instant::now();
-    let total = (span.as_secs_f64() * rate) as usize;
-    let mut handles = Vec::with_capacity(total);
-    for n in 0..total {
-        let due = start + interval * n as u32;
-        tokio::time::sleep_until(due).await;
-        let client = client.clone();
-        handles.push(tokio::spawn(async move {
-            let outcome = sign_in(&client, n % ACCOUNTS).await;
-            (due.elapsed(), outcome.map(|_| ()).map_err(|e| e.code))
-        }));
-    }
-    let mut results = Vec::with_capacity(total);
-    for h in handles {
-        results.push(h.await.unwrap());
-    }
-    results
-}
+use loadgen::*;
 
 #[tokio::main]
 async fn main() {

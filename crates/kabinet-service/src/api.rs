@@ -54,8 +54,11 @@ macro_rules! delegate {
         impl Api for Service {
             $(
                 async fn $name(&self, context: &Context, request: $request) -> Result<$response, ApiError> {
-                    let result: Result<$response, ApiError> =
-                        async { authorized!($access $(($scope))?, self, $name, context, request) }.await;
+                    let result: Result<$response, ApiError> = async {
+                        crate::input::plain_text(&request)?;
+                        authorized!($access $(($scope))?, self, $name, context, request)
+                    }
+                    .await;
                     crate::metrics::operation(stringify!($name), crate::metrics_outcome(&result));
                     result
                 }

@@ -15,6 +15,7 @@ mod access;
 mod admission;
 mod api;
 mod flow;
+mod input;
 mod login;
 mod messages;
 mod notify;

@@ -74,12 +74,10 @@ pub fn mask(recipient: &str) -> String {
 impl Service {
     /// Records and sends messages. Call after the transaction that caused them committed.
     pub(crate) async fn deliver(&self, messages: Vec<Outgoing>) {
-        if messages.is_empty() {
-            return;
-        }
         // Recording and sending both happen in the background, in order: the request that
         // caused them answers as fast whether it sent something or nothing (a recovery for an
-        // unknown login sends nothing), so its timing tells no one whether an account exists.
+        // unknown login sends nothing, and hands over its empty batch all the same), so its
+        // timing tells no one whether an account exists.
         let service = self.clone();
         self.inner
             .deliveries
@@ -115,16 +113,21 @@ impl Service {
 
     /// Writes what a request leaves to be written after its answer (a failed attempt's entry in
     /// the account's log), in the background beside the notifications; a failure is logged.
+    /// Without an account (an unknown login) nothing is written, but a task is handed over all
+    /// the same, so both answers cost the same.
     pub(crate) async fn after_answer<F>(
         &self,
         context: &kabinet_api::Context,
-        account: &Loaded,
+        account: Option<&Loaded>,
         work: F,
     ) where
         F: FnOnce(Service, kabinet_api::Context, Loaded) -> AfterAnswer + Send + 'static,
     {
-        let (service, context, account) = (self.clone(), context.clone(), account.clone());
+        let (service, context, account) = (self.clone(), context.clone(), account.cloned());
         self.inner.deliveries.0.lock().await.spawn(async move {
+            let Some(account) = account else {
+                return;
+            };
             if let Err(error) = work(service, context, account).await {
                 tracing::error!(
                     code = error.code.as_str(),

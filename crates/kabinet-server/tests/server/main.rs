@@ -8,6 +8,7 @@ mod support;
 
 mod access;
 mod edge;
+mod hostile;
 mod observability;
 mod replicas;
 mod scenarios;

@@ -461,43 +461,41 @@ impl Service {
         let lock = throttle::record_failure(&tx, &config.lockout, key, now).await?;
         throttle::client_failure(&tx, &config.client, &context.address, now).await?;
         tx.commit().await.map_err(error::store)?;
-        if let Some(account) = account.filter(|a| a.state.status != Status::Pending) {
-            let until = match lock {
-                Lock::Open => None,
-                Lock::Until(until) => Some(until),
-                // The account's state shows a lock; only a recovery lifts the counter's.
-                Lock::UntilRecovery => Some(now + Duration::days(365 * 100)),
-            };
-            let lock_shown = until.filter(|_| strangers);
-            self.after_answer(context, account, move |service, context, account| {
-                Box::pin(async move {
-                    let by = service.by(&Actor::Citizen, &context);
-                    let tx = service.begin().await?;
-                    let account = repo::execute(
+        let until = match lock {
+            Lock::Open => None,
+            Lock::Until(until) => Some(until),
+            // The account's state shows a lock; only a recovery lifts the counter's.
+            Lock::UntilRecovery => Some(now + Duration::days(365 * 100)),
+        };
+        let lock_shown = until.filter(|_| strangers);
+        let logged = account.filter(|a| a.state.status != Status::Pending);
+        self.after_answer(context, logged, move |service, context, account| {
+            Box::pin(async move {
+                let by = service.by(&Actor::Citizen, &context);
+                let tx = service.begin().await?;
+                let account = repo::execute(
+                    &tx,
+                    &account,
+                    &Command::RecordSignInFailure,
+                    &by,
+                    Extras::default(),
+                )
+                .await?;
+                if let Some(until) = lock_shown {
+                    // Refused only for blocked or deleted accounts, which have nothing to lock.
+                    let _ = repo::execute(
                         &tx,
                         &account,
-                        &Command::RecordSignInFailure,
+                        &Command::Lock { until },
                         &by,
                         Extras::default(),
                     )
-                    .await?;
-                    if let Some(until) = lock_shown {
-                        // Refused only for blocked or deleted accounts, which have nothing to
-                        // lock.
-                        let _ = repo::execute(
-                            &tx,
-                            &account,
-                            &Command::Lock { until },
-                            &by,
-                            Extras::default(),
-                        )
-                        .await;
-                    }
-                    tx.commit().await.map_err(error::store)
-                })
+                    .await;
+                }
+                tx.commit().await.map_err(error::store)
             })
-            .await;
-        }
+        })
+        .await;
         Ok(match lock {
             Lock::Until(until) => ApiError::new(ErrorCode::AccountLocked).retry_at(until),
             Lock::UntilRecovery => ApiError::new(ErrorCode::AccountLocked),
@@ -529,25 +527,24 @@ impl Service {
             .map_or(1, |row| row.failures);
         throttle::client_failure(&tx, &self.inner.config.client, &context.address, now).await?;
         tx.commit().await.map_err(error::store)?;
-        if let Some(account) = account.filter(|a| a.state.status != Status::Pending)
-            && (refusals == 1 || refusals % 10 == 0)
-        {
-            self.after_answer(context, account, |service, context, account| {
-                Box::pin(async move {
-                    let tx = service.begin().await?;
-                    repo::execute(
-                        &tx,
-                        &account,
-                        &Command::RecordSignInFailure,
-                        &service.by(&Actor::Citizen, &context),
-                        Extras::default(),
-                    )
-                    .await?;
-                    tx.commit().await.map_err(error::store)
-                })
+        let logged = account
+            .filter(|a| a.state.status != Status::Pending)
+            .filter(|_| refusals == 1 || refusals % 10 == 0);
+        self.after_answer(context, logged, |service, context, account| {
+            Box::pin(async move {
+                let tx = service.begin().await?;
+                repo::execute(
+                    &tx,
+                    &account,
+                    &Command::RecordSignInFailure,
+                    &service.by(&Actor::Citizen, &context),
+                    Extras::default(),
+                )
+                .await?;
+                tx.commit().await.map_err(error::store)
             })
-            .await;
-        }
+        })
+        .await;
         Ok(())
     }
 
