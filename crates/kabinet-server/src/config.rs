@@ -114,8 +114,9 @@ pub struct ServerConfig {
     pub client_window_minutes: i64,
     /// Wrong secret answers a recovery allows.
     pub secret_answer_attempts: u32,
-    /// How long a request waits for a hashing slot before 503, milliseconds.
-    pub hashing_wait_ms: u64,
+    /// The longest expected wait for a hashing slot at which a sign-in is still admitted,
+    /// milliseconds; beyond it, 503 at once.
+    pub hashing_budget_ms: u64,
     /// argon2id memory, KiB (19 MiB by default).
     pub argon2_memory_kib: u32,
     /// argon2id passes.
@@ -174,7 +175,7 @@ impl Default for ServerConfig {
             client_max_failures: ClientPolicy::default().max_failures,
             client_window_minutes: ClientPolicy::default().window.num_minutes(),
             secret_answer_attempts: 3,
-            hashing_wait_ms: 80,
+            hashing_budget_ms: 200,
             argon2_memory_kib: HashParams::default().memory_kib,
             argon2_iterations: HashParams::default().iterations,
             hashing_slots: None,
@@ -256,7 +257,7 @@ impl ServerConfig {
             window: chrono::Duration::minutes(self.client_window_minutes.max(1)),
         };
         config.secret_answer_attempts = self.secret_answer_attempts.max(1);
-        config.hashing_wait = std::time::Duration::from_millis(self.hashing_wait_ms);
+        config.hashing_budget = std::time::Duration::from_millis(self.hashing_budget_ms);
         config.hash_params = HashParams {
             memory_kib: self.argon2_memory_kib.max(8),
             iterations: self.argon2_iterations.max(1),

@@ -40,8 +40,9 @@ pub struct ServiceConfig {
     pub bank_assertion_max_age: Duration,
     /// Password hashes computed at once (argon2id is CPU- and memory-bound: one per core).
     pub hashing_slots: usize,
-    /// How long a request waits for a hashing slot before it is refused as overload.
-    pub hashing_wait: std::time::Duration,
+    /// The longest expected wait for a hashing slot at which a request is still admitted;
+    /// beyond it, it is refused at once as overload.
+    pub hashing_budget: std::time::Duration,
     /// Requests one client address may make per minute at this replica, in bursts of as many
     /// (0: no limit).
     pub requests_per_minute: u32,
@@ -89,7 +90,7 @@ impl ServiceConfig {
             trusted_banks: Vec::new(),
             bank_assertion_max_age: Duration::minutes(10),
             hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),
-            hashing_wait: std::time::Duration::from_millis(80),
+            hashing_budget: std::time::Duration::from_millis(200),
             requests_per_minute: 600,
             pepper,
             seal_key,

@@ -117,14 +117,46 @@ struct Inner {
     replica: std::sync::atomic::AtomicU8,
 }
 
+/// The hashing slots' state: how many hash now, the most that ever did, how many wait for a
+/// slot, and the mean time of one hash (microseconds, a moving average; 0 until measured).
 #[derive(Default)]
-struct HashingGauge {
+pub(crate) struct HashingGauge {
     now: std::sync::atomic::AtomicUsize,
     peak: std::sync::atomic::AtomicUsize,
+    waiting: std::sync::atomic::AtomicUsize,
+    mean_micros: std::sync::atomic::AtomicU64,
 }
 
-/// A held hashing slot, counted in the gauge until dropped. It moves into the blocking task
-/// with the hash, so a request abandoned half-way cannot free its slot while its hash still runs.
+impl HashingGauge {
+    /// Counts one hash's time into the moving average (a fifth of each new sample).
+    pub(crate) fn record(&self, took: std::time::Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let sample = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        let _ = self.mean_micros.fetch_update(Relaxed, Relaxed, |mean| {
+            Some(if mean == 0 {
+                sample
+            } else {
+                mean - mean / 5 + sample / 5
+            })
+        });
+        metrics::argon2(took);
+    }
+
+    /// How long a request arriving now would wait for a slot of `slots`: nothing while one is
+    /// free; otherwise the hashes ahead of it, `slots` at a time, plus half a hash for the ones
+    /// running (on average half done).
+    pub(crate) fn expected_wait(&self, slots: usize) -> std::time::Duration {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (running, waiting) = (self.now.load(Relaxed), self.waiting.load(Relaxed));
+        if running < slots && waiting == 0 {
+            return std::time::Duration::ZERO;
+        }
+        let mean = self.mean_micros.load(Relaxed) as f64;
+        let rounds = waiting as f64 / slots.max(1) as f64 + 0.5;
+        std::time::Duration::from_micros((mean * rounds) as u64)
+    }
+}
+
 /// How an operation ended, for the metrics: `ok` or its error code.
 pub(crate) fn metrics_outcome<T>(result: &Result<T, kabinet_api::ApiError>) -> &'static str {
     match result {
@@ -133,6 +165,8 @@ pub(crate) fn metrics_outcome<T>(result: &Result<T, kabinet_api::ApiError>) -> &
     }
 }
 
+/// A held hashing slot, counted in the gauge until dropped. It moves into the blocking task
+/// with the hash, so a request abandoned half-way cannot free its slot while its hash still runs.
 pub(crate) struct HashingSlot {
     _permit: tokio::sync::OwnedSemaphorePermit,
     gauge: Arc<HashingGauge>,
@@ -213,9 +247,15 @@ impl Service {
         let mut salt = [0u8; 16];
         ports.entropy.fill(&mut salt);
         let (params, decoy) = (config.hash_params, decoy_phc.clone());
+        let hashing_gauge = Arc::new(HashingGauge::default());
+        let gauge = hashing_gauge.clone();
         std::thread::spawn(move || {
-            // Hashed outside the cell: should this fail, the first unknown login makes it.
-            match hash_password(DECOY_PASSWORD, params, &mut FixedSalt(salt)) {
+            // Hashed outside the cell: should this fail, the first unknown login makes it. Its
+            // time is the first estimate of a hash's, for admission.
+            let started = std::time::Instant::now();
+            let made = hash_password(DECOY_PASSWORD, params, &mut FixedSalt(salt));
+            gauge.record(started.elapsed());
+            match made {
                 Ok(phc) => {
                     decoy.get_or_init(|| phc);
                 }
@@ -226,7 +266,7 @@ impl Service {
             inner: Arc::new(Inner {
                 hasher: CodeHasher::new(config.pepper),
                 hashing: Arc::new(tokio::sync::Semaphore::new(config.hashing_slots.max(1))),
-                hashing_gauge: Arc::default(),
+                hashing_gauge,
                 admission: admission::Admission::new(config.requests_per_minute),
                 sealer: Sealer::new(&config.seal_key),
                 store,

@@ -385,11 +385,11 @@ async fn a_client_past_its_rate_limit_is_told_when_to_come_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overload_is_refused_at_once_and_shutdown_finishes_requests_in_flight() {
-    // One hashing slot, a heavy hash, a short wait: concurrent sign-ins beyond the slot are
-    // refused with 503 instead of queueing.
+    // One hashing slot, a heavy hash, a short budget: concurrent sign-ins that would wait
+    // longer than it are refused with 503 instead of queueing.
     let (server, db, _) = server(|config, _| {
         config.hashing_slots = 1;
-        config.hashing_wait = std::time::Duration::from_millis(20);
+        config.hashing_budget = std::time::Duration::from_millis(20);
         config.hash_params = kabinet_core::secret::HashParams {
             memory_kib: 64 * 1024,
             iterations: 8,

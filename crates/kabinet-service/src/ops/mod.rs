@@ -103,11 +103,12 @@ impl Service {
         let params = self.inner.config.hash_params;
         let entropy = self.inner.ports.entropy.clone();
         let slot = self.hashing_slot().await?;
+        let gauge = self.inner.hashing_gauge.clone();
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
             let started = std::time::Instant::now();
             let hashed = hash_password(&secret, params, &mut Random(entropy.as_ref()));
-            crate::metrics::argon2(started.elapsed());
+            gauge.record(started.elapsed());
             hashed
         })
         .await
@@ -127,6 +128,7 @@ impl Service {
             self.inner.ports.entropy.clone(),
         );
         let slot = self.hashing_slot().await?;
+        let gauge = self.inner.hashing_gauge.clone();
         let verdict = tokio::task::spawn_blocking(move || {
             let _slot = slot;
             // The decoy is ready long before anyone signs in; if it is still being made, this
@@ -134,7 +136,7 @@ impl Service {
             let phc = phc.unwrap_or_else(|| crate::decoy_phc(&decoy, params, entropy.as_ref()));
             let started = std::time::Instant::now();
             let verdict = verify_password(&phc, &secret);
-            crate::metrics::argon2(started.elapsed());
+            gauge.record(started.elapsed());
             verdict
         })
         .await
@@ -142,22 +144,39 @@ impl Service {
         Ok(verdict && found)
     }
 
-    /// One of the argon2 slots (as many as cores by default), waiting at most
-    /// `hashing_wait` for it.
+    /// One of the argon2 slots (as many as cores by default). A request is admitted while its
+    /// expected wait — the hashes ahead of it, `hashing_slots` at a time, at the measured mean
+    /// time of one — fits `hashing_budget`, and refused at once otherwise (`unavailable` with
+    /// `Retry-After`), so a burst queues as long as it can still be answered in time and
+    /// overload is told immediately. An admitted request that still waits four budgets (the
+    /// hashes suddenly much slower) is refused then. Hashing memory stays ≤ slots × argon2's.
     async fn hashing_slot(&self) -> Outcome<crate::HashingSlot> {
-        let wait = self.inner.config.hashing_wait;
-        let slots = self.inner.hashing.clone();
+        use std::sync::atomic::Ordering::Relaxed;
+        let config = &self.inner.config;
+        let gauge = &self.inner.hashing_gauge;
         let started = std::time::Instant::now();
-        let acquired = tokio::time::timeout(wait, slots.acquire_owned()).await;
-        crate::metrics::hashing_wait(started.elapsed());
-        match acquired {
-            Ok(Ok(permit)) => Ok(crate::HashingSlot::taken(
-                permit,
-                self.inner.hashing_gauge.clone(),
-            )),
-            _ => Err(ApiError::new(ErrorCode::Unavailable)
+        let overloaded = || {
+            crate::metrics::hashing_wait(started.elapsed());
+            ApiError::new(ErrorCode::Unavailable)
                 .with_message("Сервер перегружен. Повторите через несколько секунд")
-                .retry_at(self.now() + chrono::Duration::seconds(1))),
+                .retry_at(self.now() + chrono::Duration::seconds(1))
+        };
+        if gauge.expected_wait(config.hashing_slots.max(1)) > config.hashing_budget {
+            return Err(overloaded());
+        }
+        gauge.waiting.fetch_add(1, Relaxed);
+        let acquired = tokio::time::timeout(
+            config.hashing_budget * 4,
+            self.inner.hashing.clone().acquire_owned(),
+        )
+        .await;
+        gauge.waiting.fetch_sub(1, Relaxed);
+        match acquired {
+            Ok(Ok(permit)) => {
+                crate::metrics::hashing_wait(started.elapsed());
+                Ok(crate::HashingSlot::taken(permit, gauge.clone()))
+            }
+            _ => Err(overloaded()),
         }
     }
 

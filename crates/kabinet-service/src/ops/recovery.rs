@@ -235,6 +235,9 @@ impl Service {
     ) -> Outcome<Recovery> {
         let now = self.now();
         let tx = self.begin().await?;
+        // Inside the resend cooldown nothing is made: a flow of a real account would be checked
+        // against its account (a foreign key) where a decoy's is not, and take longer.
+        otp::may_send_to(&tx, &send_key, &self.inner.config.sms_codes, now).await?;
         let (ticket, flow) = flow::create(
             &tx,
             &self.inner.hasher,

@@ -5,6 +5,7 @@
 mod support;
 
 mod adapters;
+mod admission;
 mod boundaries;
 mod brute_force;
 mod confirmation;
