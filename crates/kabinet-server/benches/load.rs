@@ -106,6 +106,19 @@ async fn main() {
             tokens.push((i, s.token));
         }
     }
+    // Round trips to the database of one password sign-in from a known device (statements,
+    // BEGIN and COMMIT) and of one session check.
+    service.settle().await;
+    let before = db.store.round_trips();
+    let trips_signed = sign_in(&client, 0).await;
+    service.settle().await;
+    let sign_in_trips = db.store.round_trips() - before;
+    assert!(matches!(trips_signed, Ok(SignInOutcome::SignedIn(_))));
+    let mut context = device(tokens[0].0);
+    context.session = Some(tokens[0].1.clone());
+    let before = db.store.round_trips();
+    client.me(&context, Empty {}).await.unwrap();
+    let me_trips = db.store.round_trips() - before;
     let tokens = Arc::new(tokens);
     let c = client.clone();
     let t = tokens.clone();
@@ -177,6 +190,8 @@ machine: {cores} cores ({cpu}); {database}. argon2id m = 19 MiB, t = 2, p = 1; h
 | measure | value | baseline (same run) | ratio |\n|---|---|---|---|\n\
 | password sign-ins/s (closed loop, {workers} callers) | {capacity:.1} | raw argon2id verify/s on {cores} threads: {raw:.1} | {ratio:.2} (target ≥ 0.90) |\n\
 | session checks/s (`me`, 16 callers) | {checks:.0} | no-op route `/health`: {noop:.0} | {check_ratio:.2} |\n\n\
+Database round trips (statements, BEGIN and COMMIT): {sign_in_trips} for one password sign-in from a known device \
+(target ≤ 6), {me_trips} for one session check.\n\n\
 Sign-ins refused while measuring capacity: {refused_at_capacity}. With sixteen callers at once \
 (closed loop, 8 s): {served16:.1} sign-ins/s served, {refused16} refused ({share16:.1} % of attempts).\n\n\
 **At 70 % of capacity** ({r70:.1} sign-ins/s open loop, 10 s, {n70} requests, {failed70} not signed in): \

@@ -59,7 +59,16 @@ pub async fn check_lock(
     key: &str,
     now: DateTime<Utc>,
 ) -> Outcome<Counted> {
-    let Some(row) = store::throttle(conn, key).await.map_err(error::store)? else {
+    let row = store::throttle(conn, key).await.map_err(error::store)?;
+    lock_of(policy, row.as_ref(), now)
+}
+
+fn lock_of(
+    policy: &LockoutPolicy,
+    row: Option<&store::Throttle>,
+    now: DateTime<Utc>,
+) -> Outcome<Counted> {
+    let Some(row) = row else {
         return Ok(Counted::Nothing);
     };
     let failures = u32::try_from(row.failures).unwrap_or(0);
@@ -68,6 +77,41 @@ pub async fn check_lock(
         Lock::Until(until) => Err(ApiError::new(ErrorCode::AccountLocked).retry_at(until)),
         Lock::UntilRecovery => Err(ApiError::new(ErrorCode::AccountLocked)),
     }
+}
+
+/// A sign-in's two counters read in one statement: the client's failures (`Err` in the outer
+/// result: too many from this address) and the lock of `key` (the inner result, as
+/// [`check_lock`]).
+pub async fn check_client_and_lock(
+    conn: &impl Conn,
+    client: &ClientPolicy,
+    address: &str,
+    policy: &LockoutPolicy,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Outcome<Outcome<Counted>> {
+    let client_key = client_key(address);
+    let rows = store::throttles(conn, &[&client_key, key])
+        .await
+        .map_err(error::store)?;
+    let row = |k: &str| rows.iter().find(|r| r.key == k);
+    client_refusal(client, row(&client_key), now)?;
+    Ok(lock_of(policy, row(key), now))
+}
+
+fn client_refusal(
+    policy: &ClientPolicy,
+    row: Option<&store::Throttle>,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let failures = u32::try_from(row.failures).unwrap_or(0);
+    if let Some(until) = policy.refused_until(failures, row.window_started_at, now) {
+        return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(until));
+    }
+    Ok(())
 }
 
 /// What a counter held when it was checked.
@@ -120,17 +164,10 @@ pub async fn check_client(
     address: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let Some(row) = store::throttle(conn, &client_key(address))
+    let row = store::throttle(conn, &client_key(address))
         .await
-        .map_err(error::store)?
-    else {
-        return Ok(());
-    };
-    let failures = u32::try_from(row.failures).unwrap_or(0);
-    if let Some(until) = policy.refused_until(failures, row.window_started_at, now) {
-        return Err(ApiError::new(ErrorCode::TooManyRequests).retry_at(until));
-    }
-    Ok(())
+        .map_err(error::store)?;
+    client_refusal(policy, row.as_ref(), now)
 }
 
 /// Counts a failure of a client.

@@ -30,6 +30,7 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    pub(crate) round_trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -64,9 +65,25 @@ impl Store {
             std::fs::create_dir_all(&parent)
                 .map_err(|e| DbErr::Custom(format!("{}: {e}", parent.display())))?;
         }
-        let db = Database::connect(options).await?;
+        let mut db = Database::connect(options).await?;
         Migrator::up(&db, None).await?;
-        Ok(Self { db, backend })
+        // Every statement sent, counted from here on (with each BEGIN and COMMIT, in `db.rs`):
+        // the benchmarks report the round trips of a sign-in and of a session check.
+        let round_trips = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted = round_trips.clone();
+        db.set_metric_callback(move |_| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        Ok(Self {
+            db,
+            backend,
+            round_trips,
+        })
+    }
+
+    /// Round trips to the database since it was opened: statements, BEGINs and COMMITs.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The SeaORM connection, for this crate's operations and its own tests and benchmarks

@@ -105,7 +105,10 @@ impl Conn for Store {
 
 /// An open write transaction: everything done through it commits together or not at all.
 /// Dropped without [`Tx::commit`], it rolls back.
-pub struct Tx(DatabaseTransaction);
+pub struct Tx(
+    DatabaseTransaction,
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+);
 
 impl Conn for Tx {
     fn executor(&self) -> Executor<'_> {
@@ -116,6 +119,7 @@ impl Conn for Tx {
 impl Tx {
     /// Makes every change of the transaction durable.
     pub async fn commit(self) -> StoreResult<()> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(self.0.commit().await?)
     }
 }
@@ -128,7 +132,10 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(Tx(self.connection().begin_with_options(options).await?))
+        let tx = self.connection().begin_with_options(options).await?;
+        self.round_trips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Tx(tx, self.round_trips.clone()))
     }
 }
 

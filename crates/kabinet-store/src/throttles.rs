@@ -21,6 +21,14 @@ pub async fn throttle(conn: &impl Conn, key: &str) -> StoreResult<Option<Throttl
         .await?)
 }
 
+/// The counters of `keys` that exist, in one statement.
+pub async fn throttles(conn: &impl Conn, keys: &[&str]) -> StoreResult<Vec<Throttle>> {
+    Ok(throttle::Entity::find()
+        .filter(throttle::Column::Key.is_in(keys.iter().map(|k| (*k).to_owned())))
+        .all(db!(conn))
+        .await?)
+}
+
 async fn ensure(conn: &impl Conn, key: &str, now: DateTime<Utc>) -> StoreResult<()> {
     let fresh = throttle::ActiveModel {
         key: Set(key.to_owned()),

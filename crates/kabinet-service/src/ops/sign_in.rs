@@ -70,7 +70,6 @@ impl Service {
         if !errors.is_empty() {
             return Err(error::fields(errors));
         }
-        self.check_client(context).await?;
         let found = login::resolve(self.conn(), &candidates).await?;
         // An unknown login is looked up as nobody (the nil id): every statement of a known
         // login's path runs for it too, finding no row, so the answer's timing tells nothing.
@@ -85,7 +84,17 @@ impl Service {
             Some(a) => throttle::account_key(a.id),
             None => throttle::login_key(&candidates[0].key()),
         };
-        let counted = match throttle::check_lock(self.conn(), &config.lockout, &key, now).await {
+        // The client's failures and this key's lock, read together.
+        let lock = throttle::check_client_and_lock(
+            self.conn(),
+            &config.client,
+            &context.address,
+            &config.lockout,
+            &key,
+            now,
+        )
+        .await?;
+        let counted = match lock {
             Ok(counted) => counted,
             Err(refused) => {
                 self.record_refused(context, account.as_ref(), &key).await?;
@@ -105,7 +114,8 @@ impl Service {
                 if counted == throttle::Counted::Failures {
                     throttle::reset(self.conn(), &key).await?;
                 }
-                self.after_password(context, account, credentials).await
+                self.after_password(context, account, credentials, known_device)
+                    .await
             }
             (Eligibility::Blocked, ..) => Err(ApiError::new(ErrorCode::AccountBlocked)),
             (Eligibility::Gone, ..) => Err(ApiError::new(ErrorCode::CredentialsInvalid)),
@@ -266,11 +276,12 @@ impl Service {
         context: &Context,
         account: Loaded,
         credentials: Credentials,
+        known_device: bool,
     ) -> Outcome<SignInOutcome> {
         let now = self.now();
         let account_id = account.id;
         let (phone, email) = self.contacts(account_id).await?;
-        let new_device = !self.device_known(account_id, context).await?;
+        let new_device = !known_device;
         let methods: Vec<SecondFactor> = second_factors(Protection {
             totp: credentials.totp_sealed.is_some(),
             sms_always: credentials.sms_second_factor,
