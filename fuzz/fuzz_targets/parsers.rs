@@ -7,7 +7,7 @@ use kabinet_core::address::{Address, AddressInput};
 use kabinet_core::date::{format_date, parse_birth_date, parse_date};
 use kabinet_core::email::Email;
 use kabinet_core::inn::Inn;
-use kabinet_core::centre::Hours;
+use kabinet_core::centre::Span;
 use kabinet_core::name::{NameScript, PersonName, Sex};
 use kabinet_core::passport::{Passport, PassportInput};
 use kabinet_core::password::PasswordPolicy;
@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = Inn::parse_person(s);
     let _ = Sex::parse(s);
     let (opens, closes) = s.split_once('-').unwrap_or((s, ""));
-    let _ = Hours::parse(opens, closes);
+    let _ = Span::parse(opens, closes);
     let mut parts = s.splitn(7, '|').map(str::to_owned);
     let mut next = || parts.next().unwrap_or_default();
     let _ = Passport::parse(&PassportInput { series: next(), number: next(), issued_on: next(), issuer: next(), department_code: next() });

@@ -4,7 +4,7 @@
 
 use kabinet_core::address::AddressInput;
 use kabinet_core::passport::PassportInput;
-use kabinet_core::profile::{ForeignPassportInput, ProfileInput};
+use kabinet_core::profile::{ForeignPassportInput, Profile, ProfileInput};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -45,5 +45,5 @@ fuzz_target!(|data: &[u8]| {
         },
     };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let _ = ProfileInput::parse(&input, today);
+    let _ = Profile::parse(&input, today);
 });

@@ -238,6 +238,10 @@ fn bench_fuzz() -> Result {
                 .find_map(|l| l.strip_prefix(&format!("stat::{name}:")))
                 .map_or("?".to_owned(), |v| v.trim().to_owned())
         };
+        if log.contains("failed to build fuzz script") {
+            eprintln!("{log}");
+            return Err(format!("the fuzz target {target} does not build (see above)"));
+        }
         let crashed = !output.status.success();
         if crashed {
             eprintln!("{log}");

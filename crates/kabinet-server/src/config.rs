@@ -117,6 +117,10 @@ pub struct ServerConfig {
     /// The longest expected wait for a hashing slot at which a sign-in is still admitted,
     /// milliseconds; beyond it, 503 at once.
     pub hashing_budget_ms: u64,
+    /// The earliest a sign-in refusal, a recovery start or a registration start is answered,
+    /// milliseconds (hides what little work differs between a login that exists and one that
+    /// does not; 0: none).
+    pub answer_floor_ms: u64,
     /// argon2id memory, KiB (19 MiB by default).
     pub argon2_memory_kib: u32,
     /// argon2id passes.
@@ -176,6 +180,7 @@ impl Default for ServerConfig {
             client_window_minutes: ClientPolicy::default().window.num_minutes(),
             secret_answer_attempts: 3,
             hashing_budget_ms: 200,
+            answer_floor_ms: 50,
             argon2_memory_kib: HashParams::default().memory_kib,
             argon2_iterations: HashParams::default().iterations,
             hashing_slots: None,
@@ -258,6 +263,7 @@ impl ServerConfig {
         };
         config.secret_answer_attempts = self.secret_answer_attempts.max(1);
         config.hashing_budget = std::time::Duration::from_millis(self.hashing_budget_ms);
+        config.answer_floor = std::time::Duration::from_millis(self.answer_floor_ms);
         config.hash_params = HashParams {
             memory_kib: self.argon2_memory_kib.max(8),
             iterations: self.argon2_iterations.max(1),

@@ -40,6 +40,11 @@ pub struct ServiceConfig {
     pub bank_assertion_max_age: Duration,
     /// Password hashes computed at once (argon2id is CPU- and memory-bound: one per core).
     pub hashing_slots: usize,
+    /// The earliest a sign-in's refusal (wrong password, locked), a recovery start or a
+    /// registration start is answered, counted from its arrival: whatever work is left over
+    /// from doing the same for a login that exists and one that does not (a row found or not)
+    /// is hidden under it. Zero: answered as soon as done.
+    pub answer_floor: std::time::Duration,
     /// The longest expected wait for a hashing slot at which a request is still admitted;
     /// beyond it, it is refused at once as overload.
     pub hashing_budget: std::time::Duration,
@@ -91,6 +96,7 @@ impl ServiceConfig {
             bank_assertion_max_age: Duration::minutes(10),
             hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),
             hashing_budget: std::time::Duration::from_millis(200),
+            answer_floor: std::time::Duration::from_millis(50),
             requests_per_minute: 600,
             pepper,
             seal_key,

@@ -144,6 +144,11 @@ impl Service {
         Ok(verdict && found)
     }
 
+    /// A future that completes `answer_floor` after now (see [`crate::ServiceConfig`]).
+    pub(crate) fn answer_floor(&self) -> tokio::time::Sleep {
+        tokio::time::sleep(self.inner.config.answer_floor)
+    }
+
     /// One of the argon2 slots (as many as cores by default). A request is admitted while its
     /// expected wait — the hashes ahead of it, `hashing_slots` at a time, at the measured mean
     /// time of one — fits `hashing_budget`, and refused at once otherwise (`unavailable` with

@@ -62,6 +62,20 @@ impl Service {
         context: &Context,
         request: RecoveryStart,
     ) -> Outcome<Recovery> {
+        let floor = self.answer_floor();
+        let outcome = self.recovery_started(context, request).await;
+        // A field error answers at once: it says nothing of anyone.
+        if !outcome.as_ref().is_err_and(|e| !e.fields.is_empty()) {
+            floor.await;
+        }
+        outcome
+    }
+
+    async fn recovery_started(
+        &self,
+        context: &Context,
+        request: RecoveryStart,
+    ) -> Outcome<Recovery> {
         let candidates = login::candidates(&request.login);
         if request.login.trim().is_empty() {
             return Err(ApiError::field("login", "required"));

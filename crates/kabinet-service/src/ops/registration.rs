@@ -61,6 +61,25 @@ impl Service {
         context: &Context,
         request: RegistrationStart,
     ) -> Outcome<Registration> {
+        let floor = self.answer_floor();
+        let outcome = self.registration_started(context, request).await;
+        // A field error answers at once (it says nothing of anyone), and so does a contact in
+        // use (DOMAIN §3 tells it in words); everything else waits for the floor.
+        if outcome
+            .as_ref()
+            .is_err_and(|e| !e.fields.is_empty() || e.code == kabinet_api::ErrorCode::ContactInUse)
+        {
+            return outcome;
+        }
+        floor.await;
+        outcome
+    }
+
+    async fn registration_started(
+        &self,
+        context: &Context,
+        request: RegistrationStart,
+    ) -> Outcome<Registration> {
         let now = self.now();
         let mut errors = FieldErrors::default();
         let surname = errors.check(

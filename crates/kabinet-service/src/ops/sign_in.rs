@@ -55,6 +55,24 @@ impl Service {
         context: &Context,
         request: SignInRequest,
     ) -> Outcome<SignInOutcome> {
+        let floor = self.answer_floor();
+        let outcome = self.sign_in_checked(context, request).await;
+        if let Err(e) = &outcome
+            && matches!(
+                e.code,
+                ErrorCode::CredentialsInvalid | ErrorCode::AccountLocked
+            )
+        {
+            floor.await;
+        }
+        outcome
+    }
+
+    async fn sign_in_checked(
+        &self,
+        context: &Context,
+        request: SignInRequest,
+    ) -> Outcome<SignInOutcome> {
         let now = self.now();
         let config = &self.inner.config;
         let candidates = login::candidates(&request.login);

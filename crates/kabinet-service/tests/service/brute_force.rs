@@ -292,3 +292,62 @@ service_test!(a_strangers_guesses_never_keep_the_owner_out, |h| {
         ErrorCode::AccountLocked,
     );
 });
+
+fn with_floor() -> kabinet_service::ServiceConfig {
+    let mut config = test_config();
+    config.answer_floor = std::time::Duration::from_millis(300);
+    config
+}
+
+service_test!(
+    refusals_and_starts_wait_for_the_answer_floor,
+    with_floor(),
+    |h| {
+        h.register(&device("laptop"), PHONE).await;
+        let floor = std::time::Duration::from_millis(300);
+        for login in [PHONE_E164, "+79160000000"] {
+            let started = std::time::Instant::now();
+            let refused = h
+                .service
+                .sign_in(
+                    &device("stranger"),
+                    SignInRequest {
+                        login: login.into(),
+                        password: "Wrong-Parol1!".into(),
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(refused.code, ErrorCode::CredentialsInvalid);
+            assert!(
+                started.elapsed() >= floor,
+                "{login}: {:?}",
+                started.elapsed()
+            );
+            let started = std::time::Instant::now();
+            h.service
+                .recovery_start(
+                    &device("stranger"),
+                    RecoveryStart {
+                        login: login.into(),
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(
+                started.elapsed() >= floor,
+                "{login}: {:?}",
+                started.elapsed()
+            );
+        }
+        // A field error is answered at once: it tells nothing about anyone.
+        let started = std::time::Instant::now();
+        let wrong = h
+            .service
+            .recovery_start(&device("stranger"), RecoveryStart { login: "".into() })
+            .await
+            .unwrap_err();
+        assert!(!wrong.fields.is_empty());
+        assert!(started.elapsed() < floor);
+    }
+);
