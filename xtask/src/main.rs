@@ -240,7 +240,9 @@ fn bench_fuzz() -> Result {
         };
         if log.contains("failed to build fuzz script") {
             eprintln!("{log}");
-            return Err(format!("the fuzz target {target} does not build (see above)"));
+            return Err(format!(
+                "the fuzz target {target} does not build (see above)"
+            ));
         }
         let crashed = !output.status.success();
         if crashed {
