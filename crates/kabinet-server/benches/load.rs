@@ -22,49 +22,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kabinet_api::*;
-use kabinet_client::{Client, ClientOptions};
-use kabinet_server::HttpSettings;
-use kabinet_service::ports::clock::SystemClock;
-use kabinet_service::{Ports, Service, ServiceConfig};
-use kabinet_store::testing::TestDb;
 use loadgen::*;
 
 #[tokio::main]
 async fn main() {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let (db, database) = match TestDb::postgres().await {
-        Some(db) => (db, "PostgreSQL 15 on loopback"),
-        None => (TestDb::sqlite().await, "SQLite (WAL, synchronous=FULL)"),
-    };
-    let mut config = ServiceConfig::new([1; 32], [2; 32]);
-    // One address for the whole load: the per-client request limit is off here (its cost is
-    // one upsert per request).
-    config.requests_per_minute = 0;
-    let slots = config.hashing_slots;
-    let budget = config.hashing_budget;
-    let service = Service::new(
-        db.store.clone(),
-        config,
-        Ports::simulated(Arc::new(SystemClock)),
-    )
-    .unwrap();
-    for i in 0..ACCOUNTS {
-        register(&service, i).await;
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let stop = Arc::new(tokio::sync::Notify::new());
-    let stopped = stop.clone();
-    let server = tokio::spawn(kabinet_server::serve(
-        listener,
-        kabinet_server::app(service.clone(), HttpSettings::default()),
-        async move { stopped.notified().await },
-    ));
-    let options = ClientOptions {
-        retries: 0,
-        ..ClientOptions::default()
-    };
-    let client = Client::new(&url, options).unwrap();
+    let (db, database) = database().await;
+    let server = Served::start(&db).await;
+    let (service, client, url) = (
+        server.service.clone(),
+        server.client.clone(),
+        server.url.clone(),
+    );
+    let slots = server.config.hashing_slots;
+    let budget = server.config.hashing_budget;
 
     eprintln!("raw argon2id verify rate…");
     let raw = tokio::task::spawn_blocking(move || raw_verify_rate(cores, Duration::from_secs(6)))
@@ -170,8 +141,7 @@ async fn main() {
     let rss_after = peak_rss_mib();
     let peak = service.hashing_peak();
 
-    stop.notify_one();
-    server.await.unwrap().unwrap();
+    server.stop().await;
     db.finish().await;
 
     let cpu = std::fs::read_to_string("/proc/cpuinfo")

@@ -19,11 +19,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kabinet_api::*;
-use kabinet_client::{Client, ClientOptions};
-use kabinet_server::HttpSettings;
-use kabinet_service::ports::clock::SystemClock;
-use kabinet_service::{Ports, Service, ServiceConfig};
-use kabinet_store::testing::TestDb;
 use loadgen::*;
 
 fn rss_mib() -> f64 {
@@ -54,39 +49,9 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(600);
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let (db, database) = match TestDb::postgres().await {
-        Some(db) => (db, "PostgreSQL 15 on loopback"),
-        None => (TestDb::sqlite().await, "SQLite (WAL, synchronous=FULL)"),
-    };
-    let mut config = ServiceConfig::new([1; 32], [2; 32]);
-    // One address for the whole load (the generator): the per-client limit is off.
-    config.requests_per_minute = 0;
-    let service = Service::new(
-        db.store.clone(),
-        config,
-        Ports::simulated(Arc::new(SystemClock)),
-    )
-    .unwrap();
-    for i in 0..ACCOUNTS {
-        register(&service, i).await;
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let stop = Arc::new(tokio::sync::Notify::new());
-    let stopped = stop.clone();
-    let server = tokio::spawn(kabinet_server::serve(
-        listener,
-        kabinet_server::app(service.clone(), HttpSettings::default()),
-        async move { stopped.notified().await },
-    ));
-    let client = Client::new(
-        &url,
-        ClientOptions {
-            retries: 0,
-            ..ClientOptions::default()
-        },
-    )
-    .unwrap();
+    let (db, database) = database().await;
+    let served = Served::start(&db).await;
+    let client = served.client.clone();
 
     eprintln!("sign-in capacity…");
     let c = client.clone();
@@ -146,8 +111,7 @@ async fn main() {
     }
     while tasks.join_next().await.is_some() {}
     sampler.abort();
-    stop.notify_one();
-    server.await.unwrap().unwrap();
+    served.stop().await;
     db.finish().await;
 
     let (requests, failed) = (sent.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));

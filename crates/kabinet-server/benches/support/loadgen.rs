@@ -8,9 +8,77 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use kabinet_api::*;
-use kabinet_client::Client;
+use kabinet_client::{Client, ClientOptions};
 use kabinet_core::secret::{HashParams, hash_password, verify_password};
-use kabinet_service::Service;
+use kabinet_server::HttpSettings;
+use kabinet_service::ports::clock::SystemClock;
+use kabinet_service::{Ports, Service, ServiceConfig};
+use kabinet_store::testing::TestDb;
+
+/// The benchmarks' server: a service on the database with production settings except the
+/// per-client request limit (the whole load comes from one address), its accounts
+/// registered, served on loopback, and a client that never retries.
+pub struct Served {
+    pub service: Service,
+    pub client: Client,
+    pub url: String,
+    /// The configuration it runs with.
+    pub config: ServiceConfig,
+    stop: Arc<tokio::sync::Notify>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    pub async fn start(db: &TestDb) -> Self {
+        let mut config = ServiceConfig::new([1; 32], [2; 32]);
+        config.requests_per_minute = 0;
+        let service = Service::new(
+            db.store.clone(),
+            config.clone(),
+            Ports::simulated(Arc::new(SystemClock)),
+        )
+        .unwrap();
+        for i in 0..ACCOUNTS {
+            register(&service, i).await;
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let stopped = stop.clone();
+        let server = tokio::spawn(kabinet_server::serve(
+            listener,
+            kabinet_server::app(service.clone(), HttpSettings::default()),
+            async move { stopped.notified().await },
+        ));
+        let options = ClientOptions {
+            retries: 0,
+            ..ClientOptions::default()
+        };
+        let client = Client::new(&url, options).unwrap();
+        Self {
+            service,
+            client,
+            url,
+            config,
+            stop,
+            server,
+        }
+    }
+
+    /// Shuts the server down once the requests in flight are answered.
+    pub async fn stop(self) {
+        self.stop.notify_one();
+        self.server.await.unwrap().unwrap();
+    }
+}
+
+/// PostgreSQL when `KABINET_TEST_POSTGRES_URL` is set, SQLite otherwise, and its name.
+pub async fn database() -> (TestDb, &'static str) {
+    match TestDb::postgres().await {
+        Some(db) => (db, "PostgreSQL 15 on loopback"),
+        None => (TestDb::sqlite().await, "SQLite (WAL, synchronous=FULL)"),
+    }
+}
 
 pub const ACCOUNTS: usize = 32;
 pub const PASSWORD: &str = "Zelenyj-Sad7!";
