@@ -26,6 +26,9 @@ pub struct ClientOptions {
     pub retries: u32,
     /// The wait before the first retry, doubled after each.
     pub backoff: Duration,
+    /// How often a call waits out a busy server that said when to come back (3; a load
+    /// generator that measures the server's refusals sets 0).
+    pub busy_waits: usize,
 }
 
 impl Default for ClientOptions {
@@ -35,6 +38,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(5),
             retries: 2,
             backoff: Duration::from_millis(200),
+            busy_waits: MAX_BUSY_WAITS,
         }
     }
 }
@@ -96,7 +100,7 @@ impl Client {
             outcome.unwrap_or_else(Err)
         };
         let mut outcome = once().await;
-        for _ in 0..MAX_BUSY_WAITS {
+        for _ in 0..self.options.busy_waits {
             match outcome.as_ref().err().and_then(honoured_wait) {
                 Some(wait) => {
                     tokio::time::sleep(wait).await;

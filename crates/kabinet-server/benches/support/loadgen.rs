@@ -50,8 +50,11 @@ impl Served {
             kabinet_server::app(service.clone(), HttpSettings::default()),
             async move { stopped.notified().await },
         ));
+        // Neither retries nor waits out a busy server: the bench measures the server's own
+        // answers, refusals included.
         let options = ClientOptions {
             retries: 0,
+            busy_waits: 0,
             ..ClientOptions::default()
         };
         let client = Client::new(&url, options).unwrap();

@@ -144,6 +144,32 @@ impl Service {
         Ok(verdict && found)
     }
 
+    /// Whether a hash asked for now would wait longer than the budget.
+    fn hashing_full(&self) -> bool {
+        let config = &self.inner.config;
+        self.inner
+            .hashing_gauge
+            .expected_wait(config.hashing_slots.max(1))
+            > config.hashing_budget
+    }
+
+    fn overloaded(&self) -> ApiError {
+        ApiError::new(ErrorCode::Unavailable)
+            .with_message("Сервер перегружен. Повторите через несколько секунд")
+            .retry_at(self.now() + chrono::Duration::seconds(1))
+    }
+
+    /// Refuses a password check before any of its database work when its hash could not start
+    /// within the budget: under overload the refused requests cost nothing but this answer, so
+    /// the database keeps serving the admitted ones.
+    pub(crate) fn refuse_when_hashing_is_full(&self) -> Outcome<()> {
+        if self.hashing_full() {
+            Err(self.overloaded())
+        } else {
+            Ok(())
+        }
+    }
+
     /// A future that completes `answer_floor` after now (see [`crate::ServiceConfig`]).
     pub(crate) fn answer_floor(&self) -> tokio::time::Sleep {
         tokio::time::sleep(self.inner.config.answer_floor)
@@ -162,11 +188,9 @@ impl Service {
         let started = std::time::Instant::now();
         let overloaded = || {
             crate::metrics::hashing_wait(started.elapsed());
-            ApiError::new(ErrorCode::Unavailable)
-                .with_message("Сервер перегружен. Повторите через несколько секунд")
-                .retry_at(self.now() + chrono::Duration::seconds(1))
+            self.overloaded()
         };
-        if gauge.expected_wait(config.hashing_slots.max(1)) > config.hashing_budget {
+        if self.hashing_full() {
             return Err(overloaded());
         }
         gauge.waiting.fetch_add(1, Relaxed);

@@ -88,6 +88,7 @@ impl Service {
         if !errors.is_empty() {
             return Err(error::fields(errors));
         }
+        self.refuse_when_hashing_is_full()?;
         let found = login::resolve(self.conn(), &candidates).await?;
         // An unknown login is looked up as nobody (the nil id): every statement of a known
         // login's path runs for it too, finding no row, so the answer's timing tells nothing.
