@@ -12,12 +12,13 @@ use kabinet_api::{ApiError, Context, ErrorCode, Scope};
 use kabinet_core::account::{Actor, Status};
 use kabinet_core::codes::CodePurpose;
 use kabinet_core::staff::StaffStatus;
+use kabinet_store::accounts;
 use kabinet_store::sessions::Session;
 use kabinet_store::staff::{self as store, Centre, StaffMember, StaffSession, Workstation};
 
 use crate::Service;
 use crate::error::{self, Outcome};
-use crate::repo::{self, Loaded};
+use crate::repo::Loaded;
 use crate::sessions;
 
 /// A signed-in citizen: a live session and its account, neither blocked nor deleted.
@@ -26,6 +27,8 @@ pub(crate) struct Citizen {
     pub session: Session,
     /// Its account, as read when the session was checked.
     pub account: Loaded,
+    /// The account's phone and e-mail logins, read with it.
+    pub contacts: (Option<String>, Option<String>),
     /// Only this module makes one.
     _proved: Proved,
 }
@@ -33,23 +36,28 @@ pub(crate) struct Citizen {
 struct Proved;
 
 impl Service {
-    /// The citizen of a request, or `unauthenticated`.
+    /// The citizen of a request, or `unauthenticated`. The session, its account and the
+    /// account's contacts are read in one statement; the session is written only when its idle
+    /// end is due to move (at most once a minute).
     pub(crate) async fn authorize_citizen(&self, context: &Context) -> Outcome<Citizen> {
-        let session = sessions::authenticate(
-            self.conn(),
-            &self.inner.hasher,
-            &self.inner.config,
-            context,
-            self.now(),
-        )
-        .await?;
-        let account = repo::load(self.conn(), session.account_id)
-            .await?
-            .filter(|a| !matches!(a.state.status, Status::Blocked { .. } | Status::Deleted))
+        let now = self.now();
+        let hash = sessions::token_hash(&self.inner.hasher, context)?;
+        let holder = accounts::session_holder(self.conn(), &hash)
+            .await
+            .map_err(error::store)?
+            .filter(|h| sessions::is_live(&h.session, now))
+            .filter(|h| {
+                !matches!(
+                    h.account.state.status,
+                    Status::Blocked { .. } | Status::Deleted
+                )
+            })
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let session = sessions::touch(self.conn(), &self.inner.config, holder.session, now).await?;
         Ok(Citizen {
             session,
-            account,
+            account: holder.account,
+            contacts: (holder.phone, holder.email),
             _proved: Proved,
         })
     }

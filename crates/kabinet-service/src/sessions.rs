@@ -46,24 +46,27 @@ pub async fn open(
     Ok((token, row))
 }
 
-/// The live session of the context's token, pushed forward; `unauthenticated` otherwise.
-pub async fn authenticate(
+/// The keyed hash a session's token is stored under; `unauthenticated` without a token.
+pub fn token_hash(hasher: &CodeHasher, context: &Context) -> Outcome<Vec<u8>> {
+    let token = context
+        .session
+        .as_deref()
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+    Ok(hasher.hash(CodePurpose::Session, token.trim()).to_vec())
+}
+
+/// Whether a session row still admits requests at `now`.
+pub fn is_live(row: &Session, now: DateTime<Utc>) -> bool {
+    row.revoked_at.is_none() && row.idle_expires_at > now && row.absolute_expires_at > now
+}
+
+/// Pushes a live session's idle end forward — a write at most once a minute per session.
+pub async fn touch(
     conn: &impl Conn,
-    hasher: &CodeHasher,
     config: &ServiceConfig,
-    context: &Context,
+    row: Session,
     now: DateTime<Utc>,
 ) -> Outcome<Session> {
-    let unauthenticated = || ApiError::new(ErrorCode::Unauthenticated);
-    let token = context.session.as_deref().ok_or_else(unauthenticated)?;
-    let hash = hasher.hash(CodePurpose::Session, token.trim()).to_vec();
-    let row = store::session_by_token(conn, &hash)
-        .await
-        .map_err(error::store)?
-        .filter(|s| {
-            s.revoked_at.is_none() && s.idle_expires_at > now && s.absolute_expires_at > now
-        })
-        .ok_or_else(unauthenticated)?;
     if now - row.last_seen_at < TOUCH_GRANULARITY {
         return Ok(row);
     }

@@ -14,9 +14,10 @@ use chrono::{DateTime, Utc};
 use kabinet_core::account::{
     Account, Check, CheckStatus, ConfirmationMethod, ContactKind, Level, Status,
 };
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SubQueryStatement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, Statement,
+    FromQueryResult, IdenStatic, IntoActiveModel, Iterable, QueryFilter, Statement,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -200,6 +201,192 @@ pub async fn all_ids(conn: &impl Conn) -> StoreResult<Vec<Uuid>> {
         .into_tuple::<Uuid>()
         .all(db!(conn))
         .await?)
+}
+
+/// Selects every column of `entity` under `prefix` (`a_id`, `a_status`…), as SeaORM's
+/// `from_query_result(row, prefix)` reads them back.
+fn select_prefixed<E: EntityTrait>(query: &mut SelectStatement, entity: E, prefix: &str) {
+    for column in E::Column::iter() {
+        query.expr_as(
+            Expr::col((entity, column)),
+            Alias::new(format!("{prefix}{}", column.as_str())),
+        );
+    }
+}
+
+/// Adds the account's phone and e-mail logins as the columns `phone` and `email` (scalar
+/// subqueries on an aliased `logins`, so the outer query may read `logins` too).
+fn select_contacts(query: &mut SelectStatement) {
+    for kind in ["phone", "email"] {
+        let other = Alias::new("other");
+        let login_of_kind: SubQueryStatement = Query::select()
+            .column((other.clone(), login::Column::Value))
+            .from_as(login::Entity, other.clone())
+            .and_where(
+                Expr::col((other.clone(), login::Column::AccountId))
+                    .equals((account::Entity, account::Column::Id)),
+            )
+            .and_where(Expr::col((other, login::Column::Kind)).eq(kind))
+            .limit(1)
+            .to_owned()
+            .into();
+        query.expr_as(
+            Expr::SubQuery(None, Box::new(login_of_kind)),
+            Alias::new(kind),
+        );
+    }
+}
+
+/// What a session check needs, read in one statement: the session of a token, its account,
+/// and the account's phone and e-mail logins.
+#[derive(Debug, Clone)]
+pub struct SessionHolder {
+    /// The session, live or not (the caller judges).
+    pub session: crate::sessions::Session,
+    /// Its account.
+    pub account: StoredAccount,
+    /// The account's phone login, if any.
+    pub phone: Option<String>,
+    /// The account's e-mail login, if any.
+    pub email: Option<String>,
+}
+
+/// The session whose token has this keyed hash, with its account and contact logins — one
+/// round trip, the whole of a session check while the session needs no touch.
+pub async fn session_holder(
+    conn: &impl Conn,
+    token_hash: &[u8],
+) -> StoreResult<Option<SessionHolder>> {
+    use crate::entity::session;
+
+    let mut query = Query::select();
+    select_prefixed(&mut query, session::Entity, "s_");
+    select_prefixed(&mut query, account::Entity, "a_");
+    select_contacts(&mut query);
+    query
+        .from(session::Entity)
+        .inner_join(
+            account::Entity,
+            Expr::col((account::Entity, account::Column::Id))
+                .equals((session::Entity, session::Column::AccountId)),
+        )
+        .and_where(
+            Expr::col((session::Entity, session::Column::TokenHash)).eq(token_hash.to_vec()),
+        );
+    let Some(row) = db!(conn).query_one(&query).await? else {
+        return Ok(None);
+    };
+    Ok(Some(SessionHolder {
+        session: session::Model::from_query_result(&row, "s_")?,
+        account: account_of(&account::Model::from_query_result(&row, "a_")?)?,
+        phone: row.try_get("", "phone")?,
+        email: row.try_get("", "email")?,
+    }))
+}
+
+/// What a password sign-in reads before it checks the password, in one statement: the account
+/// holding the first reading of the typed login that exists, its credentials, whether it knows
+/// the device, and its phone and e-mail.
+#[derive(Debug, Clone)]
+pub struct SignInHolder {
+    /// The reading that matched: (kind, value).
+    pub login: (String, String),
+    /// The account.
+    pub account: StoredAccount,
+    /// Its credentials row, if it has one yet.
+    pub credentials: Option<crate::credentials::Credentials>,
+    /// When the account last signed in from the device with the given hash, if it has proved
+    /// that device.
+    pub device_seen_at: Option<DateTime<Utc>>,
+    /// Its phone login, if any.
+    pub phone: Option<String>,
+    /// Its e-mail login, if any.
+    pub email: Option<String>,
+}
+
+/// The sign-in reads of [`SignInHolder`] for every reading of a typed login (most likely
+/// first) in one round trip. An unknown login runs the same statement and finds no row, so
+/// both take the same work; when several readings belong to accounts, the first reading wins.
+pub async fn sign_in_holder(
+    conn: &impl Conn,
+    readings: &[(&str, String)],
+    device_hash: &str,
+) -> StoreResult<Option<SignInHolder>> {
+    use sea_orm::sea_query::Condition;
+
+    use crate::entity::{credential, known_device};
+
+    if readings.is_empty() {
+        return Ok(None);
+    }
+    let device_seen: SubQueryStatement = Query::select()
+        .column((known_device::Entity, known_device::Column::LastSeenAt))
+        .from(known_device::Entity)
+        .and_where(
+            Expr::col((known_device::Entity, known_device::Column::AccountId))
+                .equals((account::Entity, account::Column::Id)),
+        )
+        .and_where(
+            Expr::col((known_device::Entity, known_device::Column::DeviceHash)).eq(device_hash),
+        )
+        .to_owned()
+        .into();
+    let mut matches = Condition::any();
+    for (kind, value) in readings {
+        matches = matches.add(
+            Expr::col((login::Entity, login::Column::Kind))
+                .eq(*kind)
+                .and(Expr::col((login::Entity, login::Column::Value)).eq(value.as_str())),
+        );
+    }
+    let mut query = Query::select();
+    query
+        .column((login::Entity, login::Column::Kind))
+        .column((login::Entity, login::Column::Value));
+    select_prefixed(&mut query, account::Entity, "a_");
+    select_prefixed(&mut query, credential::Entity, "c_");
+    select_contacts(&mut query);
+    query
+        .expr_as(
+            Expr::SubQuery(None, Box::new(device_seen)),
+            Alias::new("device_seen_at"),
+        )
+        .from(login::Entity)
+        .inner_join(
+            account::Entity,
+            Expr::col((account::Entity, account::Column::Id))
+                .equals((login::Entity, login::Column::AccountId)),
+        )
+        .left_join(
+            credential::Entity,
+            Expr::col((credential::Entity, credential::Column::AccountId))
+                .equals((account::Entity, account::Column::Id)),
+        )
+        .cond_where(matches);
+    let rows = db!(conn).query_all(&query).await?;
+    // The row of the earliest reading that matched.
+    let mut best: Option<(usize, (String, String), &sea_orm::QueryResult)> = None;
+    for row in &rows {
+        let login: (String, String) = (row.try_get("", "kind")?, row.try_get("", "value")?);
+        let rank = readings
+            .iter()
+            .position(|(k, v)| *k == login.0 && *v == login.1)
+            .unwrap_or(usize::MAX);
+        if best.as_ref().is_none_or(|(b, ..)| rank < *b) {
+            best = Some((rank, login, row));
+        }
+    }
+    let Some((_, login, row)) = best else {
+        return Ok(None);
+    };
+    Ok(Some(SignInHolder {
+        login,
+        account: account_of(&account::Model::from_query_result(row, "a_")?)?,
+        credentials: credential::Model::from_query_result_optional(row, "c_")?,
+        device_seen_at: row.try_get("", "device_seen_at")?,
+        phone: row.try_get("", "phone")?,
+        email: row.try_get("", "email")?,
+    }))
 }
 
 /// One account.

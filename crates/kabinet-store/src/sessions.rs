@@ -33,14 +33,6 @@ pub async fn insert_session(conn: &impl Conn, row: Session) -> StoreResult<Sessi
         .await?)
 }
 
-/// The session whose token has this keyed hash, live or not.
-pub async fn session_by_token(conn: &impl Conn, token_hash: &[u8]) -> StoreResult<Option<Session>> {
-    Ok(session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash.to_vec()))
-        .one(db!(conn))
-        .await?)
-}
-
 /// Pushes a session's idle end forward.
 pub async fn touch_session(
     conn: &impl Conn,

@@ -2,7 +2,7 @@
 //! one or the device is new; a temporary password changed before anything else; the lockout
 //! and the client throttle; every attempt a security event.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use kabinet_api::{
     ApiError, Channel, Context, ErrorCode, NewPassword, SecondFactor, SecondFactorChallenge,
     SecondFactorEntry, SignInOutcome, SignInRequest, SignedIn, Ticket,
@@ -27,6 +27,10 @@ use crate::otp::{self, CodeChannel};
 use crate::ports::entropy::Random;
 use crate::repo::{self, Extras, Loaded};
 use crate::throttle;
+
+/// How often a known device's last sighting is written (a sign-in from it is otherwise one
+/// statement lighter).
+const DEVICE_SEEN_GRANULARITY: Duration = Duration::days(1);
 
 /// How long a sign-in may wait for its second factor or password change.
 const CHALLENGE_TTL: Duration = Duration::minutes(10);
@@ -89,15 +93,37 @@ impl Service {
             return Err(error::fields(errors));
         }
         self.refuse_when_hashing_is_full()?;
-        let found = login::resolve(self.conn(), &candidates).await?;
-        // An unknown login is looked up as nobody (the nil id): every statement of a known
-        // login's path runs for it too, finding no row, so the answer's timing tells nothing.
-        let account = repo::load(self.conn(), found.map_or(Uuid::nil(), |(id, _)| id)).await?;
+        // One statement reads every reading of the login with its account, credentials, the
+        // device's standing and the contacts; an unknown login runs the same statement and
+        // finds no row, so the answer's timing tells nothing.
+        let readings: Vec<(&str, String)> = candidates
+            .iter()
+            .map(|c| (c.kind, c.value.clone()))
+            .collect();
+        let holder = kabinet_store::accounts::sign_in_holder(
+            self.conn(),
+            &readings,
+            &self.device_hash(context),
+        )
+        .await
+        .map_err(error::store)?;
+        let (account, credentials, device_seen_at, contacts) = match holder {
+            Some(h) => {
+                let credentials = h
+                    .credentials
+                    .unwrap_or_else(|| self.blank_credentials(h.account.id));
+                // A device without an id is never known.
+                let seen = h
+                    .device_seen_at
+                    .filter(|_| !context.device_id.trim().is_empty());
+                (Some(h.account), Some(credentials), seen, (h.phone, h.email))
+            }
+            None => (None, None, None, (None, None)),
+        };
+        let known_device = device_seen_at.is_some();
         // A device the account knows has its own counter; every other device shares the
         // strangers' one, and unknown logins count under their own key, so a lock looks the
-        // same. (The device is looked up for unknown logins too: the same work either way.)
-        let owner = account.as_ref().map_or(Uuid::nil(), |a| a.id);
-        let known_device = self.device_known(owner, context).await? && account.is_some();
+        // same.
         let key = match &account {
             Some(a) if known_device => throttle::device_key(a.id, &self.device_hash(context)),
             Some(a) => throttle::account_key(a.id),
@@ -120,8 +146,6 @@ impl Service {
                 return Err(refused);
             }
         };
-        let credentials =
-            Some(self.credentials(self.conn(), owner).await?).filter(|_| account.is_some());
         let phc = credentials.as_ref().and_then(|c| c.password_phc.clone());
         let password_ok = self.verify_secret(phc, request.password).await?;
         match (
@@ -133,7 +157,7 @@ impl Service {
                 if counted == throttle::Counted::Failures {
                     throttle::reset(self.conn(), &key).await?;
                 }
-                self.after_password(context, account, credentials, known_device)
+                self.after_password(context, account, credentials, device_seen_at, contacts)
                     .await
             }
             (Eligibility::Blocked, ..) => Err(ApiError::new(ErrorCode::AccountBlocked)),
@@ -295,12 +319,12 @@ impl Service {
         context: &Context,
         account: Loaded,
         credentials: Credentials,
-        known_device: bool,
+        device_seen_at: Option<DateTime<Utc>>,
+        (phone, email): (Option<String>, Option<String>),
     ) -> Outcome<SignInOutcome> {
         let now = self.now();
         let account_id = account.id;
-        let (phone, email) = self.contacts(account_id).await?;
-        let new_device = !known_device;
+        let new_device = device_seen_at.is_none();
         let methods: Vec<SecondFactor> = second_factors(Protection {
             totp: credentials.totp_sealed.is_some(),
             sms_always: credentials.sms_second_factor,
@@ -354,7 +378,11 @@ impl Service {
             return Ok(SignInOutcome::ChangePassword(Ticket { ticket }));
         }
         let tx = self.begin().await?;
-        self.remember_device(&tx, account_id, context).await?;
+        // A known device's row is rewritten at most once a day: its last sighting is a record,
+        // not something each sign-in needs.
+        if device_seen_at.is_none_or(|at| now - at >= DEVICE_SEEN_GRANULARITY) {
+            self.remember_device(&tx, account_id, context).await?;
+        }
         let (account, token, expires_at) = self
             .open_session(&tx, &account, context, !new_device)
             .await?;

@@ -156,14 +156,30 @@ service_test!(
         };
         let opened = last_seen().await;
         h.advance(50);
-        h.service.me(&me, Empty {}).await.unwrap();
+        let before = h.service.store().round_trips();
+        let summary = h.service.me(&me, Empty {}).await.unwrap();
+        assert_eq!(
+            h.service.store().round_trips() - before,
+            1,
+            "a check within the minute is one read: the session, its account and its contacts"
+        );
+        assert!(
+            summary.phone.is_some(),
+            "the contacts come with the account"
+        );
         assert_eq!(
             last_seen().await,
             opened,
             "a check within the minute is a read"
         );
         h.advance(20);
+        let before = h.service.store().round_trips();
         h.service.me(&me, Empty {}).await.unwrap();
+        assert_eq!(
+            h.service.store().round_trips() - before,
+            2,
+            "once a minute the session is written too"
+        );
         assert_eq!(
             last_seen().await,
             h.now(),

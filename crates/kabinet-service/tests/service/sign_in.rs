@@ -20,6 +20,32 @@ service_test!(any_writing_of_the_phone_signs_in_on_a_known_device, |h| {
 });
 
 service_test!(
+    a_sign_in_reads_the_login_account_credentials_device_and_contacts_in_one_statement,
+    |h| {
+        let laptop = device("laptop");
+        h.register(&laptop, PHONE).await;
+        h.service.settle().await;
+        // A reading that is also a SNILS (11 digits) and one that is not: the same count.
+        for login in ["89123456789", PHONE] {
+            let before = h.service.store().round_trips();
+            signed_in(h.sign_in(&laptop, login, PASSWORD).await.unwrap());
+            let spent = h.service.store().round_trips() - before;
+            // One read before the password (login, account, credentials, device, contacts),
+            // the throttles' read, and the write: BEGIN, the account and its event with the
+            // change feed, the session, COMMIT.
+            assert_eq!(spent, 8, "{login}: {spent} round trips");
+        }
+        // A day on, the device's last sighting is written too, once.
+        h.advance(24 * 60 * 60);
+        for expected in [9, 8] {
+            let before = h.service.store().round_trips();
+            signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+            assert_eq!(h.service.store().round_trips() - before, expected);
+        }
+    }
+);
+
+service_test!(
     wrong_passwords_and_unknown_logins_get_the_same_answer,
     |h| {
         let laptop = device("laptop");
