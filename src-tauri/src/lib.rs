@@ -4,6 +4,7 @@
 //! command per operation of the API (made from the one list) that decodes its input, calls
 //! [`kabinet_desktop::Desktop`] and encodes the answer; errors cross as `{code, message, fields}`.
 
+mod bank;
 mod menu;
 mod updates;
 mod window_state;
@@ -59,6 +60,7 @@ macro_rules! commands {
                 desktop_settings,
                 desktop_settings_save,
                 desktop_ready,
+                bank::desktop_bank_open,
                 updates::desktop_update_check,
                 updates::desktop_update_install
             ]

@@ -248,7 +248,10 @@ macro_rules! with_operations {
             letter_status(Empty) -> LetterView, Citizen, true, Keeps, Small;
             /// Confirms the identity with the letter's code (the tax-office account stays closed).
             identity_confirm_letter(LetterCode) -> AccountSummary, Citizen, false, Keeps, Small;
-            /// Confirms the identity with an online bank's signed assertion.
+            /// Starts a confirmation at an online bank: where to send the citizen.
+            identity_bank_start(BankStart) -> BankRedirect, Citizen, false, Keeps, Small;
+            /// Confirms the identity with what the bank handed back: the flow's state and the
+            /// bank's signed assertion.
             identity_confirm_bank(BankAssertion) -> AccountSummary, Citizen, false, Keeps, Small;
 
             /// The account's security events, newest first.

@@ -39,7 +39,7 @@ pub fn generate() -> String {
         InboxMessage, Inbox,
         PassportForm, ForeignPassportForm, AddressForm, ProfileForm, ProfileSubmit,
         RegistryCheck, CheckState, CheckView, ProfileView,
-        CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion,
+        CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion, BankChoice, BankStart, BankRedirect,
         LetterOrderRequest, LetterState, LetterView, LetterCode,
         ScanDocument, ScanUpload, ScanInfo, Scans, InnLookup, StaffMark,
         Scope, StaffStatus, CentreRef, StaffView, WorkstationEnrolment, WorkstationEnrolled,

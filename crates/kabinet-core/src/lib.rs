@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod address;
+pub mod bank;
 pub mod catalogue;
 pub mod centre;
 pub mod codes;

@@ -72,8 +72,10 @@ impl Passport {
         if self.issued_on > on {
             return Err(Violation::new("issued_in_future"));
         }
-        if self.issued_on < anniversary(birth, 14) {
-            return Err(Violation::new("issued_before_14"));
+        // A passport is issued from the 14th birthday on; the message names that day.
+        let fourteen = anniversary(birth, 14);
+        if self.issued_on < fourteen {
+            return Err(Violation::new("issued_before_14").with("earliest", format_date(fourteen)));
         }
         if let Some(expires) = self.expires_on(birth)
             && on > expires

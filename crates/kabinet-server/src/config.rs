@@ -73,6 +73,17 @@ pub struct BankSettings {
     pub name: String,
     /// Its Ed25519 public key, 64 hex digits.
     pub public_key: String,
+    /// Its authorisation page, where citizens are sent to confirm their identity; without it
+    /// the bank is trusted but not offered.
+    #[serde(default)]
+    pub authorize_url: Option<String>,
+    /// Kabinet's client id at the bank (registered there with `bank_return_url`).
+    #[serde(default = "default_client_id")]
+    pub client_id: String,
+}
+
+fn default_client_id() -> String {
+    kabinet_service::ports::bank::CLIENT_ID.to_owned()
 }
 
 /// Everything the server reads at start.
@@ -85,6 +96,10 @@ pub struct ServerConfig {
     pub database_url: String,
     /// Where links in e-mails point.
     pub public_url: String,
+    /// The portal's page of a service, `{code}` standing for the catalogue's code
+    /// (`https://portal.example/services/{code}`); empty: the account home lists services
+    /// without links.
+    pub portal_services_url: String,
     /// This installation's name on the events it writes.
     pub origin: String,
     /// The built web UI (`ui/dist` from the working folder by default), served when it holds an
@@ -157,6 +172,11 @@ pub struct ServerConfig {
     pub smtp: Option<SmtpSettings>,
     /// Trusted banks.
     pub banks: Vec<BankSettings>,
+    /// Where banks send citizens back (registered with each bank); empty: the web UI's
+    /// `#/bank-return` under `public_url`.
+    pub bank_return_url: Option<String>,
+    /// Where the simulated bank listens in dev mode (a free loopback port by default).
+    pub dev_bank_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -165,6 +185,7 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: String::new(),
             public_url: "http://localhost:8080".to_owned(),
+            portal_services_url: String::new(),
             origin: "kabinet-server".to_owned(),
             ui_dir: Some(PathBuf::from("ui/dist")),
             trust_forwarded_for: false,
@@ -198,13 +219,15 @@ impl Default for ServerConfig {
             post: None,
             smtp: None,
             banks: Vec::new(),
+            bank_return_url: None,
+            dev_bank_listen: None,
         }
     }
 }
 
 /// The simulated bank trusted in dev mode, so a demo can confirm an identity.
 pub fn demo_bank() -> BankSimulator {
-    BankSimulator::new("demo-bank", "Демо-Банк", [42; 32])
+    BankSimulator::demo()
 }
 
 impl ServerConfig {
@@ -249,6 +272,16 @@ impl ServerConfig {
         let mut config = ServiceConfig::new(pepper, seal_key);
         config.origin = self.origin.clone();
         config.public_url = self.public_url.clone();
+        config.portal_services_url = match self.portal_services_url.trim() {
+            "" => None,
+            url if url.starts_with("https://") || (self.dev && url.starts_with("http://")) => {
+                Some(url.to_owned())
+            }
+            _ => {
+                problems.push("portal_services_url must be an https:// address".to_owned());
+                None
+            }
+        };
         config.requests_per_minute = self.requests_per_minute;
         config.lockout = LockoutPolicy {
             free_failures: self.lockout_free_failures,
@@ -283,6 +316,8 @@ impl ServerConfig {
                             id: bank.id.clone(),
                             name: bank.name.clone(),
                             public_key,
+                            authorize_url: bank.authorize_url.clone(),
+                            client_id: bank.client_id.clone(),
                         })
                 }
                 None => problems.push(format!(
@@ -291,7 +326,16 @@ impl ServerConfig {
                 )),
             }
         }
-        if self.dev {
+        if let Some(url) = &self.bank_return_url {
+            config.bank_return_url = url.clone();
+        }
+        if self.dev
+            && !config
+                .trusted_banks
+                .iter()
+                .any(|b| b.id == demo_bank().id())
+        {
+            // Its pages come with `start_dev_bank`.
             config.trusted_banks.push(demo_bank().trusted());
         }
         if problems.is_empty() {
@@ -328,6 +372,55 @@ impl ServerConfig {
                 [0; 32]
             }
         }
+    }
+
+    /// In dev mode with the default `public_url`, the public address is the one the server
+    /// listens on (`http://localhost:<port>`), so links and the banks' return address lead back
+    /// to it when it was started on another port.
+    pub fn settle_dev_address(&mut self, listening: SocketAddr) {
+        if self.dev && self.public_url == Self::default().public_url {
+            self.public_url = format!("http://localhost:{}", listening.port());
+        }
+    }
+
+    /// In dev mode, the simulated bank's pages on loopback (`dev_bank_listen`): Kabinet is its
+    /// client with `service`'s return address, the demo people are its customers (login: the
+    /// SNILS digits, password `demo-bank`), and the demo bank in `service` is sent there. The
+    /// bank's control API takes the key `dev-key`. `None` outside dev mode.
+    pub async fn start_dev_bank(
+        &self,
+        service: &mut ServiceConfig,
+    ) -> Result<Option<kabinet_sim::bank::BankServer>, String> {
+        use kabinet_sim::bank::{BankClient, BankServer, demo_customers};
+        if !self.dev {
+            return Ok(None);
+        }
+        let return_url = service.bank_return_url();
+        let Some(bank) = service
+            .trusted_banks
+            .iter_mut()
+            .find(|b| b.id == demo_bank().id() && b.authorize_url.is_none())
+        else {
+            return Ok(None);
+        };
+        let at = self
+            .dev_bank_listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = tokio::net::TcpListener::bind(at)
+            .await
+            .map_err(|e| format!("cannot listen for the simulated bank on {at}: {e}"))?;
+        let server = BankServer::start(listener, demo_bank(), Arc::new(SystemClock), "dev-key")
+            .await
+            .map_err(|e| format!("cannot start the simulated bank: {e}"))?;
+        server.register_client(BankClient {
+            client_id: bank.client_id.clone(),
+            redirect_uri: return_url,
+        });
+        for customer in demo_customers(20) {
+            server.add_customer(customer);
+        }
+        bank.authorize_url = Some(server.authorize_url());
+        Ok(Some(server))
     }
 
     /// The adapters: real ones for configured parties, simulators for the rest in dev mode.

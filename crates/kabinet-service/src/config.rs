@@ -16,6 +16,9 @@ pub struct ServiceConfig {
     pub origin: String,
     /// Where links in e-mails point (`https://kabinet.example`).
     pub public_url: String,
+    /// The portal's page of a service, `{code}` standing for the catalogue's code
+    /// (`https://portal.example/services/{code}`); `None` shows the services without links.
+    pub portal_services_url: Option<String>,
     /// argon2id parameters for new password hashes.
     pub hash_params: HashParams,
     /// The password policy.
@@ -38,6 +41,10 @@ pub struct ServiceConfig {
     pub trusted_banks: Vec<crate::ports::bank::TrustedBank>,
     /// How long a bank assertion may live at most (from `iat` to `exp`).
     pub bank_assertion_max_age: Duration,
+    /// Where banks send the citizen back, registered with each bank for Kabinet's client id;
+    /// empty: the web UI's `#/bank-return` under `public_url`. The answer travels in the
+    /// address's fragment, which browsers never send to a server.
+    pub bank_return_url: String,
     /// Password hashes computed at once (argon2id is CPU- and memory-bound: one per core).
     pub hashing_slots: usize,
     /// The earliest a sign-in's refusal (wrong password, locked), a recovery start or a
@@ -57,12 +64,24 @@ pub struct ServiceConfig {
     pub seal_key: [u8; 32],
 }
 
+impl ServiceConfig {
+    /// Where banks send the citizen back.
+    pub fn bank_return_url(&self) -> String {
+        if self.bank_return_url.is_empty() {
+            format!("{}/#/bank-return", self.public_url.trim_end_matches('/'))
+        } else {
+            self.bank_return_url.clone()
+        }
+    }
+}
+
 impl std::fmt::Debug for ServiceConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceConfig")
             .field("consent_version", &self.consent_version)
             .field("origin", &self.origin)
             .field("public_url", &self.public_url)
+            .field("portal_services_url", &self.portal_services_url)
             .field("hash_params", &self.hash_params)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
@@ -83,6 +102,7 @@ impl ServiceConfig {
             consent_version: "2026-01".to_owned(),
             origin: "kabinet".to_owned(),
             public_url: "http://localhost".to_owned(),
+            portal_services_url: None,
             hash_params: HashParams::default(),
             password_policy: PasswordPolicy::default(),
             sms_codes: CodePolicy::sms(),
@@ -94,6 +114,7 @@ impl ServiceConfig {
             secret_answer_attempts: 3,
             trusted_banks: Vec::new(),
             bank_assertion_max_age: Duration::minutes(10),
+            bank_return_url: String::new(),
             hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),
             hashing_budget: std::time::Duration::from_millis(200),
             answer_floor: std::time::Duration::from_millis(50),

@@ -131,6 +131,31 @@ pub async fn find<S: FlowState>(
     state_of(row)
 }
 
+/// A flow of this kind with this ticket whatever its state, with when it expires and when it
+/// finished (for rules that tell an unknown, a used and an expired ticket apart).
+pub async fn lookup<S: FlowState>(
+    conn: &impl Conn,
+    hasher: &CodeHasher,
+    ticket: &str,
+) -> Outcome<Option<(Flow<S>, DateTime<Utc>, Option<DateTime<Utc>>)>> {
+    let hash = hasher.hash(CodePurpose::Ticket, ticket.trim());
+    let Some(row) = store::flow_by_ticket(conn, S::KIND, &hash)
+        .await
+        .map_err(error::store)?
+    else {
+        return Ok(None);
+    };
+    let (expires_at, finished_at) = (row.expires_at, row.finished_at);
+    Ok(Some((state_of(row)?, expires_at, finished_at)))
+}
+
+/// Ends the flow unless another request ended it first (`false` then).
+pub async fn finish_once<S>(conn: &impl Conn, flow: &Flow<S>, now: DateTime<Utc>) -> Outcome<bool> {
+    store::finish_open_flow(conn, flow.id, now)
+        .await
+        .map_err(error::store)
+}
+
 /// The live flow of this kind with this id (the one an e-mail link's code belongs to).
 pub async fn by_id<S: FlowState>(
     conn: &impl Conn,

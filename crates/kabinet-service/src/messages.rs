@@ -130,21 +130,47 @@ pub fn contact_replaced_notice(new_masked: &str) -> Text {
     )
 }
 
-/// A registry disagreed with the profile.
+/// A registry disagreed with the profile. The fields are named in words, never by the codes
+/// the registries answer with.
 pub fn check_mismatch_notice(check: &str, fields: &[String]) -> Text {
     let registry = if check == "snils" {
         "Социальный фонд"
     } else {
         "МВД"
     };
+    let mut named: Vec<&str> = fields.iter().map(|f| field_in_words(f)).collect();
+    named.dedup();
     notice(
         "Данные не прошли проверку",
         format!(
-            "{registry} не подтвердил данные профиля (поля: {}). Проверьте их и отправьте профиль \
-             снова.",
-            fields.join(", ")
+            "{registry} не подтвердил данные профиля: {}. Проверьте их и отправьте профиль снова.",
+            named.join(", ")
         ),
     )
+}
+
+/// A profile field, or a registry's finding about one, as a citizen reads it.
+fn field_in_words(field: &str) -> &'static str {
+    match field {
+        "surname" => "фамилия",
+        "first_name" => "имя",
+        "patronymic" => "отчество",
+        "sex" => "пол",
+        "birth_date" => "дата рождения",
+        "birth_place" => "место рождения",
+        "citizenship" => "гражданство",
+        "snils" => "СНИЛС",
+        "inn" => "ИНН",
+        "passport" => "паспорт",
+        "passport.series" | "passport_series" => "серия паспорта",
+        "passport.number" | "passport_number" => "номер паспорта",
+        "passport.issued_on" | "passport_issued_on" => "дата выдачи паспорта",
+        "passport.issuer" | "passport_issuer" => "кем выдан паспорт",
+        "passport.department_code" | "passport_department_code" => "код подразделения",
+        "snils_in_use" => "СНИЛС уже указан в другой учётной записи",
+        "passport_in_use" => "паспорт уже указан в другой учётной записи",
+        _ => "другие данные профиля",
+    }
 }
 
 /// Both checks passed.
@@ -203,4 +229,29 @@ pub fn desk_change_rejected(reason: &str) -> Text {
              Обратитесь в центр обслуживания ещё раз."
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mismatch_names_the_fields_in_words() {
+        let text = check_mismatch_notice(
+            "passport",
+            &[
+                "passport".into(),
+                "birth_date".into(),
+                "some_new_code".into(),
+            ],
+        );
+        let body = &text.body;
+        assert!(
+            body.contains(
+                "МВД не подтвердил данные профиля: паспорт, дата рождения, другие данные профиля."
+            ),
+            "{body}"
+        );
+        assert!(!body.contains('_') && !body.contains("поля:"), "{body}");
+    }
 }

@@ -75,6 +75,18 @@ pub async fn finish_flow(conn: &impl Conn, id: Uuid, now: DateTime<Utc>) -> Stor
     Ok(())
 }
 
+/// Ends one flow if it is still open; `false` when another request ended it first (a ticket
+/// used once even by two requests at the same time).
+pub async fn finish_open_flow(conn: &impl Conn, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+    let done = auth_flow::Entity::update_many()
+        .col_expr(auth_flow::Column::FinishedAt, Expr::value(now))
+        .filter(auth_flow::Column::Id.eq(id))
+        .filter(auth_flow::Column::FinishedAt.is_null())
+        .exec(db!(conn))
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
 /// The newest open, unexpired flow of `kind` of an account.
 pub async fn latest_open_flow(
     conn: &impl Conn,

@@ -177,6 +177,15 @@ export async function rememberOnThisDevice(remember: boolean): Promise<void> {
   await desktopCommand("desktop_remember", { remember }).catch(() => {});
 }
 
+/**
+ * Desktop only: opens the bank's page in a window of its own and resolves with the address the
+ * bank sent the citizen back to (the bank window's navigation there is caught and never
+ * loaded; the window closes), or `null` when the citizen closed the window.
+ */
+export function openBankWindow(url: string, returnUrl: string): Promise<string | null> {
+  return desktopCommand("desktop_bank_open", { url, returnUrl });
+}
+
 /** The embedded demo's service centre: the codes to enrol this installation and set up its
  * administrator (personnel number 1). Refused on a server backend. */
 export function demoCentre(): Promise<{ workstation_code: string; setup_code: string }> {

@@ -77,9 +77,18 @@ resend_cooldown_seconds: number,
  */
 session_idle_seconds: number, 
 /**
+ * The portal's page of a service, `{code}` standing for its catalogue code; absent when
+ * the portal's address is not configured.
+ */
+portal_services_url?: string, 
+/**
  * Simulators are on: the dev inbox shows the messages "sent".
  */
-simulators: boolean, };
+simulators: boolean, 
+/**
+ * The banks an identity can be confirmed through.
+ */
+banks: Array<BankChoice>, };
 
 export type PasswordCheckRequest = { 
 /**
@@ -884,9 +893,39 @@ code: string, };
 
 export type BankAssertion = { 
 /**
+ * The `state` Kabinet gave the bank.
+ */
+state: string, 
+/**
  * The compact JWT.
  */
 assertion: string, };
+
+export type BankChoice = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * Its name for people.
+ */
+name: string, };
+
+export type BankStart = { 
+/**
+ * The bank's id (one of `app_info.banks`).
+ */
+bank: string, };
+
+export type BankRedirect = { 
+/**
+ * The bank's page, with Kabinet's client id, return address, state and nonce.
+ */
+url: string, 
+/**
+ * Where the bank sends the citizen back (the answer is in its fragment).
+ */
+return_url: string, };
 
 export type LetterOrderRequest = { 
 /**
@@ -2058,6 +2097,7 @@ export const operations = {
   letter_order: { access: "session", idempotent: false },
   letter_status: { access: "session", idempotent: true },
   identity_confirm_letter: { access: "session", idempotent: false },
+  identity_bank_start: { access: "session", idempotent: false },
   identity_confirm_bank: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
@@ -2149,6 +2189,7 @@ export interface Api {
   letter_order(request: LetterOrderRequest): Promise<LetterView>;
   letter_status(request: Empty): Promise<LetterView>;
   identity_confirm_letter(request: LetterCode): Promise<AccountSummary>;
+  identity_bank_start(request: BankStart): Promise<BankRedirect>;
   identity_confirm_bank(request: BankAssertion): Promise<AccountSummary>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;

@@ -42,9 +42,37 @@ pub struct ActivationCodeEntry {
     pub code: String,
 }
 
-/// A bank's signed assertion, as the bank handed it back.
+/// A bank a citizen may confirm their identity through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct BankChoice {
+    /// Its id.
+    pub id: String,
+    /// Its name for people.
+    pub name: String,
+}
+
+/// Start a confirmation at a bank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct BankStart {
+    /// The bank's id (one of `app_info.banks`).
+    pub bank: String,
+}
+
+/// Where to send the citizen: the bank's authorisation page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct BankRedirect {
+    /// The bank's page, with Kabinet's client id, return address, state and nonce.
+    pub url: String,
+    /// Where the bank sends the citizen back (the answer is in its fragment).
+    pub return_url: String,
+}
+
+/// What the bank handed back on the return address: the flow's state and its signed
+/// assertion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct BankAssertion {
+    /// The `state` Kabinet gave the bank.
+    pub state: String,
     /// The compact JWT.
     pub assertion: String,
 }

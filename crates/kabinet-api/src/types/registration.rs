@@ -18,8 +18,15 @@ pub struct AppInfo {
     pub resend_cooldown_seconds: u32,
     /// Session idle timeout.
     pub session_idle_seconds: u32,
+    /// The portal's page of a service, `{code}` standing for its catalogue code; absent when
+    /// the portal's address is not configured.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_services_url: Option<String>,
     /// Simulators are on: the dev inbox shows the messages "sent".
     pub simulators: bool,
+    /// The banks an identity can be confirmed through.
+    pub banks: Vec<BankChoice>,
 }
 
 /// A password typed so far, for the live checklist and strength meter.

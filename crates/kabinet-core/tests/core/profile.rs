@@ -141,13 +141,13 @@ fn passport_validity_follows_the_14_20_45_rule() {
         (expired.rule, expired.param("expired_on")),
         ("expired", Some("08.08.2010"))
     );
-    // Issued the day before turning 14: never valid.
+    // Issued the day before turning 14: never valid, and the message names the 14th birthday.
+    let early = passport("09.05.2004")
+        .validity(birth, day(2005, 1, 1))
+        .unwrap_err();
     assert_eq!(
-        passport("09.05.2004")
-            .validity(birth, day(2005, 1, 1))
-            .unwrap_err()
-            .rule,
-        "issued_before_14"
+        (early.rule, early.param("earliest")),
+        ("issued_before_14", Some("10.05.2004"))
     );
     // Issued at 20: valid until 90 days after the 45th birthday.
     let at20 = passport("20.05.2010");

@@ -88,7 +88,13 @@ async fn main() -> ExitCode {
 
 /// Opens the service the way the server does, without serving.
 async fn open(config: &ServerConfig) -> Result<Service, String> {
-    let service_config = config.service()?;
+    open_with(config, config.service()?).await
+}
+
+async fn open_with(
+    config: &ServerConfig,
+    service_config: kabinet_service::ServiceConfig,
+) -> Result<Service, String> {
     let ports = config.ports()?;
     let store = Store::connect(&config.database_url()?)
         .await
@@ -128,18 +134,29 @@ async fn run(file: Option<PathBuf>, dev: bool) -> Result<(), String> {
     let config = load(file, dev)?;
     let telemetry =
         kabinet_server::logging::init(&config.log_format, config.otlp_endpoint.as_deref())?;
-    let service = open(&config).await?;
-    let worker = service.spawn_worker(
-        format!("{}-{}", config.origin, std::process::id()),
-        std::time::Duration::from_millis(config.job_period_ms.max(10)),
-    );
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut config = config;
+    config.settle_dev_address(address);
+    let mut service_config = config.service()?;
+    let bank = config.start_dev_bank(&mut service_config).await?;
+    let service = open_with(&config, service_config).await?;
+    let worker = service.spawn_worker(
+        format!("{}-{}", config.origin, std::process::id()),
+        std::time::Duration::from_millis(config.job_period_ms.max(10)),
+    );
     tracing::info!(%address, dev = config.dev, "listening");
     // Scripts and tests starting the server on port 0 read the address from this line.
     println!("listening on http://{address}");
+    if let Some(bank) = &bank {
+        tracing::info!(address = %bank.address, "simulated bank listening");
+        println!(
+            "bank simulator at {} (control key dev-key)",
+            bank.authorize_url()
+        );
+    }
     let admin = match config.metrics_listen {
         Some(at) => {
             let listener = tokio::net::TcpListener::bind(at)

@@ -51,7 +51,7 @@ struct Server {
 
 impl Server {
     fn start(database_url: &str, otlp: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kabinet-server"))
+        let child = Command::new(env!("CARGO_BIN_EXE_kabinet-server"))
             .arg("--dev")
             .env("KABINET_DATABASE_URL", database_url)
             .env("KABINET_LISTEN", "127.0.0.1:0")
@@ -68,24 +68,30 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start kabinet-server");
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = |prefix: &str| {
-            let mut line = String::new();
-            out.read_line(&mut line).unwrap();
-            line.trim()
-                .strip_prefix(prefix)
-                .unwrap_or_else(|| panic!("unexpected line {line:?}"))
-                .to_owned()
+        // Made first, so a failure from here on still stops the process (Drop).
+        let mut server = Self {
+            child,
+            url: String::new(),
+            metrics: String::new(),
         };
-        let url = line("listening on ");
-        let metrics = line("metrics on ");
+        let mut out = BufReader::new(server.child.stdout.take().unwrap());
+        // The first line naming `prefix`; the lines before it (a dev-mode simulator's address)
+        // are passed over.
+        let mut line = |prefix: &str| {
+            for _ in 0..8 {
+                let mut line = String::new();
+                out.read_line(&mut line).unwrap();
+                if let Some(rest) = line.trim().strip_prefix(prefix) {
+                    return rest.to_owned();
+                }
+            }
+            panic!("the server never printed {prefix:?}")
+        };
+        server.url = line("listening on ");
+        server.metrics = line("metrics on ");
         // Keep draining stdout so the server never blocks on it.
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        Self {
-            child,
-            url,
-            metrics,
-        }
+        server
     }
 
     fn stop(mut self) -> String {
@@ -332,4 +338,12 @@ async fn metrics_traces_and_logs_carry_no_personal_data() {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A failed test leaves no server behind (one did, holding a core, after a panic in `start`).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -210,6 +210,22 @@ scenario!(
                 .await
                 .unwrap()
             } else {
+                let redirect = api
+                    .identity_bank_start(
+                        &me,
+                        BankStart {
+                            bank: "test-bank".into(),
+                        },
+                    )
+                    .await
+                    .unwrap();
+                let query: std::collections::HashMap<String, String> =
+                    url::Url::parse(&redirect.url)
+                        .unwrap()
+                        .query_pairs()
+                        .into_owned()
+                        .collect();
+                let state = query["state"].clone();
                 let claims = BankClaims {
                     iss: "test-bank".into(),
                     sub: person.snils.clone(),
@@ -221,24 +237,26 @@ scenario!(
                     iat: w.now().timestamp(),
                     exp: w.now().timestamp() + 300,
                     jti: "scenario-1".into(),
+                    nonce: Some(query["nonce"].clone()),
                 };
                 let assertion = bank().sign(&claims);
                 let summary = api
                     .identity_confirm_bank(
                         &me,
                         BankAssertion {
+                            state: state.clone(),
                             assertion: assertion.clone(),
                         },
                     )
                     .await
                     .unwrap();
-                // A replayed assertion is refused.
+                // A replayed answer is refused: its state was used.
                 let replay = expect_error(
-                    api.identity_confirm_bank(&me, BankAssertion { assertion })
+                    api.identity_confirm_bank(&me, BankAssertion { state, assertion })
                         .await,
                     ErrorCode::InvalidInput,
                 );
-                assert_eq!(field_rules(&replay, "assertion"), ["assertion_replayed"]);
+                assert_eq!(field_rules(&replay, "state"), ["bank_state_used"]);
                 summary
             };
             assert_eq!(confirmed.level, Level::Confirmed);

@@ -23,6 +23,9 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
 }
 
+/// The test bank's authorisation page (nothing listens there: tests sign as the bank).
+pub const BANK_PAGE: &str = "https://bank.test/authorize";
+
 /// The simulated bank the test configuration trusts.
 pub fn bank() -> BankSimulator {
     BankSimulator::new("test-bank", "Тест-Банк", [5; 32])
@@ -32,7 +35,7 @@ pub fn bank() -> BankSimulator {
 /// request comes from 127.0.0.1).
 pub fn test_config() -> ServiceConfig {
     let mut config = ServiceConfig::new([7; 32], [9; 32]);
-    config.trusted_banks = vec![bank().trusted()];
+    config.trusted_banks = vec![bank().trusted_at(BANK_PAGE)];
     // Answers as soon as done (the floor that hides timing has a test of its own).
     config.answer_floor = std::time::Duration::ZERO;
     config.hash_params = HashParams {

@@ -24,7 +24,17 @@ impl Service {
             sms_code_ttl_seconds: seconds(config.sms_codes.ttl),
             resend_cooldown_seconds: seconds(config.sms_codes.resend_cooldown),
             session_idle_seconds: seconds(config.session_idle),
+            portal_services_url: config.portal_services_url.clone(),
             simulators: self.inner.ports.inbox.is_some(),
+            banks: config
+                .trusted_banks
+                .iter()
+                .filter(|b| b.authorize_url.is_some())
+                .map(|b| kabinet_api::BankChoice {
+                    id: b.id.clone(),
+                    name: b.name.clone(),
+                })
+                .collect(),
         })
     }
 
@@ -64,7 +74,8 @@ impl Service {
         _context: &Context,
         _request: Empty,
     ) -> Outcome<AccountSummary> {
-        self.summary(&citizen.account).await
+        let (phone, email) = &citizen.contacts;
+        Ok(self.summary_of(&citizen.account, phone.as_deref(), email.as_deref()))
     }
 
     pub(crate) async fn sign_out(

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 /// The audience every assertion must name.
 pub const AUDIENCE: &str = "kabinet";
 
+/// Kabinet's client id at a simulated bank.
+pub const CLIENT_ID: &str = "kabinet";
+
 /// What a bank asserts about a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankClaims {
@@ -35,6 +38,9 @@ pub struct BankClaims {
     pub exp: i64,
     /// A unique id: an assertion is accepted once.
     pub jti: String,
+    /// The nonce Kabinet sent the bank with the citizen: binds the assertion to one flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 /// A bank Kabinet trusts.
@@ -46,6 +52,11 @@ pub struct TrustedBank {
     pub name: String,
     /// Its Ed25519 public key.
     pub public_key: [u8; 32],
+    /// The bank's authorisation page the citizen is sent to; `None`: the bank cannot be
+    /// started from Kabinet (not offered to citizens).
+    pub authorize_url: Option<String>,
+    /// Kabinet's client id at the bank (the bank knows Kabinet's return address by it).
+    pub client_id: String,
 }
 
 impl std::fmt::Debug for TrustedBank {
@@ -53,6 +64,8 @@ impl std::fmt::Debug for TrustedBank {
         f.debug_struct("TrustedBank")
             .field("id", &self.id)
             .field("name", &self.name)
+            .field("authorize_url", &self.authorize_url)
+            .field("client_id", &self.client_id)
             .finish_non_exhaustive()
     }
 }
@@ -83,13 +96,39 @@ impl BankSimulator {
         }
     }
 
-    /// What Kabinet must be configured with to trust this bank.
+    /// The demo bank: a fixed key, so a development server and a simulator started on their
+    /// own agree on it. Never trusted outside development.
+    pub fn demo() -> Self {
+        Self::new("demo-bank", "Демо-Банк", [42; 32])
+    }
+
+    /// What Kabinet must be configured with to trust this bank (its pages not known).
     pub fn trusted(&self) -> TrustedBank {
         TrustedBank {
             id: self.id.clone(),
             name: self.name.clone(),
             public_key: self.signing.verifying_key().to_bytes(),
+            authorize_url: None,
+            client_id: CLIENT_ID.to_owned(),
         }
+    }
+
+    /// The same, with the bank's authorisation page.
+    pub fn trusted_at(&self, authorize_url: &str) -> TrustedBank {
+        TrustedBank {
+            authorize_url: Some(authorize_url.to_owned()),
+            ..self.trusted()
+        }
+    }
+
+    /// Its id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Its name for people.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Signs claims as this bank.
@@ -115,6 +154,7 @@ impl BankSimulator {
         now: DateTime<Utc>,
         ttl: chrono::Duration,
         jti: &str,
+        nonce: Option<&str>,
     ) -> String {
         self.sign(&BankClaims {
             iss: self.id.clone(),
@@ -127,6 +167,7 @@ impl BankSimulator {
             iat: now.timestamp(),
             exp: (now + ttl).timestamp(),
             jti: jti.to_owned(),
+            nonce: nonce.map(str::to_owned),
         })
     }
 }

@@ -303,7 +303,7 @@ mod bank {
     use super::standard;
     use crate::support::*;
 
-    fn claims_for(h: &Harness, snils: &str, jti: &str) -> BankClaims {
+    fn claims_for(h: &Harness, snils: &str, jti: &str, nonce: &str) -> BankClaims {
         let person = h
             .registries
             .people()
@@ -321,97 +321,254 @@ mod bank {
             iat: h.now().timestamp(),
             exp: (h.now() + chrono::Duration::minutes(5)).timestamp(),
             jti: jti.into(),
+            nonce: Some(nonce.into()),
         }
     }
 
-    service_test!(a_bank_assertion_confirms_once, |h| {
+    fn rules(result: Result<AccountSummary, ApiError>) -> (Vec<String>, Vec<String>) {
+        let error = result.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidInput);
+        (
+            field_rules(&error, "state"),
+            field_rules(&error, "assertion"),
+        )
+    }
+
+    async fn level(h: &Harness, me: &Context) -> Level {
+        h.service.me(me, Empty {}).await.unwrap().level
+    }
+
+    service_test!(a_bank_confirmation_by_redirect_confirms_once, |h| {
         let (me, snils) = standard(h).await;
-        let assertion = bank().sign(&claims_for(h, &snils, "a-1"));
+        let info = h.service.app_info(&me, Empty {}).await.unwrap();
+        assert_eq!(
+            info.banks,
+            [BankChoice {
+                id: "test-bank".into(),
+                name: "Тест-Банк".into()
+            }]
+        );
+        let redirect = h
+            .service
+            .identity_bank_start(
+                &me,
+                BankStart {
+                    bank: "test-bank".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(redirect.url.starts_with(&format!("{BANK_PAGE}?")));
+        assert_eq!(redirect.return_url, "http://localhost/#/bank-return");
+        let (state, nonce) = bank_flow_of(&redirect);
+        // 256 random bits each (base64url), not the same.
+        assert!(state.len() >= 43 && nonce.len() >= 43, "{state} {nonce}");
+        assert_ne!(state, nonce);
+        let assertion = bank().sign(&claims_for(h, &snils, "a-1", &nonce));
         let summary = h
             .service
             .identity_confirm_bank(
                 &me,
                 BankAssertion {
+                    state: state.clone(),
                     assertion: assertion.clone(),
                 },
             )
             .await
             .unwrap();
         assert_eq!(summary.level, Level::Confirmed);
-        let events = h
-            .service
-            .security_events(
-                &me,
-                Page {
-                    page: 0,
-                    per_page: 50,
-                },
-            )
-            .await
-            .unwrap();
-        assert!(events.events.iter().any(|e| e.kind == "identity_confirmed"));
         let log = kabinet_store::event_log::read(h.service.store(), summary.id)
             .await
             .unwrap();
         let event = log.iter().find(|e| e.kind == "identity_confirmed").unwrap();
         assert_eq!(event.payload["method"], "online_bank");
         assert_eq!(event.payload["bank"], "test-bank");
+        // The same answer again: the state was used.
+        let again = h
+            .service
+            .identity_confirm_bank(&me, BankAssertion { state, assertion })
+            .await;
+        assert_eq!(rules(again).0, ["bank_state_used"]);
     });
 
     service_test!(
-        forged_expired_replayed_and_foreign_assertions_are_refused,
+        tampered_forged_expired_foreign_and_replayed_assertions_change_nothing,
         |h| {
             let (me, snils) = standard(h).await;
+            let (state, nonce) = bank_start(&h.service, &me).await;
             let try_it = |assertion: String| {
                 let me = me.clone();
+                let state = state.clone();
                 async move {
-                    h.service
-                        .identity_confirm_bank(&me, BankAssertion { assertion })
-                        .await
+                    rules(
+                        h.service
+                            .identity_confirm_bank(&me, BankAssertion { state, assertion })
+                            .await,
+                    )
+                    .1
                 }
-            };
-            let rule = |result: Result<AccountSummary, ApiError>| {
-                let error = result.unwrap_err();
-                field_rules(&error, "assertion")
             };
             // Signed by a bank nobody configured.
             let stranger = BankSimulator::new("test-bank", "Чужой банк", [6; 32]);
             assert_eq!(
-                rule(try_it(stranger.sign(&claims_for(h, &snils, "x-1"))).await),
+                try_it(stranger.sign(&claims_for(h, &snils, "x-1", &nonce))).await,
                 ["assertion_untrusted"]
             );
             // Tampered after signing.
-            let good = bank().sign(&claims_for(h, &snils, "x-2"));
+            let good = bank().sign(&claims_for(h, &snils, "x-2", &nonce));
             let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
             parts[1] = parts[1].chars().rev().collect();
-            assert_eq!(rule(try_it(parts.join(".")).await), ["assertion_untrusted"]);
-            assert_eq!(
-                rule(try_it("not a jwt".into()).await),
-                ["assertion_invalid"]
-            );
+            assert_eq!(try_it(parts.join(".")).await, ["assertion_untrusted"]);
+            assert_eq!(try_it("not a jwt".into()).await, ["assertion_invalid"]);
             // Expired.
-            let mut old = claims_for(h, &snils, "x-3");
+            let mut old = claims_for(h, &snils, "x-3", &nonce);
             old.iat -= 600;
             old.exp = h.now().timestamp() - 1;
-            assert_eq!(rule(try_it(bank().sign(&old)).await), ["assertion_expired"]);
+            assert_eq!(try_it(bank().sign(&old)).await, ["assertion_expired"]);
             // About someone else.
-            let mut other = claims_for(h, &snils, "x-4");
+            let mut other = claims_for(h, &snils, "x-4", &nonce);
             other.surname = "Другая".into();
-            assert_eq!(
-                rule(try_it(bank().sign(&other)).await),
-                ["assertion_mismatch"]
-            );
+            assert_eq!(try_it(bank().sign(&other)).await, ["assertion_mismatch"]);
             // Another audience.
-            let mut elsewhere = claims_for(h, &snils, "x-5");
+            let mut elsewhere = claims_for(h, &snils, "x-5", &nonce);
             elsewhere.aud = "another-portal".into();
             assert_eq!(
-                rule(try_it(bank().sign(&elsewhere)).await),
+                try_it(bank().sign(&elsewhere)).await,
                 ["assertion_untrusted"]
             );
-            // A replay: accepted once, refused the second time (even by another account).
-            let once = bank().sign(&claims_for(h, &snils, "x-6"));
-            try_it(once.clone()).await.unwrap();
-            assert_eq!(rule(try_it(once).await), ["assertion_replayed"]);
+            // Made for another flow, or for none.
+            assert_eq!(
+                try_it(bank().sign(&claims_for(h, &snils, "x-6", "another-nonce"))).await,
+                ["assertion_nonce_mismatch"]
+            );
+            let mut bare = claims_for(h, &snils, "x-7", &nonce);
+            bare.nonce = None;
+            assert_eq!(
+                try_it(bank().sign(&bare)).await,
+                ["assertion_nonce_mismatch"]
+            );
+            // Nothing changed: still Standard, and the flow still takes the right answer.
+            assert_eq!(level(h, &me).await, Level::Standard);
+            let once = bank().sign(&claims_for(h, &snils, "x-8", &nonce));
+            h.service
+                .identity_confirm_bank(
+                    &me,
+                    BankAssertion {
+                        state: state.clone(),
+                        assertion: once,
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(level(h, &me).await, Level::Confirmed);
+        }
+    );
+
+    service_test!(
+        unknown_foreign_and_expired_states_are_refused_and_change_nothing,
+        |h| {
+            let (me, snils) = standard(h).await;
+            let (state, nonce) = bank_start(&h.service, &me).await;
+            let assertion = bank().sign(&claims_for(h, &snils, "s-1", &nonce));
+            // A state Kabinet never gave.
+            let made_up = h
+                .service
+                .identity_confirm_bank(
+                    &me,
+                    BankAssertion {
+                        state: "bm90LWEtc3RhdGUtYW55b25lLWtub3dz".into(),
+                        assertion: assertion.clone(),
+                    },
+                )
+                .await;
+            assert_eq!(rules(made_up).0, ["bank_state_unknown"]);
+            // Another citizen with this citizen's answer from the bank.
+            let phone = device("phone");
+            let other = h.register(&phone, "+7 912 000-11-22").await;
+            let other = with_session(&phone, &other.token);
+            let foreign = h
+                .service
+                .identity_confirm_bank(
+                    &other,
+                    BankAssertion {
+                        state: state.clone(),
+                        assertion: assertion.clone(),
+                    },
+                )
+                .await;
+            assert_eq!(rules(foreign).0, ["bank_state_other_account"]);
+            assert_eq!(level(h, &other).await, Level::Simplified);
+            // After ten minutes the flow is over.
+            h.advance(10 * 60 + 1);
+            let late = bank().sign(&claims_for(h, &snils, "s-2", &nonce));
+            let expired = h
+                .service
+                .identity_confirm_bank(
+                    &me,
+                    BankAssertion {
+                        state: state.clone(),
+                        assertion: late,
+                    },
+                )
+                .await;
+            assert_eq!(rules(expired).0, ["bank_state_expired"]);
+            assert_eq!(level(h, &me).await, Level::Standard);
+            // A new flow works; an assertion accepted once is not accepted again (its `jti`),
+            // even in another flow of the same citizen started meanwhile.
+            let (second, second_nonce) = bank_start(&h.service, &me).await;
+            let (third, third_nonce) = bank_start(&h.service, &me).await;
+            h.service
+                .identity_confirm_bank(
+                    &me,
+                    BankAssertion {
+                        state: second,
+                        assertion: bank().sign(&claims_for(h, &snils, "s-3", &second_nonce)),
+                    },
+                )
+                .await
+                .unwrap();
+            let replayed = h
+                .service
+                .identity_confirm_bank(
+                    &me,
+                    BankAssertion {
+                        state: third,
+                        assertion: bank().sign(&claims_for(h, &snils, "s-3", &third_nonce)),
+                    },
+                )
+                .await;
+            assert_eq!(rules(replayed).1, ["assertion_replayed"]);
+        }
+    );
+
+    service_test!(
+        a_bank_start_needs_a_known_bank_and_the_standard_level,
+        |h| {
+            let laptop = device("laptop");
+            let session = h.register(&laptop, PHONE).await;
+            let me = with_session(&laptop, &session.token);
+            let simplified = h
+                .service
+                .identity_bank_start(
+                    &me,
+                    BankStart {
+                        bank: "test-bank".into(),
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(simplified.code, ErrorCode::NotAllowed);
+            let unknown = h
+                .service
+                .identity_bank_start(
+                    &me,
+                    BankStart {
+                        bank: "no-such-bank".into(),
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(field_rules(&unknown, "bank"), ["bank_unknown"]);
         }
     );
 }

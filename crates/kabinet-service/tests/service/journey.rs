@@ -132,6 +132,7 @@ mod to_confirmed {
         // 3. Online bank.
         let (me, snils) = standard(h, &api, "+79120000003", 2).await;
         let person = h.registries.people()[2].clone();
+        let (state, nonce) = bank_start(&api, &me).await;
         let assertion = bank().sign(&BankClaims {
             iss: "test-bank".into(),
             sub: snils,
@@ -143,9 +144,10 @@ mod to_confirmed {
             iat: h.now().timestamp(),
             exp: h.now().timestamp() + 300,
             jti: "journey-1".into(),
+            nonce: Some(nonce),
         });
         let summary = api
-            .identity_confirm_bank(&me, BankAssertion { assertion })
+            .identity_confirm_bank(&me, BankAssertion { state, assertion })
             .await
             .unwrap();
         assert_eq!(summary.level, Level::Confirmed);

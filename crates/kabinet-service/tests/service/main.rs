@@ -6,6 +6,7 @@ mod support;
 
 mod adapters;
 mod admission;
+mod bank_redirect;
 mod boundaries;
 mod brute_force;
 mod confirmation;

@@ -170,7 +170,7 @@ service_test!(a_mismatch_names_the_field_and_a_correction_passes, |h| {
         h.inbox(PHONE_E164)
             .await
             .iter()
-            .any(|m| m.body.contains("patronymic"))
+            .any(|m| m.body.contains("отчество") && !m.body.contains("patronymic"))
     );
     submit(h, &me, form_of(&person)).await.unwrap();
     h.service.run_due_jobs("w").await.unwrap();

@@ -27,6 +27,9 @@ pub struct Harness {
     db: Option<TestDb>,
 }
 
+/// The test bank's authorisation page (nothing listens there: tests sign as the bank).
+pub const BANK_PAGE: &str = "https://bank.test/authorize";
+
 /// The simulated bank the test configuration trusts.
 pub fn bank() -> kabinet_service::ports::bank::BankSimulator {
     kabinet_service::ports::bank::BankSimulator::new("test-bank", "Тест-Банк", [5; 32])
@@ -35,7 +38,7 @@ pub fn bank() -> kabinet_service::ports::bank::BankSimulator {
 /// Cheap argon2id for tests (the real cost is measured by the benchmarks).
 pub fn test_config() -> ServiceConfig {
     let mut config = ServiceConfig::new([7; 32], [9; 32]);
-    config.trusted_banks = vec![bank().trusted()];
+    config.trusted_banks = vec![bank().trusted_at(BANK_PAGE)];
     // Answers as soon as done (the floor that hides timing has a test of its own).
     config.answer_floor = std::time::Duration::ZERO;
     config.hash_params = HashParams {
@@ -297,4 +300,28 @@ impl Harness {
             .await
             .expect("bootstrap a centre")
     }
+}
+
+/// Starts a bank confirmation as `me` and reads the state and nonce from the bank page's
+/// address.
+pub async fn bank_start(api: &impl Api, me: &Context) -> (String, String) {
+    let redirect = api
+        .identity_bank_start(
+            me,
+            BankStart {
+                bank: "test-bank".into(),
+            },
+        )
+        .await
+        .unwrap();
+    bank_flow_of(&redirect)
+}
+
+/// The state and nonce in a bank page's address.
+pub fn bank_flow_of(redirect: &BankRedirect) -> (String, String) {
+    let url = url::Url::parse(&redirect.url).unwrap();
+    let query: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["client_id"], "kabinet");
+    assert_eq!(query["redirect_uri"], redirect.return_url);
+    (query["state"].clone(), query["nonce"].clone())
 }

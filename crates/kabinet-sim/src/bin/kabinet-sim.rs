@@ -1,4 +1,4 @@
-//! `kabinet-sim sms|registries|post [--listen ADDR] [--key KEY] …`: runs one simulator of an
+//! `kabinet-sim sms|registries|post|bank [--listen ADDR] [--key KEY] …`: runs one simulator of an
 //! outside party over HTTP until Ctrl-C.
 
 use std::process::ExitCode;
@@ -35,6 +35,22 @@ enum Party {
     },
     /// The post (registered letters; default 127.0.0.1:8027).
     Post(#[command(flatten)] Endpoint),
+    /// An online bank that confirms identities by redirect (default 127.0.0.1:8028): the demo
+    /// bank, with the demo people as customers (login: the SNILS digits, password
+    /// `demo-bank`).
+    Bank {
+        #[command(flatten)]
+        endpoint: Endpoint,
+        /// Kabinet's client id at the bank.
+        #[arg(long, default_value = "kabinet")]
+        client_id: String,
+        /// Kabinet's return address, the only one the bank sends customers back to.
+        #[arg(long, default_value = "http://localhost:8080/#/bank-return")]
+        redirect_uri: String,
+        /// How many demo people become customers.
+        #[arg(long, default_value_t = 20)]
+        customers: usize,
+    },
 }
 
 /// Where a simulator listens and the key it expects.
@@ -121,6 +137,32 @@ async fn start(party: Party) -> Result<(), String> {
                 .await
                 .map_err(cannot)?;
             println!("post simulator at {} (key {})", server.url(), endpoint.key);
+        }
+        Party::Bank {
+            endpoint,
+            client_id,
+            redirect_uri,
+            customers,
+        } => {
+            use kabinet_sim::bank::{BankClient, BankServer, DEMO_PASSWORD, demo_customers};
+            let listener = bind(&endpoint, "127.0.0.1:8028").await?;
+            let clock = std::sync::Arc::new(kabinet_service::ports::clock::SystemClock);
+            let simulator = kabinet_service::ports::bank::BankSimulator::demo();
+            let server = BankServer::start(listener, simulator, clock, &endpoint.key)
+                .await
+                .map_err(cannot)?;
+            server.register_client(BankClient {
+                client_id,
+                redirect_uri,
+            });
+            for customer in demo_customers(customers) {
+                server.add_customer(customer);
+            }
+            println!(
+                "bank simulator at {} (key {}; demo customers: SNILS digits, password {DEMO_PASSWORD})",
+                server.authorize_url(),
+                endpoint.key
+            );
         }
     }
     Ok(())
