@@ -56,10 +56,23 @@ function journey(name, body) {
   });
 }
 
-/** Photographs the screen and requires zero axe-core violations on it. */
+/** Photographs the screen at desktop width and at 375 px, and requires of it: zero axe-core
+ * violations, no placeholder, snake_case code or user agent in its text, and no sideways
+ * scrolling at 375 px (WCAG 1.4.10). */
 async function screen(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
+  const text = (await page.evaluate(() => document.body.innerText)).replace(/https?:\/\/\S+/g, " ").replace(/\S+@\S+\.\w+/g, " ");
+  assert.doesNotMatch(text, /\{\{|\b[a-z]+(?:_[a-z0-9]+)+\b|Mozilla\/|AppleWebKit|HeadlessChrome/, `raw text on ${name}`);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 740 });
+  try {
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `${name} is ${wide}px wider than a 375 px screen`);
+    await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
+  } finally {
+    await page.setViewportSize(size);
+  }
 }
 
 async function newPage(language = "ru") {
@@ -104,7 +117,7 @@ journey("the whole journey: registration to a confirmed account, every screen in
   await page.getByLabel("Фамилия").fill(person.surname);
   await page.getByLabel("Имя", { exact: true }).fill(person.first_name);
   await page.getByLabel("Мобильный телефон").fill(phone.replace("+7", "8"));
-  assert.equal(await page.getByLabel("Мобильный телефон").inputValue(), `+7 ${phone.slice(2, 5)} ${phone.slice(5, 8)}-${phone.slice(8, 10)}-${phone.slice(10)}`);
+  assert.equal(await page.getByLabel("Мобильный телефон").inputValue(), `+7 (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8, 10)}-${phone.slice(10)}`);
   await page.getByLabel(/Принимаю условия/).check();
   await screen(page, "register-1-contact-ru");
   await setLanguage(page, "en");
@@ -156,7 +169,7 @@ journey("the whole journey: registration to a confirmed account, every screen in
   await setLanguage(page, "ru");
 
   // The profile: first with mistakes, each named by its field in both languages.
-  await page.getByRole("link", { name: "Заполнить профиль" }).click();
+  await page.getByTestId("next-step").getByRole("link", { name: "Заполнить профиль" }).click();
   await page.getByRole("heading", { level: 1, name: "Профиль" }).waitFor();
   await page.getByLabel("Дата рождения").fill("31021990");
   assert.equal(await page.getByLabel("Дата рождения").inputValue(), "31.02.1990");
@@ -215,7 +228,7 @@ journey("the whole journey: registration to a confirmed account, every screen in
   const slip = await desk.call("activation_code_issue", { account_id: await desk.find("snils", person.snils) });
   const activation = slip.code;
   assert.match(activation, /^\d{16}$/);
-  await page.getByRole("link", { name: "Подтвердить личность" }).click();
+  await page.getByTestId("next-step").getByRole("link", { name: "Подтвердить личность" }).click();
   await page.getByRole("heading", { level: 1, name: "Подтверждение личности" }).waitFor();
   await screen(page, "confirm-methods-ru");
   // «Лично»: the centres with their hours.
@@ -366,7 +379,8 @@ journey("2FA: an authenticator app is enrolled with its QR code and then asked f
   await signInUi(page, phone, PASSWORD);
   await page.getByTestId("account-name").waitFor();
   await page.getByRole("link", { name: "Безопасность" }).click();
-  await page.getByLabel("Текущий пароль для изменений").fill(PASSWORD);
+  await page.getByTestId("section-factors").click();
+  await page.getByLabel("Текущий пароль").fill(PASSWORD);
   await page.getByRole("button", { name: "Подключить приложение-аутентификатор" }).click();
   const secret = await page.getByTestId("totp-secret").innerText();
   assert.ok(await page.getByRole("img", { name: "QR-код для приложения-аутентификатора" }).isVisible());
@@ -382,6 +396,23 @@ journey("2FA: an authenticator app is enrolled with its QR code and then asked f
   const app = page.getByRole("radio", { name: "Приложение-аутентификатор" });
   if (await app.count()) await app.check();
   await screen(page, "sign-in-second-factor-ru");
+  // Without the phone that holds the app: another method when there is one, else the way to a
+  // service centre; and the way back to the password step keeps the login.
+  if (await app.count()) {
+    await page.getByTestId("no-app").click();
+    assert.equal(await page.getByRole("radio", { name: "Код из SMS" }).isChecked(), true);
+    await app.check();
+  } else {
+    await page.getByTestId("no-app").click();
+    await page.getByTestId("no-app-help").waitFor();
+  }
+  await page.getByTestId("back-to-password").click();
+  await page.getByRole("heading", { level: 1, name: "Вход" }).waitFor();
+  assert.equal(await page.getByLabel("Телефон, почта, СНИЛС или ИНН").inputValue(), phone);
+  await page.getByLabel("Пароль", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("heading", { level: 1, name: "Подтверждение входа" }).waitFor();
+  if (await app.count()) await app.check();
   await page.getByLabel("Код подтверждения").fill("000000");
   await page.getByRole("button", { name: "Войти" }).click();
   await page.getByTestId("form-error").waitFor();
@@ -417,7 +448,8 @@ journey("«Это были не вы?» ends every session and leads straight in
   await signInUi(page, phone, PASSWORD);
   await page.getByTestId("account-name").waitFor();
   await page.getByRole("link", { name: "Безопасность" }).click();
-  await page.getByTestId("events").getByRole("row").nth(1).waitFor();
+  await page.getByTestId("section-events").click();
+  await page.getByTestId("events").getByTestId("event").first().waitFor();
   await screen(page, "security-events-ru");
   const before = await messagesTo(server, phone);
   await page.getByRole("button", { name: "Это были не вы?" }).first().click();

@@ -98,12 +98,15 @@ test("registration to the account in the real window, then remember me across re
 
     // The security screen lists what happened to the account, this device's session among them.
     await browser.$("a=Безопасность").click();
+    await browser.$('[data-testid="section-events"]').click();
     const events = await browser.$('[data-testid="events"]');
     await events.waitForDisplayed({ timeout: 10_000 });
     for (const what of [/Учётная запись создана/, /Профиль отправлен/, /Изменён уровень/]) {
       assert.match(await events.getText(), what);
     }
     // The device in words, not as the app names itself to the server.
+    await browser.$("a=← Безопасность").click();
+    await browser.$('[data-testid="section-sessions"]').click();
     assert.match(await browser.$('[data-testid="sessions"]').getText(), /Приложение «Кабинет», Linux/);
     await browser.$('[data-testid="sign-out"]').click();
     await browser.$('[data-testid="sign-in"]').waitForDisplayed({ timeout: 10_000 });

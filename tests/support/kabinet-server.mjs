@@ -13,7 +13,8 @@ export function serverBinary() {
   return process.env.KABINET_SERVER ?? join(target, "debug", "kabinet-server");
 }
 
-export async function startServer() {
+/** `extra`: more `KABINET_*` settings for this server. */
+export async function startServer(extra = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kabinet-browser-"));
   const env = {
     ...process.env,
@@ -28,16 +29,23 @@ export async function startServer() {
     KABINET_JOB_PERIOD_MS: "200",
     // Every request of the suite comes from 127.0.0.1: the per-client limit would count them all.
     KABINET_REQUESTS_PER_MINUTE: "0",
+    ...extra,
   };
   const log = [];
   let child;
   let exited;
+  /** The simulated bank's authorisation page, from the line the server prints after listening. */
+  let bankPage;
   async function spawnServer() {
     child = spawn(serverBinary(), ["--dev"], { env, stdio: ["ignore", "pipe", "pipe"] });
     child.stderr.on("data", (chunk) => log.push(chunk.toString()));
     exited = new Promise((ok) => child.once("exit", ok));
     return new Promise((ok, fail) => {
       const lines = createInterface({ input: child.stdout });
+      lines.on("line", (line) => {
+        const bank = /^bank simulator at (http:\/\/\S+)/.exec(line.trim());
+        if (bank) bankPage = bank[1];
+      });
       lines.once("line", (line) => {
         const m = /^listening on (http:\/\/\S+)$/.exec(line.trim());
         if (m) ok(m[1]);
@@ -55,6 +63,12 @@ export async function startServer() {
     url: browserUrl,
     apiUrl: url,
     log,
+    /** The dev mode's simulated bank: its authorisation page and base address. */
+    async bank() {
+      for (let i = 0; i < 100 && !bankPage; i++) await new Promise((ok) => setTimeout(ok, 50));
+      if (!bankPage) throw new Error("the server named no simulated bank");
+      return { page: bankPage, url: bankPage.replace(/\/authorize$/, "") };
+    },
     /** Runs an administration subcommand against the same database. */
     async admin(...args) {
       const { stdout } = await promisify(execFile)(serverBinary(), ["--dev", ...args], { env, timeout: 60_000 });

@@ -46,6 +46,11 @@ export function setLanguage(next: Language): void {
   language.set(next);
 }
 
+/** The UI language now, for code outside components (a component reads `$language`). */
+export function currentLanguage(): Language {
+  return pickLanguage(i18n.language);
+}
+
 /** `$t("home.signIn")` — the string for a key in the current language. */
 export const t = derived(language, (lng) => (key: string, params?: Record<string, unknown>) =>
   i18n.getFixedT(lng)(key, params),

@@ -22,8 +22,8 @@ function ruleCodes(): Set<string> {
   for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api"]) {
     for (const file of rustFiles(join(crates, crate, "src"))) {
       const text = readFileSync(file, "utf8");
-      for (const m of text.matchAll(/Violation::new\(\s*"([a-z_]+)"/g)) codes.add(m[1]);
-      for (const m of text.matchAll(/ApiError::field\(\s*"[a-z_.]+",\s*"([a-z_]+)"/g)) codes.add(m[1]);
+      for (const m of text.matchAll(/Violation::new\(\s*"([a-z0-9_]+)"/g)) codes.add(m[1]);
+      for (const m of text.matchAll(/ApiError::field\(\s*"[a-z0-9_.]+",\s*"([a-z0-9_]+)"/g)) codes.add(m[1]);
     }
   }
   return codes;
@@ -35,7 +35,7 @@ function ruleParams(): Map<string, Set<string>> {
   for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api"]) {
     for (const file of rustFiles(join(crates, crate, "src"))) {
       const text = readFileSync(file, "utf8");
-      for (const m of text.matchAll(/Violation::new\(\s*"([a-z_]+)"\s*\)((?:\s*\.with\(\s*"[a-z_]+"[^;]*?\))*)/g)) {
+      for (const m of text.matchAll(/Violation::new\(\s*"([a-z0-9_]+)"\s*\)((?:\s*\.with\(\s*"[a-z_]+"[^;]*?\))*)/g)) {
         const names = params.get(m[1]) ?? new Set<string>();
         for (const w of m[2].matchAll(/\.with\(\s*"([a-z_]+)"/g)) names.add(w[1]);
         params.set(m[1], names);

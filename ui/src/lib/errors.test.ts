@@ -14,8 +14,8 @@ describe("error messages", () => {
   it("say a lock's end time in the user's language", () => {
     const at = new Date(2030, 0, 2, 14, 5).toISOString();
     const error = { code: "account_locked" as const, message: "server text", retry_at: at };
-    expect(errorMessage(i18n.getFixedT("ru"), exists, error)).toBe("Слишком много неверных попыток. Вход заблокирован до 02.01.2030 14:05.");
-    expect(errorMessage(i18n.getFixedT("en"), exists, error)).toBe("Too many wrong attempts. Sign-in is locked until 02.01.2030 14:05.");
+    expect(errorMessage(i18n.getFixedT("ru"), exists, error, "ru")).toBe("Слишком много неверных попыток. Вход заблокирован до 2 января 2030 г. в 14:05.");
+    expect(errorMessage(i18n.getFixedT("en"), exists, error, "en")).toBe("Too many wrong attempts. Sign-in is locked until 2 January 2030 at 14:05.");
   });
 
   it("count the attempts left on a wrong code", () => {
@@ -48,10 +48,11 @@ describe("error messages", () => {
     for (const lng of ["ru", "en"]) for (const code of codes) expect(i18n.exists(`errors.${code}`, { lng }), `${lng} ${code}`).toBe(true);
   });
 
-  it("write today's times short and other days in full", () => {
+  it("write today's times short and other days in full, in the chosen language", () => {
     const now = new Date(2026, 10, 27, 12, 0);
     expect(formatWhen(new Date(2026, 10, 27, 9, 7).toISOString(), now)).toBe("09:07");
-    expect(formatWhen(new Date(2026, 10, 28, 9, 7).toISOString(), now)).toBe("28.11.2026 09:07");
+    expect(formatWhen(new Date(2026, 10, 28, 9, 7).toISOString(), now, "ru")).toBe("28 ноября 2026 г. в 09:07");
+    expect(formatWhen(new Date(2026, 10, 28, 9, 7).toISOString(), now, "en")).toBe("28 November 2026 at 09:07");
     expect(formatWhen("not a date", now)).toBe("not a date");
   });
 });

@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { formatCountdown, maskDate, maskDepartmentCode, maskDigits, maskPhone, maskSnils, secondsUntil } from "./masks";
+import { formatCountdown, formatPhone, maskActivationCode, maskDate, maskDepartmentCode, maskDigits, maskPhone, maskSnils, secondsUntil } from "./masks";
 
 describe("masks", () => {
   it("writes a Russian mobile number however it was typed", () => {
     for (const typed of ["89123456789", "+7 (912) 345-67-89", "7 912 345 67 89", "+79123456789"]) {
-      expect(maskPhone(typed)).toBe("+7 912 345-67-89");
+      expect(maskPhone(typed)).toBe("+7 (912) 345-67-89");
     }
-    expect(maskPhone("8912")).toBe("+7 912");
+    expect(maskPhone("8912")).toBe("+7 (912");
     expect(maskPhone("")).toBe("");
+  });
+  it("shows a stored number as people write it and groups the activation code by four", () => {
+    expect(formatPhone("+79161234567")).toBe("+7 (916) 123-45-67");
+    expect(formatPhone("+442079460958")).toBe("+442079460958");
+    expect(maskActivationCode("1234567890123456")).toBe("1234 5678 9012 3456");
+    expect(maskActivationCode("1234 5678-9012 3456 7")).toBe("1234 5678 9012 3456");
+    expect(maskActivationCode("12345")).toBe("1234 5");
   });
   it("leaves what is not a Russian number to the server's judgement", () => {
     expect(maskPhone("+44 20 7946 0958")).toBe("+44 20 7946 0958");

@@ -15,7 +15,8 @@ function shape(d: string, pattern: string): string {
   return out + d.slice(i);
 }
 
-/** `89123456789` → `+7 912 345-67-89`; anything not starting like a Russian number is kept. */
+/** `89123456789` → `+7 (912) 345-67-89`, as Russian numbers are written; anything not starting
+ * like a Russian number is kept. */
 export function maskPhone(text: string): string {
   const trimmed = text.trim();
   if (trimmed === "") return "";
@@ -23,7 +24,17 @@ export function maskPhone(text: string): string {
   if (!/^[+\d\s()-]*$/.test(trimmed)) return text;
   if (d.startsWith("8") || d.startsWith("7")) d = d.slice(1);
   else if (trimmed.startsWith("+")) return text; // a foreign number: leave it alone
-  return shape(d.slice(0, 10), "+7 ### ###-##-##") || "+7 ";
+  return shape(d.slice(0, 10), "+7 (###) ###-##-##") || "+7 ";
+}
+
+/** A stored number (`+79123456789`) as people write it: `+7 (912) 345-67-89`; others as given. */
+export function formatPhone(e164: string): string {
+  return /^\+7\d{10}$/.test(e164) ? maskPhone(e164) : e164;
+}
+
+/** The 16-digit activation code in groups of four, as printed on the slip: `1234 5678 9012 3456`. */
+export function maskActivationCode(text: string): string {
+  return shape(digits(text).slice(0, 16), "#### #### #### ####");
 }
 
 /** `11223344595` → `112-233-445 95`. */

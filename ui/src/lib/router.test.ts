@@ -10,6 +10,16 @@ describe("router", () => {
     expect(parseLocation("#/phone/confirm/Xy_z-1")).toEqual({ route: "phone-link", params: { token: "Xy_z-1" } });
     expect(parseRoute("#/phone/confirm/a/b")).toBe("home");
   });
+  it("reads what a bank hands back in the return address's fragment", () => {
+    expect(parseLocation("#/bank-return?state=s_1-A&assertion=eyJ.eyJ.sig")).toEqual({
+      route: "bank-return",
+      params: { state: "s_1-A", assertion: "eyJ.eyJ.sig" },
+    });
+    expect(parseLocation("#/bank-return?error=access_denied&state=s")).toEqual({
+      route: "bank-return",
+      params: { error: "access_denied", state: "s" },
+    });
+  });
   it("sends unknown and empty hashes home", () => {
     expect(parseRoute("")).toBe("home");
     expect(parseRoute("#/nowhere")).toBe("home");

@@ -1,5 +1,7 @@
 // A hash router: the same build works from Tauri's custom protocol and from any HTTP path.
-// `#/register`, `#/recovery?ticket=…`: a route name and optional query parameters.
+// `#/register`, `#/recovery?ticket=…`: a route name and optional query parameters. A bank sends
+// the citizen back to `#/bank-return?state=…&assertion=…`: in the fragment, which browsers never
+// send to a server, so the assertion reaches no access log.
 import { derived, readable } from "svelte/store";
 
 export const ROUTES = [
@@ -10,6 +12,7 @@ export const ROUTES = [
   "account",
   "profile",
   "confirm",
+  "bank-return",
   "security",
   "notifications",
   "help",
