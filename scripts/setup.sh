@@ -32,9 +32,11 @@ setup_build_packages() {
 
 # What the end-to-end tests need: Xvfb and a D-Bus session for the real window, WebKitWebDriver,
 # Debian's Chromium for Playwright, keyutils and gnome-keyring (a Secret Service) for the keyring
-# tests, the PostgreSQL client.
+# tests, the PostgreSQL client, OpenSSL's GOST engine (GOST R 34.10-2012 signatures) and SoftHSM2
+# (a PKCS#11 token for the e-signature tests).
 setup_test_packages() {
-  apt_install xvfb xauth dbus dbus-x11 webkit2gtk-driver chromium imagemagick keyutils gnome-keyring procps postgresql-client
+  apt_install xvfb xauth dbus dbus-x11 webkit2gtk-driver chromium imagemagick keyutils gnome-keyring procps postgresql-client \
+    libengine-gost-openssl softhsm2
 }
 
 setup_rust() {

@@ -28,6 +28,7 @@ pub mod recovery;
 pub mod scan;
 pub mod secret;
 pub mod sign_in;
+pub mod signature;
 pub mod snils;
 pub mod staff;
 pub mod sync;
