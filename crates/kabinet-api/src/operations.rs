@@ -172,6 +172,10 @@ macro_rules! with_operations {
             sign_in_resend(Ticket) -> SignInOutcome, Public, false, Keeps, Small;
             /// Replaces a temporary password and signs in.
             sign_in_change_password(NewPassword) -> SignedIn, Public, false, Opens, Small;
+            /// A statement to sign with a qualified e-signature, to sign in.
+            sign_in_signature_start(Empty) -> SignatureChallenge, Public, false, Keeps, Small;
+            /// Signs in with the signed statement: the certificate's SNILS names the account.
+            sign_in_signature(SignedChallenge) -> SignInOutcome, Public, false, Opens, Small;
             /// Ends the current session.
             sign_out(Empty) -> Empty, Citizen, false, Ends, Small;
 
@@ -253,6 +257,11 @@ macro_rules! with_operations {
             /// Confirms the identity with what the bank handed back: the flow's state and the
             /// bank's signed assertion.
             identity_confirm_bank(BankAssertion) -> AccountSummary, Citizen, false, Keeps, Small;
+            /// The confirmation statement to sign with a qualified e-signature.
+            identity_signature_start(Empty) -> SignatureChallenge, Citizen, false, Keeps, Small;
+            /// Confirms the identity with the signed statement: the certificate's SNILS must be
+            /// the account's.
+            identity_confirm_signature(SignedChallenge) -> AccountSummary, Citizen, false, Keeps, Small;
 
             /// The account's security events, newest first.
             security_events(Page) -> SecurityEvents, Citizen, true, Keeps, Small;

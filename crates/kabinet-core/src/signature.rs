@@ -194,7 +194,8 @@ mod tests {
 
     #[test]
     fn each_broken_rule_is_named() {
-        let cases: [(fn(&mut CertificateFacts), &str); 7] = [
+        type Case = (fn(&mut CertificateFacts), &'static str);
+        let cases: [Case; 7] = [
             (|f| f.trusted = false, "certificate_untrusted"),
             (|f| f.not_before = t(11), "certificate_not_yet_valid"),
             (|f| f.not_after = t(9), "certificate_expired"),

@@ -39,6 +39,9 @@ pub struct ServiceConfig {
     pub secret_answer_attempts: u32,
     /// Online banks whose assertions confirm an identity.
     pub trusted_banks: Vec<crate::ports::bank::TrustedBank>,
+    /// The accredited certification authorities whose qualified certificates sign in and
+    /// confirm identities, with their revocation lists (empty: no certificate is trusted).
+    pub signature_trust: std::sync::Arc<kabinet_signature::TrustList>,
     /// How long a bank assertion may live at most (from `iat` to `exp`).
     pub bank_assertion_max_age: Duration,
     /// Where banks send the citizen back, registered with each bank for Kabinet's client id;
@@ -113,6 +116,9 @@ impl ServiceConfig {
             client: ClientPolicy::default(),
             secret_answer_attempts: 3,
             trusted_banks: Vec::new(),
+            signature_trust: std::sync::Arc::new(
+                kabinet_signature::TrustList::new(&[], &[]).expect("an empty list"),
+            ),
             bank_assertion_max_age: Duration::minutes(10),
             bank_return_url: String::new(),
             hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),

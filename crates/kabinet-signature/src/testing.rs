@@ -83,7 +83,7 @@ impl Subject {
 pub struct TestAuthority {
     key: PKey<Private>,
     cert: X509,
-    serial: std::cell::Cell<u32>,
+    serial: std::sync::atomic::AtomicU32,
 }
 
 fn time(at: DateTime<Utc>) -> Asn1Time {
@@ -131,8 +131,14 @@ impl TestAuthority {
         Self {
             key,
             cert: b.build(),
-            serial: std::cell::Cell::new(100),
+            serial: std::sync::atomic::AtomicU32::new(100),
         }
+    }
+
+    fn next_serial(&self) -> u32 {
+        self.serial
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
     }
 
     /// Its certificate in PEM (for the trust list).
@@ -151,8 +157,7 @@ impl TestAuthority {
         subject: &Subject,
         key: &PKeyRef<impl openssl::pkey::HasPublic>,
     ) -> Vec<u8> {
-        let n = self.serial.get() + 1;
-        self.serial.set(n);
+        let n = self.next_serial();
         let mut name = X509NameBuilder::new().expect("a name");
         name.append_entry_by_nid(Nid::SURNAME, &subject.surname)
             .expect("SN");
@@ -233,8 +238,7 @@ impl TestAuthority {
             .build(&context_of_issuer.x509v3_context(Some(&self.cert), None))
             .expect("aki");
         b.append_extension(aki).expect("aki");
-        let number = self.serial.get() + 1;
-        self.serial.set(number);
+        let number = self.next_serial();
         // crlNumber has no text form in OpenSSL: its DER, an INTEGER.
         let mut bytes = BigNum::from_u32(number).expect("a number").to_vec();
         if bytes[0] & 0x80 != 0 {

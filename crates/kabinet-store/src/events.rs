@@ -193,7 +193,7 @@ const REASONS: [LevelReason; 4] = [
     LevelReason::ReverifiedWithConfirmation,
     LevelReason::VerifiedDataEdited,
 ];
-const ACTIONS: [SecurityAction; 15] = [
+const ACTIONS: [SecurityAction; 16] = [
     SecurityAction::SmsSecondFactorOn,
     SecurityAction::SmsSecondFactorOff,
     SecurityAction::TotpOn,
@@ -209,6 +209,7 @@ const ACTIONS: [SecurityAction; 15] = [
     SecurityAction::ActivationCodeIssued,
     SecurityAction::InnAdded,
     SecurityAction::SecondFactorsReset,
+    SecurityAction::SignatureRefused,
 ];
 
 /// A payload being read, for errors that say which event and field.

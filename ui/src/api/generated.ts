@@ -2063,6 +2063,8 @@ export const operations = {
   sign_in_second_factor: { access: "public", idempotent: false },
   sign_in_resend: { access: "public", idempotent: false },
   sign_in_change_password: { access: "public", idempotent: false },
+  sign_in_signature_start: { access: "public", idempotent: false },
+  sign_in_signature: { access: "public", idempotent: false },
   sign_out: { access: "session", idempotent: false },
   me: { access: "session", idempotent: true },
   sessions_list: { access: "session", idempotent: true },
@@ -2099,6 +2101,8 @@ export const operations = {
   identity_confirm_letter: { access: "session", idempotent: false },
   identity_bank_start: { access: "session", idempotent: false },
   identity_confirm_bank: { access: "session", idempotent: false },
+  identity_signature_start: { access: "session", idempotent: false },
+  identity_confirm_signature: { access: "session", idempotent: false },
   security_events: { access: "session", idempotent: true },
   security_event_not_me: { access: "session", idempotent: false },
   notification_preferences: { access: "session", idempotent: true },
@@ -2155,6 +2159,8 @@ export interface Api {
   sign_in_second_factor(request: SecondFactorEntry): Promise<SignInOutcome>;
   sign_in_resend(request: Ticket): Promise<SignInOutcome>;
   sign_in_change_password(request: NewPassword): Promise<SignedIn>;
+  sign_in_signature_start(request: Empty): Promise<SignatureChallenge>;
+  sign_in_signature(request: SignedChallenge): Promise<SignInOutcome>;
   sign_out(request: Empty): Promise<Empty>;
   me(request: Empty): Promise<AccountSummary>;
   sessions_list(request: Empty): Promise<Sessions>;
@@ -2191,6 +2197,8 @@ export interface Api {
   identity_confirm_letter(request: LetterCode): Promise<AccountSummary>;
   identity_bank_start(request: BankStart): Promise<BankRedirect>;
   identity_confirm_bank(request: BankAssertion): Promise<AccountSummary>;
+  identity_signature_start(request: Empty): Promise<SignatureChallenge>;
+  identity_confirm_signature(request: SignedChallenge): Promise<AccountSummary>;
   security_events(request: Page): Promise<SecurityEvents>;
   security_event_not_me(request: ById): Promise<Recovery>;
   notification_preferences(request: Empty): Promise<NotificationPreferences>;

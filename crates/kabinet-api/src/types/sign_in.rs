@@ -127,3 +127,26 @@ pub struct ById {
     /// The id.
     pub id: Uuid,
 }
+
+/// A statement for the key on the citizen's token to sign (a qualified e-signature).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SignatureChallenge {
+    /// Sent back with the signature.
+    pub ticket: String,
+    /// What is signed, as its UTF-8 bytes; shown to the citizen before the PIN.
+    pub statement: String,
+    /// When it stops being accepted (five minutes, once).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A challenge signed on the citizen's token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SignedChallenge {
+    /// The challenge's ticket.
+    pub ticket: String,
+    /// The signer's certificate: DER, in base64.
+    pub certificate: String,
+    /// The signature over the statement, in base64: ECDSA as r‖s (or DER), GOST R 34.10-2012
+    /// as s‖r, as PKCS#11 tokens make them.
+    pub signature: String,
+}

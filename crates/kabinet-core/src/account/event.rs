@@ -95,6 +95,8 @@ pub enum SecurityAction {
     InnAdded,
     /// A service centre turned the second factors off while restoring access in person.
     SecondFactorsReset,
+    /// A qualified e-signature offered to confirm the identity was refused.
+    SignatureRefused,
 }
 
 impl SecurityAction {
@@ -116,6 +118,7 @@ impl SecurityAction {
             Self::ActivationCodeIssued => "activation_code_issued",
             Self::InnAdded => "inn_added",
             Self::SecondFactorsReset => "second_factors_reset",
+            Self::SignatureRefused => "signature_refused",
         }
     }
 }

@@ -15,6 +15,7 @@ mod registration;
 mod scans;
 mod security;
 mod sign_in;
+mod signature;
 
 pub(crate) use confirmation::ActivationFlow;
 #[cfg(test)]

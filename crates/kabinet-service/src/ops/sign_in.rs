@@ -506,7 +506,7 @@ impl Service {
     /// it starts shown in the account's state (a known device's lock is that device's alone)
     /// — is written right after the answer: the counters that stop guessing are written
     /// before it, and an unknown login's answer, which has no log to write, takes as long.
-    async fn sign_in_failed(
+    pub(crate) async fn sign_in_failed(
         &self,
         context: &Context,
         account: Option<&Loaded>,
@@ -567,7 +567,7 @@ impl Service {
     /// cannot flood the citizen's events. An unknown login's refusals are counted the same way
     /// (under its own key), so a lock answers as fast for a login that exists as for one that
     /// does not; the log entry is written right after the answer.
-    async fn record_refused(
+    pub(crate) async fn record_refused(
         &self,
         context: &Context,
         account: Option<&Loaded>,

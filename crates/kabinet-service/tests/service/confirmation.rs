@@ -6,7 +6,7 @@ use crate::profile::form_of;
 use crate::support::*;
 
 /// A signed-in citizen at the standard level; returns the context and their SNILS.
-async fn standard(h: &Harness) -> (Context, String) {
+pub(crate) async fn standard(h: &Harness) -> (Context, String) {
     let laptop = device("laptop");
     let session = h.register(&laptop, PHONE).await;
     let me = with_session(&laptop, &session.token);

@@ -18,5 +18,6 @@ mod replay;
 mod security;
 mod sessions;
 mod sign_in;
+mod signature;
 mod staff;
 mod sync;

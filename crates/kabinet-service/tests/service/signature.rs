@@ -1,0 +1,445 @@
+//! Sign-in and identity confirmation with a qualified e-signature: a test authority on the
+//! trust list with its revocation list, citizens' certificates carrying a SNILS, and every
+//! refusal of the issue's list (certificates expired, not yet valid, revoked, untrusted,
+//! without SNILS, of no account; signatures tampered; challenges replayed or expired).
+
+use std::sync::{Arc, OnceLock};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::Duration;
+use kabinet_api::*;
+use kabinet_service::ServiceConfig;
+use kabinet_signature::testing::{Subject, TestAuthority, p256_key, sign_like_a_token};
+use kabinet_signature::{Certificate, TrustList};
+use openssl::pkey::{PKey, Private};
+
+use crate::confirmation::standard;
+use crate::support::*;
+
+/// The authority on the trust list, a look-alike that is not, and a certificate the list
+/// revokes (for the SNILS of the registries' first person, which `standard` uses).
+struct Pki {
+    authority: TestAuthority,
+    stranger: TestAuthority,
+    revoked: Issued,
+    crl: Vec<u8>,
+}
+
+fn pki() -> &'static Pki {
+    static PKI: OnceLock<Pki> = OnceLock::new();
+    PKI.get_or_init(|| {
+        let authority = TestAuthority::new("Тестовый аккредитованный УЦ", t0());
+        let stranger = TestAuthority::new("Тестовый аккредитованный УЦ", t0());
+        let key = p256_key();
+        let revoked = authority.issue(&Subject::citizen(&person_snils(), t0()), &key);
+        let crl = authority.crl(
+            &[&Certificate::from_der(&revoked).unwrap()],
+            t0() - Duration::days(1),
+            t0() + Duration::days(30),
+        );
+        Pki {
+            authority,
+            stranger,
+            revoked: (revoked, key),
+            crl,
+        }
+    })
+}
+
+/// The SNILS `standard` verifies, as 11 digits.
+fn person_snils() -> String {
+    let people = kabinet_service::ports::registry::population(7, 50);
+    people[0]
+        .snils
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
+fn config() -> ServiceConfig {
+    let mut config = test_config();
+    let pki = pki();
+    config.signature_trust =
+        Arc::new(TrustList::new(&[&pki.authority.pem()], &[&pki.crl]).unwrap());
+    config
+}
+
+/// A certificate (DER) and its key.
+type Issued = (Vec<u8>, PKey<Private>);
+
+/// A certificate of `subject` from `authority` and its key.
+fn issued(authority: &TestAuthority, subject: &Subject) -> Issued {
+    let key = p256_key();
+    (authority.issue(subject, &key), key)
+}
+
+fn signed(
+    challenge: &SignatureChallenge,
+    (der, key): &(Vec<u8>, PKey<Private>),
+) -> SignedChallenge {
+    SignedChallenge {
+        ticket: challenge.ticket.clone(),
+        certificate: BASE64.encode(der),
+        signature: BASE64.encode(sign_like_a_token(key, challenge.statement.as_bytes())),
+    }
+}
+
+fn rules<T: std::fmt::Debug>(result: Result<T, ApiError>) -> Vec<String> {
+    let error = result.expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidInput, "{error:?}");
+    error
+        .fields
+        .iter()
+        .flat_map(|f| f.rules.iter().map(|r| format!("{}:{}", f.field, r.rule)))
+        .collect()
+}
+
+async fn level(h: &Harness, me: &Context) -> Level {
+    h.service.me(me, Empty {}).await.unwrap().level
+}
+
+async fn events(h: &Harness, me: &Context) -> Vec<String> {
+    h.service
+        .security_events(
+            me,
+            Page {
+                page: 0,
+                per_page: 50,
+            },
+        )
+        .await
+        .unwrap()
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+service_test!(
+    a_signature_confirms_the_identity_then_signs_in,
+    config(),
+    |h| {
+        let (me, _) = standard(h).await;
+        let citizen = issued(
+            &pki().authority,
+            &Subject::citizen(&person_snils(), h.now()),
+        );
+        let challenge = h
+            .service
+            .identity_signature_start(&me, Empty {})
+            .await
+            .unwrap();
+        // 256 random bits, named purpose, five minutes.
+        assert!(challenge.statement.contains("Подтверждаю свою личность"));
+        let random = challenge
+            .statement
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim_start_matches("Запрос: ");
+        assert_eq!(random.len(), 64, "{}", challenge.statement);
+        assert_eq!(challenge.expires_at, h.now() + Duration::minutes(5));
+        let summary = h
+            .service
+            .identity_confirm_signature(&me, signed(&challenge, &citizen))
+            .await
+            .unwrap();
+        assert_eq!(summary.level, Level::Confirmed);
+        let log = kabinet_store::event_log::read(h.service.store(), summary.id)
+            .await
+            .unwrap();
+        let event = log.iter().find(|e| e.kind == "identity_confirmed").unwrap();
+        assert_eq!(event.payload["method"], "qualified_signature");
+        assert!(
+            h.inbox(PHONE_E164)
+                .await
+                .iter()
+                .any(|m| m.body.contains("подтвержд"))
+        );
+
+        // Signing in from a new device with the same certificate.
+        let phone = device("phone");
+        let challenge = h
+            .service
+            .sign_in_signature_start(&phone, Empty {})
+            .await
+            .unwrap();
+        assert!(challenge.statement.starts_with("Вход в Кабинет"));
+        let session = signed_in(
+            h.service
+                .sign_in_signature(&phone, signed(&challenge, &citizen))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(session.account.id, summary.id);
+        let on_phone = with_session(&phone, &session.token);
+        assert_eq!(level(h, &on_phone).await, Level::Confirmed);
+        assert_eq!(events(h, &on_phone).await[0], "signed_in");
+        assert!(
+            h.inbox(PHONE_E164)
+                .await
+                .iter()
+                .any(|m| m.body.contains("нов")),
+            "the new-device notice of every sign-in"
+        );
+        // The challenge was used.
+        let again = h
+            .service
+            .sign_in_signature(&phone, signed(&challenge, &citizen))
+            .await;
+        assert_eq!(rules(again), ["ticket:signature_challenge_used"]);
+    }
+);
+
+service_test!(
+    bad_certificates_are_refused_and_change_nothing,
+    config(),
+    |h| {
+        let (me, _) = standard(h).await;
+        let snils = person_snils();
+        let now = h.now();
+        let pki = pki();
+        let subject = || Subject::citizen(&snils, now);
+        let expired = Subject {
+            not_before: now - Duration::days(400),
+            not_after: now - Duration::days(1),
+            ..subject()
+        };
+        let early = Subject {
+            not_before: now + Duration::days(1),
+            not_after: now + Duration::days(400),
+            ..subject()
+        };
+        let no_snils = Subject {
+            snils: None,
+            ..subject()
+        };
+        let cannot_sign = Subject {
+            may_sign: false,
+            ..subject()
+        };
+        let cases: Vec<(Issued, &str)> = vec![
+            (
+                issued(&pki.authority, &expired),
+                "certificate:certificate_expired",
+            ),
+            (
+                issued(&pki.authority, &early),
+                "certificate:certificate_not_yet_valid",
+            ),
+            (pki.revoked.clone(), "certificate:certificate_revoked"),
+            (
+                issued(&pki.stranger, &subject()),
+                "certificate:certificate_untrusted",
+            ),
+            (
+                issued(&pki.authority, &no_snils),
+                "certificate:certificate_no_snils",
+            ),
+            (
+                issued(&pki.authority, &cannot_sign),
+                "certificate:certificate_key_usage",
+            ),
+            (
+                issued(&pki.authority, &Subject::citizen("08765430300", now)),
+                "certificate:certificate_snils_mismatch",
+            ),
+        ];
+        for (citizen, expected) in &cases {
+            let challenge = h
+                .service
+                .identity_signature_start(&me, Empty {})
+                .await
+                .unwrap();
+            let refused = h
+                .service
+                .identity_confirm_signature(&me, signed(&challenge, citizen))
+                .await;
+            assert_eq!(rules(refused), [*expected]);
+        }
+        // A signature that is not the certificate's key's, or over another statement.
+        let good = issued(&pki.authority, &subject());
+        let challenge = h
+            .service
+            .identity_signature_start(&me, Empty {})
+            .await
+            .unwrap();
+        let mut tampered = signed(&challenge, &good);
+        let mut bytes = BASE64.decode(&tampered.signature).unwrap();
+        bytes[7] ^= 1;
+        tampered.signature = BASE64.encode(bytes);
+        assert_eq!(
+            rules(h.service.identity_confirm_signature(&me, tampered).await),
+            ["signature:signature_invalid"]
+        );
+        // The challenge went with the attempt: a second try with it is a replay.
+        assert_eq!(
+            rules(
+                h.service
+                    .identity_confirm_signature(&me, signed(&challenge, &good))
+                    .await
+            ),
+            ["ticket:signature_challenge_used"]
+        );
+        // Expired: five minutes and a second.
+        let challenge = h
+            .service
+            .identity_signature_start(&me, Empty {})
+            .await
+            .unwrap();
+        h.advance(301);
+        assert_eq!(
+            rules(
+                h.service
+                    .identity_confirm_signature(&me, signed(&challenge, &good))
+                    .await
+            ),
+            ["ticket:signature_challenge_expired"]
+        );
+        // A sign-in's challenge does not confirm, and nobody else's challenge is usable.
+        let challenge = h
+            .service
+            .sign_in_signature_start(&me, Empty {})
+            .await
+            .unwrap();
+        assert_eq!(
+            rules(
+                h.service
+                    .identity_confirm_signature(&me, signed(&challenge, &good))
+                    .await
+            ),
+            ["ticket:signature_challenge_unknown"]
+        );
+        // Not a certificate, not base64.
+        let challenge = h
+            .service
+            .identity_signature_start(&me, Empty {})
+            .await
+            .unwrap();
+        let junk = SignedChallenge {
+            ticket: challenge.ticket.clone(),
+            certificate: BASE64.encode(b"not a certificate"),
+            signature: "***".into(),
+        };
+        assert_eq!(
+            rules(h.service.identity_confirm_signature(&me, junk).await),
+            [
+                "certificate:certificate_invalid",
+                "signature:signature_invalid"
+            ]
+        );
+
+        // Nothing changed, and every refusal is in the citizen's security events.
+        assert_eq!(level(h, &me).await, Level::Standard);
+        let refusals = events(h, &me)
+            .await
+            .iter()
+            .filter(|k| *k == "signature_refused")
+            .count();
+        assert_eq!(refusals, cases.len() + 1);
+        // The good certificate still confirms.
+        let challenge = h
+            .service
+            .identity_signature_start(&me, Empty {})
+            .await
+            .unwrap();
+        let summary = h
+            .service
+            .identity_confirm_signature(&me, signed(&challenge, &good))
+            .await
+            .unwrap();
+        assert_eq!(summary.level, Level::Confirmed);
+    }
+);
+
+service_test!(signature_sign_in_refusals_and_the_lockout, config(), |h| {
+    let (me, _) = standard(h).await;
+    let snils = person_snils();
+    let pki = pki();
+    let stranger = device("stranger");
+    // A SNILS no account holds, on a good certificate.
+    let nobody = issued(&pki.authority, &Subject::citizen("08765430300", h.now()));
+    let challenge = h
+        .service
+        .sign_in_signature_start(&stranger, Empty {})
+        .await
+        .unwrap();
+    assert_eq!(
+        rules(
+            h.service
+                .sign_in_signature(&stranger, signed(&challenge, &nobody))
+                .await
+        ),
+        ["certificate:signature_no_account"]
+    );
+    // A Simplified account's contact is no SNILS login: nothing to sign in to.
+    let revoked = pki.revoked.clone();
+    let challenge = h
+        .service
+        .sign_in_signature_start(&stranger, Empty {})
+        .await
+        .unwrap();
+    assert_eq!(
+        rules(
+            h.service
+                .sign_in_signature(&stranger, signed(&challenge, &revoked))
+                .await
+        ),
+        ["certificate:certificate_revoked"]
+    );
+    // Forged certificates naming the account count as failed sign-ins, up to the lock.
+    let forged = issued(&pki.stranger, &Subject::citizen(&snils, h.now()));
+    let mut locked = None;
+    for _ in 0..5 {
+        let challenge = h
+            .service
+            .sign_in_signature_start(&stranger, Empty {})
+            .await
+            .unwrap();
+        match h
+            .service
+            .sign_in_signature(&stranger, signed(&challenge, &forged))
+            .await
+        {
+            Err(e) if e.code == ErrorCode::AccountLocked => {
+                locked = Some(e);
+                break;
+            }
+            other => assert_eq!(rules(other), ["certificate:certificate_untrusted"]),
+        }
+    }
+    let locked = locked.expect("the strangers' lock");
+    assert!(locked.retry_at.is_some());
+    // While locked, even a good certificate from a stranger's device waits.
+    let good = issued(&pki.authority, &Subject::citizen(&snils, h.now()));
+    let challenge = h
+        .service
+        .sign_in_signature_start(&stranger, Empty {})
+        .await
+        .unwrap();
+    let refused = h
+        .service
+        .sign_in_signature(&stranger, signed(&challenge, &good))
+        .await;
+    assert_eq!(refused.unwrap_err().code, ErrorCode::AccountLocked);
+    let failures = events(h, &me)
+        .await
+        .iter()
+        .filter(|k| *k == "sign_in_failed")
+        .count();
+    assert!(failures >= 2, "failures recorded: {failures}");
+    // After the lock, the good certificate signs in.
+    h.advance(3600);
+    let challenge = h
+        .service
+        .sign_in_signature_start(&stranger, Empty {})
+        .await
+        .unwrap();
+    signed_in(
+        h.service
+            .sign_in_signature(&stranger, signed(&challenge, &good))
+            .await
+            .unwrap(),
+    );
+});
