@@ -6,6 +6,7 @@
 
 mod bank;
 mod menu;
+mod token;
 mod updates;
 mod window_state;
 
@@ -61,6 +62,8 @@ macro_rules! commands {
                 desktop_settings_save,
                 desktop_ready,
                 bank::desktop_bank_open,
+                token::desktop_tokens,
+                token::desktop_token_sign,
                 updates::desktop_update_check,
                 updates::desktop_update_install
             ]
@@ -155,7 +158,7 @@ pub(crate) fn unavailable(error: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Unavailable).with_message(error.to_string())
 }
 
-fn config_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
+pub(crate) fn config_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
     app.path().app_config_dir().map_err(unavailable)
 }
 

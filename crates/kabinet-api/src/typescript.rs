@@ -40,6 +40,7 @@ pub fn generate() -> String {
         PassportForm, ForeignPassportForm, AddressForm, ProfileForm, ProfileSubmit,
         RegistryCheck, CheckState, CheckView, ProfileView,
         CatalogueEntry, Catalogue, ActivationCodeEntry, BankAssertion, BankChoice, BankStart, BankRedirect,
+        SignatureChallenge, SignedChallenge,
         LetterOrderRequest, LetterState, LetterView, LetterCode,
         ScanDocument, ScanUpload, ScanInfo, Scans, InnLookup, StaffMark,
         Scope, StaffStatus, CentreRef, StaffView, WorkstationEnrolment, WorkstationEnrolled,

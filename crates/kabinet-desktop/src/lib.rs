@@ -13,6 +13,7 @@
 mod backend;
 pub mod keyring;
 pub mod settings;
+pub mod token;
 pub mod updates;
 pub mod workstation;
 

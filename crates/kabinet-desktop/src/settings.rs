@@ -55,6 +55,10 @@ pub struct Settings {
     /// The release channel to follow (a workstation policy may fix it).
     #[serde(default)]
     pub update_channel: Channel,
+    /// The PKCS#11 library of the citizen's signature token; empty: the first of the known
+    /// vendors' libraries found on this computer (a workstation policy may fix it).
+    #[serde(default)]
+    pub pkcs11_module: String,
 }
 
 impl Settings {

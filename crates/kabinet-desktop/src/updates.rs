@@ -68,6 +68,10 @@ pub struct Policy {
     /// The portal's server a first start talks to (the settings may name another later).
     #[serde(default)]
     pub server_url: Option<String>,
+    /// The PKCS#11 library of the centre's signature tokens; when set, the citizen's setting
+    /// is not used.
+    #[serde(default)]
+    pub pkcs11_module: Option<std::path::PathBuf>,
 }
 
 /// Why the policy could not be used.

@@ -100,6 +100,9 @@ pub struct ServerConfig {
     /// (`https://portal.example/services/{code}`); empty: the account home lists services
     /// without links.
     pub portal_services_url: String,
+    /// Where citizens download the desktop app (signing with a token needs it); empty: the
+    /// web's e-signature page points to the help page instead.
+    pub desktop_app_url: String,
     /// This installation's name on the events it writes.
     pub origin: String,
     /// The built web UI (`ui/dist` from the working folder by default), served when it holds an
@@ -177,6 +180,12 @@ pub struct ServerConfig {
     pub bank_return_url: Option<String>,
     /// Where the simulated bank listens in dev mode (a free loopback port by default).
     pub dev_bank_listen: Option<SocketAddr>,
+    /// Qualified e-signatures: PEM files of the accredited certification authorities whose
+    /// certificates sign in and confirm identities (the trust list; none: no certificate is
+    /// trusted). `KABINET_SIGNATURE_AUTHORITIES='["/etc/kabinet/uc1.pem", …]'`.
+    pub signature_authorities: Vec<PathBuf>,
+    /// Their certificate revocation lists, PEM or DER, re-read at each start.
+    pub signature_crls: Vec<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -186,6 +195,7 @@ impl Default for ServerConfig {
             database_url: String::new(),
             public_url: "http://localhost:8080".to_owned(),
             portal_services_url: String::new(),
+            desktop_app_url: String::new(),
             origin: "kabinet-server".to_owned(),
             ui_dir: Some(PathBuf::from("ui/dist")),
             trust_forwarded_for: false,
@@ -221,6 +231,8 @@ impl Default for ServerConfig {
             banks: Vec::new(),
             bank_return_url: None,
             dev_bank_listen: None,
+            signature_authorities: Vec::new(),
+            signature_crls: Vec::new(),
         }
     }
 }
@@ -282,6 +294,16 @@ impl ServerConfig {
                 None
             }
         };
+        config.desktop_app_url = match self.desktop_app_url.trim() {
+            "" => None,
+            url if url.starts_with("https://") || (self.dev && url.starts_with("http://")) => {
+                Some(url.to_owned())
+            }
+            _ => {
+                problems.push("desktop_app_url must be an https:// address".to_owned());
+                None
+            }
+        };
         config.requests_per_minute = self.requests_per_minute;
         config.lockout = LockoutPolicy {
             free_failures: self.lockout_free_failures,
@@ -328,6 +350,13 @@ impl ServerConfig {
         }
         if let Some(url) = &self.bank_return_url {
             config.bank_return_url = url.clone();
+        }
+        match kabinet_signature::TrustList::from_files(
+            &self.signature_authorities,
+            &self.signature_crls,
+        ) {
+            Ok(trust) => config.signature_trust = std::sync::Arc::new(trust),
+            Err(e) => problems.push(format!("signature trust list: {e}")),
         }
         if self.dev
             && !config

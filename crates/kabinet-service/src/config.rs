@@ -19,6 +19,8 @@ pub struct ServiceConfig {
     /// The portal's page of a service, `{code}` standing for the catalogue's code
     /// (`https://portal.example/services/{code}`); `None` shows the services without links.
     pub portal_services_url: Option<String>,
+    /// Where citizens download the desktop app (signing with a token needs it).
+    pub desktop_app_url: Option<String>,
     /// argon2id parameters for new password hashes.
     pub hash_params: HashParams,
     /// The password policy.
@@ -85,6 +87,7 @@ impl std::fmt::Debug for ServiceConfig {
             .field("origin", &self.origin)
             .field("public_url", &self.public_url)
             .field("portal_services_url", &self.portal_services_url)
+            .field("desktop_app_url", &self.desktop_app_url)
             .field("hash_params", &self.hash_params)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
@@ -106,6 +109,7 @@ impl ServiceConfig {
             origin: "kabinet".to_owned(),
             public_url: "http://localhost".to_owned(),
             portal_services_url: None,
+            desktop_app_url: None,
             hash_params: HashParams::default(),
             password_policy: PasswordPolicy::default(),
             sms_codes: CodePolicy::sms(),

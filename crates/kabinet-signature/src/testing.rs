@@ -196,6 +196,12 @@ impl TestAuthority {
             KeyUsage::new().critical().key_encipherment().build()
         };
         b.append_extension(usage.expect("ku")).expect("ku");
+        // Which of the authority's keys signed it, as real authorities say.
+        let aki = AuthorityKeyIdentifier::new()
+            .keyid(true)
+            .build(&b.x509v3_context(Some(&self.cert), None))
+            .expect("aki");
+        b.append_extension(aki).expect("aki");
         if let Some(url) = &subject.ocsp_url {
             // The `openssl` crate has no builder for this extension; the text form is OpenSSL's.
             #[allow(deprecated)]

@@ -4,6 +4,7 @@
 //!
 //! Only this crate and `kabinet-server` depend on axum.
 
+pub mod authority;
 pub mod bank;
 pub mod post;
 pub mod registry;

@@ -186,6 +186,51 @@ export function openBankWindow(url: string, returnUrl: string): Promise<string |
   return desktopCommand("desktop_bank_open", { url, returnUrl });
 }
 
+/** A certificate on a token (mirrors kabinet-token's `TokenCertificate`). */
+export interface TokenCertificate {
+  id: string;
+  holder: string;
+  snils: string | null;
+  issuer: string;
+  /** Unix seconds. */
+  not_before: number;
+  not_after: number;
+}
+
+/** A token the PKCS#11 library sees (mirrors kabinet-token's `Token`). */
+export interface Token {
+  serial: string;
+  label: string;
+  model: string;
+  pin: "ok" | "count_low" | "final_try" | "locked";
+  certificates: TokenCertificate[];
+}
+
+/** The library used and its tokens (mirrors kabinet-desktop's `TokenList`). */
+export interface TokenList {
+  module: string;
+  module_fixed: boolean;
+  tokens: Token[];
+}
+
+/** Desktop only: the tokens plugged in and their certificates. */
+export function signatureTokens(): Promise<TokenList> {
+  return desktopCommand("desktop_tokens", {});
+}
+
+/**
+ * Desktop only: signs a challenge's statement with the chosen certificate's key, the PIN going
+ * straight to the token. Answers the certificate and signature (base64) for the API.
+ */
+export function signOnToken(
+  tokenSerial: string,
+  certificateId: string,
+  pin: string,
+  statement: string,
+): Promise<{ certificate: string; signature: string }> {
+  return desktopCommand("desktop_token_sign", { tokenSerial, certificateId, pin, statement });
+}
+
 /** The embedded demo's service centre: the codes to enrol this installation and set up its
  * administrator (personnel number 1). Refused on a server backend. */
 export function demoCentre(): Promise<{ workstation_code: string; setup_code: string }> {
@@ -199,6 +244,8 @@ export interface DesktopSettings {
   /** The embedded service's PostgreSQL address without its password; empty for SQLite. */
   database_url: string;
   update_channel: UpdateChannel;
+  /** The signature token's PKCS#11 library; empty: the first known one found. */
+  pkcs11_module: string;
 }
 
 /** Where a workstation's sync with the centre stands (mirrors kabinet-desktop's `SyncStatus`). */

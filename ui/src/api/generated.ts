@@ -82,6 +82,10 @@ session_idle_seconds: number,
  */
 portal_services_url?: string, 
 /**
+ * Where the desktop app is downloaded (the web's e-signature page links to it).
+ */
+desktop_app_url?: string, 
+/**
  * Simulators are on: the dev inbox shows the messages "sent".
  */
 simulators: boolean, 
@@ -926,6 +930,35 @@ url: string,
  * Where the bank sends the citizen back (the answer is in its fragment).
  */
 return_url: string, };
+
+export type SignatureChallenge = { 
+/**
+ * Sent back with the signature.
+ */
+ticket: string, 
+/**
+ * What is signed, as its UTF-8 bytes; shown to the citizen before the PIN.
+ */
+statement: string, 
+/**
+ * When it stops being accepted (five minutes, once).
+ */
+expires_at: string, };
+
+export type SignedChallenge = { 
+/**
+ * The challenge's ticket.
+ */
+ticket: string, 
+/**
+ * The signer's certificate: DER, in base64.
+ */
+certificate: string, 
+/**
+ * The signature over the statement, in base64: ECDSA as r‖s (or DER), GOST R 34.10-2012
+ * as s‖r, as PKCS#11 tokens make them.
+ */
+signature: string, };
 
 export type LetterOrderRequest = { 
 /**

@@ -19,11 +19,12 @@ function rustFiles(dir: string): string[] {
 
 function ruleCodes(): Set<string> {
   const codes = new Set<string>();
-  for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api", "kabinet-signature", "kabinet-token"]) {
+  for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api", "kabinet-signature", "kabinet-token", "kabinet-desktop"]) {
     for (const file of rustFiles(join(crates, crate, "src"))) {
       const text = readFileSync(file, "utf8");
       for (const m of text.matchAll(/Violation::new\(\s*"([a-z0-9_]+)"/g)) codes.add(m[1]);
       for (const m of text.matchAll(/ApiError::field\(\s*"[a-z0-9_.]+",\s*"([a-z0-9_]+)"/g)) codes.add(m[1]);
+      for (const m of text.matchAll(/\bfield_error\(\s*"[a-z0-9_.]+",\s*"([a-z0-9_]+)"/g)) codes.add(m[1]);
       for (const m of text.matchAll(/\brefused\(\s*"[a-z0-9_.]+",\s*"([a-z0-9_]+)"/g)) codes.add(m[1]);
       for (const m of text.matchAll(/Refusal\("([a-z0-9_]+)"\)/g)) codes.add(m[1]);
       for (const m of text.matchAll(/=> "(token_[a-z0-9_]+)"/g)) codes.add(m[1]);
@@ -35,7 +36,7 @@ function ruleCodes(): Set<string> {
 /** The parameters each rule is sent with, read from `Violation::new("rule").with("param", …)`. */
 function ruleParams(): Map<string, Set<string>> {
   const params = new Map<string, Set<string>>();
-  for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api", "kabinet-signature", "kabinet-token"]) {
+  for (const crate of ["kabinet-core", "kabinet-service", "kabinet-api", "kabinet-signature", "kabinet-token", "kabinet-desktop"]) {
     for (const file of rustFiles(join(crates, crate, "src"))) {
       const text = readFileSync(file, "utf8");
       for (const m of text.matchAll(/Violation::new\(\s*"([a-z0-9_]+)"\s*\)((?:\s*\.with\(\s*"[a-z_]+"[^;]*?\))*)/g)) {

@@ -23,6 +23,10 @@ pub struct AppInfo {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_services_url: Option<String>,
+    /// Where the desktop app is downloaded (the web's e-signature page links to it).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desktop_app_url: Option<String>,
     /// Simulators are on: the dev inbox shows the messages "sent".
     pub simulators: bool,
     /// The banks an identity can be confirmed through.

@@ -242,6 +242,7 @@ fn settings_are_saved_and_a_wrong_server_address_is_named() {
         server_url: "kabinet.example".into(),
         update_channel: Channel::Beta,
         database_url: String::new(),
+        pkcs11_module: String::new(),
     };
     let error = settings.save(&dir.path).unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidInput);

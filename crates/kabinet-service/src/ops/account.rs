@@ -25,6 +25,7 @@ impl Service {
             resend_cooldown_seconds: seconds(config.sms_codes.resend_cooldown),
             session_idle_seconds: seconds(config.session_idle),
             portal_services_url: config.portal_services_url.clone(),
+            desktop_app_url: config.desktop_app_url.clone(),
             simulators: self.inner.ports.inbox.is_some(),
             banks: config
                 .trusted_banks

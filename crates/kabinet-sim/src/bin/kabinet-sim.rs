@@ -1,5 +1,6 @@
 //! `kabinet-sim sms|registries|post|bank [--listen ADDR] [--key KEY] …`: runs one simulator of an
-//! outside party over HTTP until Ctrl-C.
+//! outside party over HTTP until Ctrl-C. `kabinet-sim token --out DIR --snils …` makes a test
+//! certification authority and a SoftHSM2 token with a citizen's key and certificate, and exits.
 
 use std::process::ExitCode;
 
@@ -51,6 +52,29 @@ enum Party {
         #[arg(long, default_value_t = 20)]
         customers: usize,
     },
+    /// A certification authority and a SoftHSM2 token holding a key and a qualified
+    /// certificate for a person: writes the authority's certificate and revocation list to
+    /// `--out`, prints what to point Kabinet at as one JSON line, and exits.
+    Token {
+        /// Where the authority's files go.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The holder's SNILS.
+        #[arg(long)]
+        snils: String,
+        /// The holder's surname.
+        #[arg(long, default_value = "Иванов")]
+        surname: String,
+        /// The holder's given names.
+        #[arg(long, default_value = "Иван Иванович")]
+        given_name: String,
+        /// The token's label.
+        #[arg(long, default_value = "Рутокен ЭЦП 3.0")]
+        label: String,
+        /// The token's user PIN.
+        #[arg(long, default_value = "12345678")]
+        pin: String,
+    },
 }
 
 /// Where a simulator listens and the key it expects.
@@ -66,7 +90,33 @@ struct Endpoint {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match start(Cli::parse().party).await {
+    let party = Cli::parse().party;
+    if let Party::Token {
+        out,
+        snils,
+        surname,
+        given_name,
+        label,
+        pin,
+    } = &party
+    {
+        let holder = kabinet_sim::authority::Holder {
+            snils: snils.clone(),
+            surname: surname.clone(),
+            given_name: given_name.clone(),
+        };
+        return match kabinet_sim::authority::issue_on_token(out, &holder, label, pin) {
+            Ok(issued) => {
+                println!("{}", serde_json::to_string(&issued).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("kabinet-sim: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match start(party).await {
         Ok(()) => {
             tokio::signal::ctrl_c().await.ok();
             ExitCode::SUCCESS
@@ -164,6 +214,8 @@ async fn start(party: Party) -> Result<(), String> {
                 endpoint.key
             );
         }
+        // Made and exited in `main`: it serves nothing.
+        Party::Token { .. } => return Err("the token is made without a server".into()),
     }
     Ok(())
 }
