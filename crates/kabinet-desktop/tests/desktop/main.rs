@@ -662,3 +662,38 @@ async fn a_workstation_serves_the_queue_without_the_centre_and_catches_up_when_i
         let _ = keys.delete(name);
     }
 }
+
+#[test]
+fn a_token_library_that_is_not_pkcs11_is_named_in_words() {
+    use kabinet_desktop::token;
+    let dir = TempDir::new();
+    let text = dir.path.join("not-a-library.so");
+    std::fs::write(&text, "hello").unwrap();
+    for setting in [
+        text.display().to_string(),
+        "/nonexistent/librtpkcs11ecp.so".into(),
+    ] {
+        let error = token::list(None, &setting).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidInput);
+        assert_eq!(error.fields[0].field, "module", "{setting}");
+        assert_eq!(
+            error.fields[0].rules[0].rule, "token_not_a_module",
+            "{setting}"
+        );
+        // Signing never reaches a token either, and an empty PIN is asked for first.
+        let error = token::sign(None, &setting, "serial", "01", "", "statement").unwrap_err();
+        assert_eq!(error.fields[0].field, "pin");
+    }
+    // The workstation policy's library is used before the citizen's setting.
+    assert_eq!(
+        token::module_path(
+            Some(std::path::Path::new("/opt/centre/p11.so")),
+            "/usr/lib/x.so"
+        ),
+        Some(std::path::PathBuf::from("/opt/centre/p11.so"))
+    );
+    assert_eq!(
+        token::module_path(None, " /usr/lib/x.so "),
+        Some(std::path::PathBuf::from("/usr/lib/x.so"))
+    );
+}
