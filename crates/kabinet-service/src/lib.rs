@@ -64,6 +64,8 @@ pub struct Ports {
     pub registries: Arc<dyn ports::registry::Registries>,
     /// The postal service (registered letters).
     pub post: Arc<dyn ports::post::PostOffice>,
+    /// Certification authorities' OCSP responders (at the addresses their certificates name).
+    pub ocsp: Arc<dyn ports::ocsp::CertificateStatus>,
     /// The dev inbox, when the messages go to simulators.
     pub inbox: Option<DevInbox>,
 }
@@ -84,6 +86,11 @@ impl Ports {
                 std::time::Duration::ZERO,
             )),
             post: Arc::new(ports::post::PostSimulator::new(clock.clone())),
+            // Real even here: a certificate names its authority's responder, and one that
+            // names none is not asked.
+            ocsp: Arc::new(ports::ocsp::HttpOcsp::new(std::time::Duration::from_secs(
+                3,
+            ))),
             inbox: Some(inbox),
             clock,
         }

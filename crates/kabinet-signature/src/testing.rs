@@ -146,6 +146,11 @@ impl TestAuthority {
         self.cert.to_pem().expect("PEM")
     }
 
+    /// Its private key, PKCS#8 DER (for an OCSP responder that signs as the authority).
+    pub fn key_pkcs8_der(&self) -> Vec<u8> {
+        self.key.private_key_to_pkcs8().expect("PKCS#8")
+    }
+
     /// Its certificate.
     pub fn certificate(&self) -> Certificate {
         Certificate::from_der(&self.cert.to_der().expect("DER")).expect("a certificate")

@@ -6,6 +6,7 @@
 
 pub mod authority;
 pub mod bank;
+pub mod ocsp;
 pub mod post;
 pub mod registry;
 pub mod sms;

@@ -25,7 +25,7 @@ use kabinet_core::signature::{
     CHALLENGE_BYTES, CHALLENGE_TTL, CertificateFacts, Holder, PendingChallenge, Purpose,
     Revocation, check_certificate, check_challenge, statement,
 };
-use kabinet_signature::{Certificate, CrlStatus, Refusal};
+use kabinet_signature::{Certificate, CrlStatus, Refusal, ocsp};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -169,7 +169,10 @@ impl Service {
             self.record_refused(context, account.as_ref(), &key).await?;
             return Err(locked);
         }
-        let verified = match self.verify_signed(&certificate, &signature, &statement) {
+        let verified = match self
+            .verify_signed(&certificate, &signature, &statement)
+            .await
+        {
             Ok(verified) => verified,
             Err(refusal) => {
                 return Err(self
@@ -245,7 +248,10 @@ impl Service {
         if citizen.account.state.level != Level::Standard {
             return Err(ApiError::new(ErrorCode::NotAllowed));
         }
-        let signed_snils = match self.verify_signed(&certificate, &signature, &statement) {
+        let signed_snils = match self
+            .verify_signed(&certificate, &signature, &statement)
+            .await
+        {
             Ok(verified) => verified.holder.snils.digits(),
             Err(refusal) => {
                 self.record_signature_refused(context, &citizen.account)
@@ -317,7 +323,7 @@ impl Service {
 
     /// Verifies the signature over the statement with the certificate's key, then the
     /// certificate: chain to the trust list, revocation, the rules.
-    fn verify_signed(
+    async fn verify_signed(
         &self,
         certificate: &Certificate,
         signature: &[u8],
@@ -338,11 +344,7 @@ impl Service {
         let issuer = trust.issuer_of(certificate, now);
         let revocation = match &issuer {
             None => Revocation::Unknown,
-            Some(issuer) => match trust.crl_status(certificate, issuer, now) {
-                CrlStatus::Revoked => Revocation::Revoked,
-                CrlStatus::NotRevoked => Revocation::Good,
-                CrlStatus::NoList => Revocation::Unknown,
-            },
+            Some(issuer) => self.revocation(certificate, issuer).await,
         };
         let facts = CertificateFacts {
             trusted: issuer.is_some(),
@@ -358,6 +360,35 @@ impl Service {
             rule: v.rule,
         })?;
         Ok(Verified { holder })
+    }
+
+    /// Whether the certificate is revoked: a current revocation list of its issuer that names
+    /// it says so at once; otherwise the responder the certificate names (OCSP) is asked, and
+    /// its signed answer decides. Good when either vouches for it; unknown when neither can.
+    async fn revocation(&self, certificate: &Certificate, issuer: &Certificate) -> Revocation {
+        let crl = self
+            .inner
+            .config
+            .signature_trust
+            .crl_status(certificate, issuer, self.now());
+        if crl == CrlStatus::Revoked {
+            return Revocation::Revoked;
+        }
+        let mut answer = ocsp::Answer::Unknown;
+        if let (Some(url), Ok(request)) = (
+            ocsp::responders(certificate).into_iter().next(),
+            ocsp::request(certificate, issuer),
+        ) {
+            match self.inner.ports.ocsp.ask(&url, request).await {
+                Ok(response) => answer = ocsp::answer(&response, certificate, issuer),
+                Err(error) => tracing::warn!(%error, "the OCSP responder did not answer"),
+            }
+        }
+        match (answer, crl) {
+            (ocsp::Answer::Revoked, _) => Revocation::Revoked,
+            (ocsp::Answer::Good, _) | (_, CrlStatus::NotRevoked) => Revocation::Good,
+            _ => Revocation::Unknown,
+        }
     }
 
     /// A refused signature sign-in: counted as a failed sign-in of the account the certificate

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod entropy;
 pub mod inbox;
 pub mod mail;
+pub mod ocsp;
 pub mod post;
 pub mod registry;
 pub mod retry;

@@ -443,3 +443,74 @@ service_test!(signature_sign_in_refusals_and_the_lockout, config(), |h| {
             .unwrap(),
     );
 });
+
+/// An authority with no revocation list configured, whose certificates name its OCSP responder.
+fn ocsp_authority() -> &'static TestAuthority {
+    static AUTHORITY: OnceLock<TestAuthority> = OnceLock::new();
+    AUTHORITY.get_or_init(|| TestAuthority::new("Тестовый УЦ с OCSP", t0()))
+}
+
+fn ocsp_config() -> ServiceConfig {
+    let mut config = test_config();
+    config.signature_trust = Arc::new(TrustList::new(&[&ocsp_authority().pem()], &[]).unwrap());
+    config
+}
+
+service_test!(
+    the_authoritys_ocsp_responder_decides_revocation,
+    ocsp_config(),
+    |h| {
+        let (_me, _) = standard(h).await;
+        let authority = ocsp_authority();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let responder = kabinet_sim::ocsp::OcspServer::start(
+            listener,
+            &authority.certificate().to_der(),
+            &authority.key_pkcs8_der(),
+        )
+        .await
+        .unwrap();
+        let with_ocsp = Subject {
+            ocsp_url: Some(responder.url()),
+            ..Subject::citizen(&person_snils(), h.now())
+        };
+        let device = device("laptop");
+        let attempt = |citizen: Issued| {
+            let device = device.clone();
+            async move {
+                let challenge = h
+                    .service
+                    .sign_in_signature_start(&device, Empty {})
+                    .await
+                    .unwrap();
+                h.service
+                    .sign_in_signature(&device, signed(&challenge, &citizen))
+                    .await
+            }
+        };
+        // «good», signed by the authority: signed in (no revocation list is configured).
+        let good = issued(authority, &with_ocsp);
+        signed_in(attempt(good.clone()).await.unwrap());
+        // Revoked at the responder.
+        responder.revoke(&good.0).unwrap();
+        assert_eq!(
+            rules(attempt(good).await),
+            ["certificate:certificate_revoked"]
+        );
+        // The responder down, and a certificate naming none: nobody vouches, so it is refused.
+        let other = issued(authority, &with_ocsp);
+        responder.set_down(true);
+        assert_eq!(
+            rules(attempt(other.clone()).await),
+            ["certificate:certificate_status_unknown"]
+        );
+        let unnamed = issued(authority, &Subject::citizen(&person_snils(), h.now()));
+        assert_eq!(
+            rules(attempt(unnamed).await),
+            ["certificate:certificate_status_unknown"]
+        );
+        // Back up: the same certificate is good.
+        responder.set_down(false);
+        signed_in(attempt(other).await.unwrap());
+    }
+);
