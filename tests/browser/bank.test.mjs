@@ -73,7 +73,7 @@ async function atConfirmation(page, index) {
   await page.goto(`${server.url}#/sign-in`);
   await page.getByLabel("Телефон, почта, СНИЛС или ИНН").fill(phone);
   await page.getByLabel("Пароль", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await page.getByTestId("account-name").waitFor();
   await page.goto(`${server.url}#/confirm`);
   await page.getByRole("radio", { name: /Онлайн-банк/ }).check();
@@ -96,7 +96,7 @@ async function toBank(page) {
 async function signInAtBank(page, login, password) {
   await page.getByLabel("Логин").fill(login);
   await page.getByLabel("Пароль").fill(password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
 }
 
 async function level(page) {

@@ -103,7 +103,7 @@ async function signInUi(page, login, password) {
   await page.goto(`${server.url}#/sign-in`);
   await page.getByLabel("Телефон, почта, СНИЛС или ИНН").fill(login);
   await page.getByLabel("Пароль", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
 }
 
 journey("the whole journey: registration to a confirmed account, every screen in both languages", async (page) => {
@@ -410,15 +410,15 @@ journey("2FA: an authenticator app is enrolled with its QR code and then asked f
   await page.getByRole("heading", { level: 1, name: "Вход" }).waitFor();
   assert.equal(await page.getByLabel("Телефон, почта, СНИЛС или ИНН").inputValue(), phone);
   await page.getByLabel("Пароль", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "Подтверждение входа" }).waitFor();
   if (await app.count()) await app.check();
   await page.getByLabel("Код подтверждения").fill("000000");
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await page.getByTestId("form-error").waitFor();
   // Each step is accepted once; the next step's code is within the allowed skew.
   await page.getByLabel("Код подтверждения").fill(totp(secret, Date.now() + 30_000));
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await page.getByTestId("account-name").waitFor();
 });
 

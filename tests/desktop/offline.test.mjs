@@ -172,7 +172,7 @@ test("a workstation registers a citizen without the centre and the sync delivers
     await page.goto(`${server.url}#/sign-in`);
     await page.getByLabel("Телефон, почта, СНИЛС или ИНН").fill(person.snils);
     await page.getByLabel("Пароль", { exact: true }).fill(temporary);
-    await page.getByRole("button", { name: "Войти" }).click();
+    await page.getByRole("button", { name: "Войти", exact: true }).click();
     try {
       await page.getByRole("heading", { level: 1, name: "Смена временного пароля" }).waitFor();
     } finally {

@@ -226,7 +226,7 @@ test("a workstation enrolled, an operator at work, and the citizen sees it in wo
     await page.goto(`${server.url}#/sign-in`);
     await page.getByLabel("Телефон, почта, СНИЛС или ИНН").fill(phones.restored);
     await page.getByLabel("Пароль", { exact: true }).fill(temporary);
-    await page.getByRole("button", { name: "Войти" }).click();
+    await page.getByRole("button", { name: "Войти", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "Смена временного пароля" }).waitFor();
     const fresh = "Svoi-Parol-7?";
     await page.getByLabel("Новый пароль").fill(fresh);
