@@ -67,6 +67,14 @@ impl Certificate {
             .map_err(|_| Refusal("certificate_invalid"))
     }
 
+    /// Reads a PEM certificate (`certificate_invalid` when it is not one).
+    pub fn from_pem(pem: &[u8]) -> Result<Self, Refusal> {
+        engine::gost_available();
+        X509::from_pem(pem)
+            .map(|x509| Self { x509 })
+            .map_err(|_| Refusal("certificate_invalid"))
+    }
+
     pub(crate) fn x509(&self) -> &X509 {
         &self.x509
     }

@@ -19,6 +19,8 @@ pub struct Issued {
     pub authority: PathBuf,
     /// Its revocation list (PEM, nothing revoked), for `signature_crls`.
     pub crl: PathBuf,
+    /// Its private key (PKCS#8 DER), for its OCSP responder (`kabinet-sim ocsp`).
+    pub key: PathBuf,
     /// The PKCS#11 library to load.
     pub module: PathBuf,
     /// SoftHSM's configuration, for `SOFTHSM2_CONF`.
@@ -38,13 +40,15 @@ pub struct Holder {
     pub given_name: String,
 }
 
-/// Makes the authority (its certificate and revocation list in `out`) and a token labelled
-/// `label` with PIN `pin` holding a key and a certificate for `holder`.
+/// Makes the authority (its certificate, revocation list and key in `out`) and a token
+/// labelled `label` with PIN `pin` holding a key and a certificate for `holder`, naming
+/// `ocsp_url` as its authority's responder when given.
 pub fn issue_on_token(
     out: &Path,
     holder: &Holder,
     label: &str,
     pin: &str,
+    ocsp_url: Option<&str>,
 ) -> Result<Issued, String> {
     let now = Utc::now();
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
@@ -61,6 +65,7 @@ pub fn issue_on_token(
         surname: holder.surname.clone(),
         given_name: holder.given_name.clone(),
         snils: Some(holder.snils.chars().filter(char::is_ascii_digit).collect()),
+        ocsp_url: ocsp_url.map(str::to_owned),
         ..Subject::citizen(&holder.snils, now)
     };
     let certificate = authority.issue(&subject, &p256_public(&point));
@@ -77,6 +82,7 @@ pub fn issue_on_token(
             "authority.crl",
             &authority.crl(&[], now - Duration::hours(1), now + Duration::days(7)),
         )?,
+        key: write("authority.key", &authority.key_pkcs8_der())?,
         module: hsm.module_path().to_owned(),
         softhsm_conf: hsm.config_path().to_owned(),
         token_serial: token.serial.clone(),

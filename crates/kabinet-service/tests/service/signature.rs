@@ -514,3 +514,221 @@ service_test!(
         signed_in(attempt(other).await.unwrap());
     }
 );
+
+/// A GOST R 34.10-2012 authority and a citizen's key and certificate (the SNILS `standard`
+/// verifies), made here by OpenSSL's GOST engine as an accredited authority's tools would.
+struct GostCitizen {
+    dir: tempfile::TempDir,
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command");
+    assert!(
+        out.status.success(),
+        "openssl {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn gost() -> &'static GostCitizen {
+    static GOST: OnceLock<GostCitizen> = OnceLock::new();
+    GOST.get_or_init(|| {
+        assert!(
+            kabinet_signature::gost_available(),
+            "OpenSSL's GOST engine is not installed (Debian: libengine-gost-openssl)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let keygen = [
+            "genpkey",
+            "-engine",
+            "gost",
+            "-algorithm",
+            "gost2012_256",
+            "-pkeyopt",
+            "paramset:A",
+        ];
+        openssl(d, &[&keygen[..], &["-out", "ca.key"]].concat());
+        openssl(
+            d,
+            &[
+                "req",
+                "-engine",
+                "gost",
+                "-x509",
+                "-new",
+                "-key",
+                "ca.key",
+                "-md_gost12_256",
+                "-days",
+                "3650",
+                "-utf8",
+                "-subj",
+                "/CN=Тестовый УЦ ГОСТ/O=Тестовый УЦ ГОСТ",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+                "-out",
+                "ca.pem",
+            ],
+        );
+        openssl(d, &[&keygen[..], &["-out", "user.key"]].concat());
+        let subject = format!(
+            "/SN=Иванова/GN=Анна/CN=Иванова Анна/SNILS={}",
+            person_snils()
+        );
+        openssl(
+            d,
+            &[
+                "req",
+                "-engine",
+                "gost",
+                "-new",
+                "-key",
+                "user.key",
+                "-md_gost12_256",
+                "-utf8",
+                "-subj",
+                &subject,
+                "-out",
+                "user.csr",
+            ],
+        );
+        std::fs::write(
+            d.join("user.ext"),
+            "keyUsage=critical,digitalSignature,nonRepudiation\n",
+        )
+        .unwrap();
+        openssl(
+            d,
+            &[
+                "x509",
+                "-engine",
+                "gost",
+                "-req",
+                "-in",
+                "user.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-md_gost12_256",
+                "-days",
+                "365",
+                "-extfile",
+                "user.ext",
+                "-outform",
+                "DER",
+                "-out",
+                "user.der",
+            ],
+        );
+        // A current revocation list of the authority, naming nobody.
+        std::fs::write(d.join("index.txt"), "").unwrap();
+        std::fs::write(d.join("crlnumber"), "01\n").unwrap();
+        std::fs::write(
+            d.join("ca.cnf"),
+            "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\ncrlnumber = crlnumber\n\
+             default_md = md_gost12_256\ndefault_crl_days = 30\n",
+        )
+        .unwrap();
+        openssl(
+            d,
+            &[
+                "ca", "-engine", "gost", "-config", "ca.cnf", "-gencrl", "-keyfile", "ca.key",
+                "-cert", "ca.pem", "-out", "ca.crl",
+            ],
+        );
+        GostCitizen { dir }
+    })
+}
+
+impl GostCitizen {
+    fn file(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.dir.path().join(name)).unwrap()
+    }
+
+    /// The statement signed by the citizen's GOST key (s‖r, 64 bytes).
+    fn sign(&self, statement: &str) -> Vec<u8> {
+        let d = self.dir.path();
+        let name = format!("statement-{}", rand_suffix());
+        std::fs::write(d.join(&name), statement).unwrap();
+        let out = format!("{name}.sig");
+        openssl(
+            d,
+            &[
+                "dgst",
+                "-engine",
+                "gost",
+                "-md_gost12_256",
+                "-sign",
+                "user.key",
+                "-out",
+                &out,
+                &name,
+            ],
+        );
+        std::fs::read(d.join(out)).unwrap()
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn gost_config() -> ServiceConfig {
+    let mut config = test_config();
+    let g = gost();
+    config.signature_trust =
+        Arc::new(TrustList::new(&[&g.file("ca.pem")], &[&g.file("ca.crl")]).unwrap());
+    config
+}
+
+service_test!(a_gost_signature_signs_in, gost_config(), |h| {
+    let (_me, _) = standard(h).await;
+    // The certificate was made just now by the system clock: the service's clock moves there.
+    let made = Certificate::from_der(&gost().file("user.der"))
+        .unwrap()
+        .not_before();
+    h.advance((made - h.now()).num_seconds().max(0) + 60);
+    let laptop = device("laptop");
+    let challenge = h
+        .service
+        .sign_in_signature_start(&laptop, Empty {})
+        .await
+        .unwrap();
+    let signature = gost().sign(&challenge.statement);
+    assert_eq!(signature.len(), 64);
+    let mut request = SignedChallenge {
+        ticket: challenge.ticket.clone(),
+        certificate: BASE64.encode(gost().file("user.der")),
+        signature: BASE64.encode(&signature),
+    };
+    let session = signed_in(
+        h.service
+            .sign_in_signature(&laptop, request.clone())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(session.account.level, Level::Standard);
+    // Another statement's GOST signature is refused.
+    let challenge = h
+        .service
+        .sign_in_signature_start(&laptop, Empty {})
+        .await
+        .unwrap();
+    request.ticket = challenge.ticket;
+    assert_eq!(
+        rules(h.service.sign_in_signature(&laptop, request).await),
+        ["signature:signature_invalid"]
+    );
+});

@@ -1,6 +1,7 @@
 //! `kabinet-sim sms|registries|post|bank [--listen ADDR] [--key KEY] …`: runs one simulator of an
 //! outside party over HTTP until Ctrl-C. `kabinet-sim token --out DIR --snils …` makes a test
-//! certification authority and a SoftHSM2 token with a citizen's key and certificate, and exits.
+//! certification authority and a SoftHSM2 token with a citizen's key and certificate, and exits;
+//! `kabinet-sim ocsp --authority DIR` then answers for that authority.
 
 use std::process::ExitCode;
 
@@ -74,6 +75,19 @@ enum Party {
         /// The token's user PIN.
         #[arg(long, default_value = "12345678")]
         pin: String,
+        /// The OCSP responder the certificate names (`kabinet-sim ocsp` for this authority).
+        #[arg(long)]
+        ocsp_url: Option<String>,
+    },
+    /// The OCSP responder of an authority made by `kabinet-sim token` (default
+    /// 127.0.0.1:8029): every certificate of that authority is good.
+    Ocsp {
+        /// The address to listen on.
+        #[arg(long)]
+        listen: Option<String>,
+        /// The folder `kabinet-sim token --out` wrote.
+        #[arg(long)]
+        authority: std::path::PathBuf,
     },
 }
 
@@ -98,6 +112,7 @@ async fn main() -> ExitCode {
         given_name,
         label,
         pin,
+        ocsp_url,
     } = &party
     {
         let holder = kabinet_sim::authority::Holder {
@@ -105,7 +120,13 @@ async fn main() -> ExitCode {
             surname: surname.clone(),
             given_name: given_name.clone(),
         };
-        return match kabinet_sim::authority::issue_on_token(out, &holder, label, pin) {
+        return match kabinet_sim::authority::issue_on_token(
+            out,
+            &holder,
+            label,
+            pin,
+            ocsp_url.as_deref(),
+        ) {
             Ok(issued) => {
                 println!("{}", serde_json::to_string(&issued).unwrap_or_default());
                 ExitCode::SUCCESS
@@ -216,6 +237,21 @@ async fn start(party: Party) -> Result<(), String> {
         }
         // Made and exited in `main`: it serves nothing.
         Party::Token { .. } => return Err("the token is made without a server".into()),
+        Party::Ocsp { listen, authority } => {
+            let listen = listen.as_deref().unwrap_or("127.0.0.1:8029");
+            let listener = TcpListener::bind(listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let pem = std::fs::read(authority.join("authority.pem"))
+                .map_err(|e| format!("authority.pem: {e}"))?;
+            let certificate = kabinet_signature::Certificate::from_pem(&pem)
+                .map_err(|e| format!("authority.pem: {e}"))?;
+            let key = std::fs::read(authority.join("authority.key"))
+                .map_err(|e| format!("authority.key: {e}"))?;
+            let server =
+                kabinet_sim::ocsp::OcspServer::start(listener, &certificate.to_der(), &key).await?;
+            println!("OCSP responder at {}", server.url());
+        }
     }
     Ok(())
 }
