@@ -35,20 +35,71 @@ impl Purpose {
     }
 }
 
-/// The statement the key signs: what it is for, when it was asked, and the random challenge
-/// (hex) that makes it single-use. The citizen sees it before entering the PIN.
-pub fn statement(purpose: Purpose, challenge_hex: &str, issued_at: DateTime<Utc>) -> String {
+const SIGN_IN_LINE: &str = "Вход в Кабинет гражданина с электронной подписью.";
+const CONFIRM_LINE: &str =
+    "Подтверждаю свою личность для учётной записи Кабинета гражданина электронной подписью.";
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// The statement the key signs: what it is for, which portal asks (so a statement relayed from
+/// another site shows whose it is), when it was asked, and the random challenge (hex) that
+/// makes it single-use. The citizen sees it before entering the PIN.
+pub fn statement(
+    purpose: Purpose,
+    challenge_hex: &str,
+    issued_at: DateTime<Utc>,
+    portal: &str,
+) -> String {
     let what = match purpose {
-        Purpose::SignIn => "Вход в Кабинет гражданина с электронной подписью.",
-        Purpose::ConfirmIdentity => {
-            "Подтверждаю свою личность для учётной записи Кабинета гражданина электронной \
-             подписью."
-        }
+        Purpose::SignIn => SIGN_IN_LINE,
+        Purpose::ConfirmIdentity => CONFIRM_LINE,
     };
     format!(
-        "{what}\nЗапрос: {challenge_hex}\nВремя запроса (UTC): {}",
-        issued_at.format("%Y-%m-%d %H:%M:%S")
+        "{what}\nПортал: {portal}\nЗапрос: {challenge_hex}\nВремя запроса (UTC): {}",
+        issued_at.format(TIME_FORMAT)
     )
+}
+
+/// A statement as [`statement`] writes it, read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// What it is for.
+    pub purpose: Purpose,
+    /// The portal that asked.
+    pub portal: String,
+    /// The challenge, 64 hex digits.
+    pub challenge: String,
+    /// When it was asked.
+    pub issued_at: DateTime<Utc>,
+}
+
+/// Reads a statement Kabinet issues; any other text is `None`. The desktop signs nothing else,
+/// so a page that asks it to sign a document, a contract or a bank's payment gets no signature.
+pub fn parse_statement(text: &str) -> Option<Statement> {
+    let mut lines = text.split('\n');
+    let purpose = match lines.next()? {
+        SIGN_IN_LINE => Purpose::SignIn,
+        CONFIRM_LINE => Purpose::ConfirmIdentity,
+        _ => return None,
+    };
+    let portal = lines.next()?.strip_prefix("Портал: ")?;
+    let challenge = lines.next()?.strip_prefix("Запрос: ")?;
+    let time = lines.next()?.strip_prefix("Время запроса (UTC): ")?;
+    let well_formed = lines.next().is_none()
+        && !portal.trim().is_empty()
+        && portal.chars().all(|c| !c.is_control())
+        && challenge.len() == 2 * CHALLENGE_BYTES
+        && challenge
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+    let issued_at = chrono::NaiveDateTime::parse_from_str(time, TIME_FORMAT)
+        .ok()?
+        .and_utc();
+    well_formed.then(|| Statement {
+        purpose,
+        portal: portal.to_owned(),
+        challenge: challenge.to_owned(),
+        issued_at,
+    })
 }
 
 /// A challenge as Kabinet kept it, as far as the rules care.
@@ -270,10 +321,40 @@ mod tests {
     }
 
     #[test]
-    fn the_statement_names_its_purpose() {
-        let sign_in = statement(Purpose::SignIn, "ab", t(1));
-        let confirm = statement(Purpose::ConfirmIdentity, "ab", t(1));
+    fn the_statement_names_its_purpose_and_portal_and_reads_back() {
+        let hex = "0f".repeat(CHALLENGE_BYTES);
+        let sign_in = statement(Purpose::SignIn, &hex, t(1), "https://kabinet.example");
+        let confirm = statement(
+            Purpose::ConfirmIdentity,
+            &hex,
+            t(1),
+            "https://kabinet.example",
+        );
         assert_ne!(sign_in, confirm);
-        assert!(sign_in.contains("Запрос: ab") && sign_in.contains("2026-11-01 09:00:00"));
+        assert!(sign_in.contains("2026-11-01 09:00:00") && sign_in.contains("kabinet.example"));
+        let read = parse_statement(&sign_in).unwrap();
+        assert_eq!(
+            read,
+            Statement {
+                purpose: Purpose::SignIn,
+                portal: "https://kabinet.example".into(),
+                challenge: hex.clone(),
+                issued_at: t(1),
+            }
+        );
+        assert_eq!(
+            parse_statement(&confirm).unwrap().purpose,
+            Purpose::ConfirmIdentity
+        );
+        // Anything else is not signed: another text, a short challenge, an extra line.
+        for other in [
+            "Договор купли-продажи".to_owned(),
+            sign_in.replace(&hex, "0f"),
+            format!("{sign_in}\nи ещё строка"),
+            sign_in.replace("https://kabinet.example", ""),
+            sign_in.replace("2026-11-01", "2026-13-01"),
+        ] {
+            assert_eq!(parse_statement(&other), None, "{other}");
+        }
     }
 }

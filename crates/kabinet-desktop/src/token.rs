@@ -132,6 +132,11 @@ pub fn sign(
     if pin.is_empty() {
         return Err(field_error("pin", "required"));
     }
+    // Only a challenge of Kabinet's is signed: a page made to ask for more (a document, a
+    // payment) gets no qualified signature out of the citizen's token.
+    if kabinet_core::signature::parse_statement(statement).is_none() {
+        return Err(field_error("statement", "token_statement_foreign"));
+    }
     let (module, _) = open(policy, setting)?;
     let signed = module
         .sign(token_serial, certificate_id, pin, statement.as_bytes())

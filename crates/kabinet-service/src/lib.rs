@@ -88,9 +88,10 @@ impl Ports {
             post: Arc::new(ports::post::PostSimulator::new(clock.clone())),
             // Real even here: a certificate names its authority's responder, and one that
             // names none is not asked.
-            ocsp: Arc::new(ports::ocsp::HttpOcsp::new(std::time::Duration::from_secs(
-                3,
-            ))),
+            ocsp: Arc::new(
+                ports::ocsp::HttpOcsp::new(std::time::Duration::from_secs(3))
+                    .expect("an HTTP client (the TLS provider is built in)"),
+            ),
             inbox: Some(inbox),
             clock,
         }

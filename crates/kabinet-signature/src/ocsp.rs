@@ -71,6 +71,12 @@ fn read_answer(response: &[u8], cert: &Certificate, issuer: &Certificate) -> Opt
     certs.push(issuer_x509.clone()).ok()?;
     let mut store = X509StoreBuilder::new().ok()?;
     store.add_cert(issuer_x509).ok()?;
+    // The issuer is the anchor whether or not it is a root (an accredited authority is
+    // usually an intermediate under the state's root): the answer must be signed by it or by
+    // a responder it certified.
+    store
+        .set_flags(openssl::x509::verify::X509VerifyFlags::PARTIAL_CHAIN)
+        .ok()?;
     let store = store.build();
     basic.verify(&certs, &store, OcspFlag::empty()).ok()?;
     let id = cert_id(cert, issuer).ok()?;

@@ -93,6 +93,16 @@ fn time(at: DateTime<Utc>) -> Asn1Time {
 impl TestAuthority {
     /// A self-signed authority named `name`, valid for ten years around `now`.
     pub fn new(name: &str, now: DateTime<Utc>) -> Self {
+        Self::made(name, now, None)
+    }
+
+    /// An authority named `name` certified by this one (as an accredited authority is by the
+    /// state's root), valid for five years around `now`.
+    pub fn intermediate(&self, name: &str, now: DateTime<Utc>) -> Self {
+        Self::made(name, now, Some(self))
+    }
+
+    fn made(name: &str, now: DateTime<Utc>, parent: Option<&TestAuthority>) -> Self {
         let key = p256_key();
         let mut subject = X509NameBuilder::new().expect("a name");
         subject
@@ -104,9 +114,11 @@ impl TestAuthority {
         let subject = subject.build();
         let mut b = X509Builder::new().expect("a builder");
         b.set_version(2).expect("v3");
-        b.set_serial_number(&serial(1)).expect("a serial");
+        let number = parent.map_or(1, TestAuthority::next_serial);
+        b.set_serial_number(&serial(number)).expect("a serial");
         b.set_subject_name(&subject).expect("a subject");
-        b.set_issuer_name(&subject).expect("an issuer");
+        b.set_issuer_name(parent.map_or(&*subject, |p| p.cert.subject_name()))
+            .expect("an issuer");
         b.set_pubkey(&key).expect("a key");
         b.set_not_before(&time(now - Duration::days(365)))
             .expect("a date");
@@ -127,7 +139,15 @@ impl TestAuthority {
             .build(&b.x509v3_context(None, None))
             .expect("ski");
         b.append_extension(ski).expect("ski");
-        b.sign(&key, MessageDigest::sha256()).expect("signed");
+        if let Some(parent) = parent {
+            let aki = AuthorityKeyIdentifier::new()
+                .keyid(true)
+                .build(&b.x509v3_context(Some(&parent.cert), None))
+                .expect("aki");
+            b.append_extension(aki).expect("aki");
+        }
+        b.sign(parent.map_or(&key, |p| &p.key), MessageDigest::sha256())
+            .expect("signed");
         Self {
             key,
             cert: b.build(),

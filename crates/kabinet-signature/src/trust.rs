@@ -33,6 +33,12 @@ pub enum TrustListError {
         /// Why.
         reason: String,
     },
+    /// A revocation list no authority of the list signed.
+    #[error("{what} is not signed by any authority of the trust list")]
+    Unsigned {
+        /// The file or text.
+        what: String,
+    },
     /// A file holds no certificate or list OpenSSL can read.
     #[error("{what} is not a PEM or DER {kind}")]
     Parse {
@@ -47,7 +53,8 @@ pub enum TrustListError {
 pub struct TrustList {
     authorities: Vec<X509>,
     store: X509Store,
-    crls: Vec<X509Crl>,
+    /// Each list with the DER of the authority that signed it (verified when loaded).
+    crls: Vec<(X509Crl, Vec<u8>)>,
 }
 
 impl std::fmt::Debug for TrustList {
@@ -86,10 +93,31 @@ impl TrustList {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // Each list is verified once, here, against the authority that signed it: a list no
+        // authority of the trust list signed is a configuration error, said at start.
+        let crls = crls
+            .into_iter()
+            .enumerate()
+            .map(|(i, crl)| {
+                let crl_issuer = crl.issuer_name().to_der().unwrap_or_default();
+                authorities
+                    .iter()
+                    .find(|a| {
+                        a.subject_name().to_der().unwrap_or_default() == crl_issuer
+                            && a.public_key()
+                                .is_ok_and(|key| crl.verify(&key).unwrap_or(false))
+                    })
+                    .map(|a| (crl, a.to_der().unwrap_or_default()))
+                    .ok_or_else(|| TrustListError::Unsigned {
+                        what: format!("revocation list #{}", i + 1),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>();
+        drop(openssl::error::ErrorStack::get());
         Ok(Self {
             store: store_of(&authorities),
             authorities,
-            crls,
+            crls: crls?,
         })
     }
 
@@ -115,6 +143,9 @@ impl TrustList {
             TrustListError::Parse { what, kind } => TrustListError::Parse {
                 what: name_file(&what, authorities, crls),
                 kind,
+            },
+            TrustListError::Unsigned { what } => TrustListError::Unsigned {
+                what: name_file(&what, authorities, crls),
             },
             other => other,
         })
@@ -159,27 +190,27 @@ impl TrustList {
         })
     }
 
-    /// What the revocation lists of `issuer` say of `cert` at `now`.
+    /// What the revocation lists of `issuer` say of `cert` at `now` (their signatures were
+    /// verified when the list was loaded; only their dates are judged here).
     pub fn crl_status(
         &self,
         cert: &Certificate,
         issuer: &Certificate,
         now: DateTime<Utc>,
     ) -> CrlStatus {
-        let Ok(issuer_key) = issuer.x509().public_key() else {
-            return CrlStatus::NoList;
-        };
-        let issuer_name = issuer.x509().subject_name().to_der().unwrap_or_default();
+        let issuer_der = issuer.to_der();
         let mut status = CrlStatus::NoList;
-        for crl in &self.crls {
-            let same_issuer = crl.issuer_name().to_der().unwrap_or_default() == issuer_name;
+        for (crl, signer) in &self.crls {
             let current = time_of(crl.last_update()) <= now
                 && crl.next_update().is_some_and(|next| now <= time_of(next));
-            if !same_issuer || !current || !crl.verify(&issuer_key).unwrap_or(false) {
+            if *signer != issuer_der || !current {
                 continue;
             }
             match crl.get_by_cert(cert.x509()) {
-                OpensslCrlStatus::Revoked(_) => return CrlStatus::Revoked,
+                OpensslCrlStatus::Revoked(_) => {
+                    drop(openssl::error::ErrorStack::get());
+                    return CrlStatus::Revoked;
+                }
                 // A certificate on hold and released again is good.
                 OpensslCrlStatus::NotRevoked | OpensslCrlStatus::RemoveFromCrl(_) => {
                     status = CrlStatus::NotRevoked;

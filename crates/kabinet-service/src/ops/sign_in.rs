@@ -33,7 +33,7 @@ use crate::throttle;
 const DEVICE_SEEN_GRANULARITY: Duration = Duration::days(1);
 
 /// How long a sign-in may wait for its second factor or password change.
-const CHALLENGE_TTL: Duration = Duration::minutes(10);
+pub(crate) const CHALLENGE_TTL: Duration = Duration::minutes(10);
 
 /// A sign-in past its password: waiting for a second factor, or for the temporary password to
 /// be replaced.

@@ -96,7 +96,12 @@ impl Service {
         let now = self.now();
         let mut random = [0u8; CHALLENGE_BYTES];
         self.inner.ports.entropy.fill(&mut random);
-        let text = statement(purpose, &hex::encode(random), now);
+        let text = statement(
+            purpose,
+            &hex::encode(random),
+            now,
+            &self.inner.config.public_url,
+        );
         let (ticket, _) = flow::create(
             self.conn(),
             &self.inner.hasher,
@@ -147,6 +152,7 @@ impl Service {
             .as_ref()
             .and_then(|h| h.device_seen_at)
             .filter(|_| !context.device_id.trim().is_empty());
+        let known_device = device_seen_at.is_some();
         let key = match (&holder, &snils) {
             (Some(h), _) if device_seen_at.is_some() => {
                 throttle::device_key(h.account.id, &self.device_hash(context))
@@ -176,7 +182,13 @@ impl Service {
             Ok(verified) => verified,
             Err(refusal) => {
                 return Err(self
-                    .signature_sign_in_failed(context, account.as_ref(), &key, refusal)
+                    .signature_sign_in_failed(
+                        context,
+                        account.as_ref(),
+                        &key,
+                        known_device,
+                        refusal,
+                    )
                     .await);
             }
         };
@@ -208,7 +220,7 @@ impl Service {
                 self.inner.ports.entropy.as_ref(),
                 Some(account.id),
                 SignInFlow::ChangePassword {},
-                CHALLENGE_TTL,
+                crate::ops::sign_in::CHALLENGE_TTL,
                 now,
             )
             .await?;
@@ -342,23 +354,26 @@ impl Service {
             })?;
         let trust = &self.inner.config.signature_trust;
         let issuer = trust.issuer_of(certificate, now);
-        let revocation = match &issuer {
-            None => Revocation::Unknown,
-            Some(issuer) => self.revocation(certificate, issuer).await,
-        };
-        let facts = CertificateFacts {
+        let mut facts = CertificateFacts {
             trusted: issuer.is_some(),
             not_before: certificate.not_before(),
             not_after: certificate.not_after(),
             may_sign: certificate.may_sign(),
-            revocation,
+            revocation: Revocation::Good,
             snils: certificate.snils(),
             inn: certificate.inn(),
         };
-        let holder = check_certificate(&facts, now).map_err(|v| FieldRefusal {
+        let refused = |v: kabinet_core::Violation| FieldRefusal {
             field: "certificate",
             rule: v.rule,
-        })?;
+        };
+        // Every other rule first: a certificate they refuse costs no request to a responder.
+        check_certificate(&facts, now).map_err(refused)?;
+        facts.revocation = match &issuer {
+            None => Revocation::Unknown,
+            Some(issuer) => self.revocation(certificate, issuer).await,
+        };
+        let holder = check_certificate(&facts, now).map_err(refused)?;
         Ok(Verified { holder })
     }
 
@@ -398,9 +413,14 @@ impl Service {
         context: &Context,
         account: Option<&Loaded>,
         key: &str,
+        known_device: bool,
         refusal: FieldRefusal,
     ) -> ApiError {
-        match self.sign_in_failed(context, account, key, true).await {
+        // A known device's failures lock that device only, as with a password.
+        match self
+            .sign_in_failed(context, account, key, !known_device)
+            .await
+        {
             Ok(e) if e.code == ErrorCode::AccountLocked => e,
             Ok(_) => refused(refusal.field, refusal.rule),
             Err(e) => e,

@@ -10,6 +10,9 @@ use async_trait::async_trait;
 
 use super::DeliveryError;
 
+/// The largest answer read: a responder's answer about one certificate is a few KiB.
+const MAX_ANSWER: usize = 64 * 1024;
+
 /// A responder reached by address.
 #[async_trait]
 pub trait CertificateStatus: Send + Sync {
@@ -26,17 +29,17 @@ pub struct HttpOcsp {
 
 impl HttpOcsp {
     /// An adapter giving up after `timeout`.
-    pub fn new(timeout: Duration) -> Self {
+    pub fn new(timeout: Duration) -> Result<Self, DeliveryError> {
         crate::tls::install_crypto_provider();
-        Self {
+        Ok(Self {
             client: reqwest::Client::builder()
                 .timeout(timeout)
                 .connect_timeout(timeout)
                 // A responder answers where it is asked; a redirect is not followed.
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
-                .unwrap_or_default(),
-        }
+                .map_err(|e| DeliveryError::Unavailable(e.to_string()))?,
+        })
     }
 }
 
@@ -62,14 +65,25 @@ impl CertificateStatus for HttpOcsp {
                 response.status()
             )));
         }
-        // An OCSP answer is small; anything far larger is not one.
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| DeliveryError::Unavailable(e.without_url().to_string()))?;
-        if body.len() > 64 * 1024 {
+        // An OCSP answer is small; anything far larger is not one, and is not read whole.
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_ANSWER as u64)
+        {
             return Err(DeliveryError::Refused("an answer too large".into()));
         }
-        Ok(body.to_vec())
+        let mut response = response;
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| DeliveryError::Unavailable(e.without_url().to_string()))?
+        {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_ANSWER {
+                return Err(DeliveryError::Refused("an answer too large".into()));
+            }
+        }
+        Ok(body)
     }
 }

@@ -130,15 +130,15 @@ service_test!(
             .identity_signature_start(&me, Empty {})
             .await
             .unwrap();
-        // 256 random bits, named purpose, five minutes.
-        assert!(challenge.statement.contains("Подтверждаю свою личность"));
-        let random = challenge
-            .statement
-            .lines()
-            .nth(1)
-            .unwrap()
-            .trim_start_matches("Запрос: ");
-        assert_eq!(random.len(), 64, "{}", challenge.statement);
+        // 256 random bits, named purpose and portal, five minutes.
+        let read = kabinet_core::signature::parse_statement(&challenge.statement).unwrap();
+        assert_eq!(
+            read.purpose,
+            kabinet_core::signature::Purpose::ConfirmIdentity
+        );
+        assert_eq!(read.portal, "http://localhost");
+        assert_eq!(read.challenge.len(), 64, "{}", challenge.statement);
+        assert_eq!(read.issued_at, h.now());
         assert_eq!(challenge.expires_at, h.now() + Duration::minutes(5));
         let summary = h
             .service
@@ -444,10 +444,14 @@ service_test!(signature_sign_in_refusals_and_the_lockout, config(), |h| {
     );
 });
 
-/// An authority with no revocation list configured, whose certificates name its OCSP responder.
+/// An accredited authority certified by a root that is not on the trust list (as the state's
+/// root certifies them), with no revocation list configured; its certificates name its OCSP
+/// responder, which answers as the authority itself.
 fn ocsp_authority() -> &'static TestAuthority {
     static AUTHORITY: OnceLock<TestAuthority> = OnceLock::new();
-    AUTHORITY.get_or_init(|| TestAuthority::new("Тестовый УЦ с OCSP", t0()))
+    AUTHORITY.get_or_init(|| {
+        TestAuthority::new("Тестовый головной УЦ", t0()).intermediate("Тестовый УЦ с OCSP", t0())
+    })
 }
 
 fn ocsp_config() -> ServiceConfig {
@@ -732,3 +736,41 @@ service_test!(a_gost_signature_signs_in, gost_config(), |h| {
         ["signature:signature_invalid"]
     );
 });
+
+service_test!(
+    refusals_on_a_known_device_lock_that_device_only,
+    config(),
+    |h| {
+        // `standard` registered on the laptop: the account knows it.
+        let (_me, _) = standard(h).await;
+        let laptop = device("laptop");
+        let forged = issued(&pki().stranger, &Subject::citizen(&person_snils(), h.now()));
+        let mut locked = false;
+        for _ in 0..6 {
+            let challenge = h
+                .service
+                .sign_in_signature_start(&laptop, Empty {})
+                .await
+                .unwrap();
+            match h
+                .service
+                .sign_in_signature(&laptop, signed(&challenge, &forged))
+                .await
+            {
+                Err(e) if e.code == ErrorCode::AccountLocked => {
+                    locked = true;
+                    break;
+                }
+                other => assert_eq!(rules(other), ["certificate:certificate_untrusted"]),
+            }
+        }
+        assert!(locked, "the laptop's counter locks");
+        h.service.settle().await;
+        // The account is not locked: another device still reaches its password check.
+        let outcome = h.sign_in(&device("phone"), PHONE, PASSWORD).await;
+        assert!(
+            !matches!(&outcome, Err(e) if e.code == ErrorCode::AccountLocked),
+            "{outcome:?}"
+        );
+    }
+);

@@ -132,9 +132,13 @@ fn revocation_lists_are_read_only_when_current_and_signed_by_the_issuer() {
         trust.crl_status(&good, &issuer, now() + day * 2),
         CrlStatus::NoList
     );
-    // A list signed by someone else is ignored.
+    // A list signed by someone else is refused when the trust list is loaded.
     let forged = forger.crl(&[], now() - day, now() + day);
-    let trust = TrustList::new(&[&ca.pem()], &[&forged]).unwrap();
+    let error = TrustList::new(&[&ca.pem()], &[&forged]).unwrap_err();
+    assert!(error.to_string().contains("revocation list #1"), "{error}");
+    // A list of another authority of the trust list says nothing of this one's certificates.
+    let other = forger.crl(&[&revoked], now() - day, now() + day);
+    let trust = TrustList::new(&[&ca.pem(), &forger.pem()], &[&other]).unwrap();
     assert_eq!(
         trust.crl_status(&revoked, &issuer, now()),
         CrlStatus::NoList
