@@ -342,18 +342,32 @@ impl Service {
         statement: &str,
     ) -> Result<Verified, FieldRefusal> {
         let now = self.now();
-        certificate
-            .verify(statement.as_bytes(), signature)
-            .map_err(|Refusal(rule)| FieldRefusal {
-                field: if rule == "signature_invalid" {
-                    "signature"
-                } else {
-                    "certificate"
-                },
-                rule,
-            })?;
-        let trust = &self.inner.config.signature_trust;
-        let issuer = trust.issuer_of(certificate, now);
+        // The public-key work (the signature, the chain) runs off the async threads: a GOST
+        // 512 verification or a long chain must not stall other requests.
+        let trust = self.inner.config.signature_trust.clone();
+        let (cert, signature, text) = (
+            certificate.clone(),
+            signature.to_vec(),
+            statement.to_owned(),
+        );
+        let (checked, issuer) = tokio::task::spawn_blocking(move || {
+            let checked = cert.verify(text.as_bytes(), &signature);
+            let issuer = checked
+                .is_ok()
+                .then(|| trust.issuer_of(&cert, now))
+                .flatten();
+            (checked, issuer)
+        })
+        .await
+        .unwrap_or((Err(Refusal("certificate_invalid")), None));
+        checked.map_err(|Refusal(rule)| FieldRefusal {
+            field: if rule == "signature_invalid" {
+                "signature"
+            } else {
+                "certificate"
+            },
+            rule,
+        })?;
         let mut facts = CertificateFacts {
             trusted: issuer.is_some(),
             not_before: certificate.not_before(),
