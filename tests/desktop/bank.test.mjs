@@ -6,13 +6,11 @@
 // Then a second citizen refuses at the bank and is told so in a sentence.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bankCustomer, standardCitizen } from "../support/bank.mjs";
 import { call, startServer } from "../support/kabinet-server.mjs";
 import { artifactDir } from "../support/paths.mjs";
-import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
+import { launchApp, remoteAppHome, screenshotDisplay } from "../support/tauri-driver.mjs";
 
 const PASSWORD = "Kabinet-2026!";
 const BANK_PASSWORD = "Bank-Secret-7";
@@ -26,14 +24,9 @@ before(async () => {
 });
 after(() => server?.close());
 
-/** An app folder set to the server backend, with a device id the server already knows. */
+/** An app folder set to this test's server, with `device` as its device id. */
 function appHome(device) {
-  const home = mkdtempSync(join(tmpdir(), "kabinet-desktop-bank-"));
-  mkdirSync(join(home, "config", "ru.kabinet.desktop"), { recursive: true });
-  writeFileSync(join(home, "config", "ru.kabinet.desktop", "settings.json"), JSON.stringify({ backend: "remote", server_url: server.apiUrl }));
-  mkdirSync(join(home, "data", "ru.kabinet.desktop"), { recursive: true });
-  writeFileSync(join(home, "data", "ru.kabinet.desktop", "device-id"), device);
-  return home;
+  return remoteAppHome(server.apiUrl, device, "bank");
 }
 
 async function until(what, check, ms = 15_000) {

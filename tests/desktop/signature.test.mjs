@@ -6,13 +6,11 @@
 // and sees Confirmed.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { standardCitizen } from "../support/bank.mjs";
 import { call, startServer } from "../support/kabinet-server.mjs";
 import { artifactDir } from "../support/paths.mjs";
-import { launchApp, screenshotDisplay } from "../support/tauri-driver.mjs";
+import { launchApp, remoteAppHome, screenshotDisplay } from "../support/tauri-driver.mjs";
 import { TOKEN_PIN, tokenFor, trusting, withToken } from "../support/token.mjs";
 
 const PASSWORD = "Kabinet-2026!";
@@ -32,14 +30,9 @@ before(async () => {
 });
 after(() => server?.close());
 
-/** An app folder set to the server backend, with a device id of its own. */
+/** An app folder set to this test's server, with `device` as its device id. */
 function appHome(device) {
-  const home = mkdtempSync(join(tmpdir(), "kabinet-desktop-signature-"));
-  mkdirSync(join(home, "config", "ru.kabinet.desktop"), { recursive: true });
-  writeFileSync(join(home, "config", "ru.kabinet.desktop", "settings.json"), JSON.stringify({ backend: "remote", server_url: server.apiUrl }));
-  mkdirSync(join(home, "data", "ru.kabinet.desktop"), { recursive: true });
-  writeFileSync(join(home, "data", "ru.kabinet.desktop", "device-id"), device);
-  return home;
+  return remoteAppHome(server.apiUrl, device, "signature");
 }
 
 /** Chooses the token's only certificate (shown with its holder), types `pin` and submits. */

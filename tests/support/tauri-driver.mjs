@@ -2,7 +2,7 @@
 // session on the real Kabinet window. The caller runs inside Xvfb and a D-Bus session.
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,17 @@ async function waitForStatus(port, deadlineMs) {
     if (Date.now() > until) throw new Error(`tauri-driver did not answer /status on ${port}`);
     await new Promise((ok) => setTimeout(ok, 200));
   }
+}
+
+/** An app folder (for `launchApp({ dataHome })`) whose settings use the server at `apiUrl` and
+ * whose device id is `device`, so a test can make the device known to the server first. */
+export function remoteAppHome(apiUrl, device, name = "remote") {
+  const home = mkdtempSync(join(tmpdir(), `kabinet-desktop-${name}-`));
+  mkdirSync(join(home, "config", "ru.kabinet.desktop"), { recursive: true });
+  writeFileSync(join(home, "config", "ru.kabinet.desktop", "settings.json"), JSON.stringify({ backend: "remote", server_url: apiUrl }));
+  mkdirSync(join(home, "data", "ru.kabinet.desktop"), { recursive: true });
+  writeFileSync(join(home, "data", "ru.kabinet.desktop", "device-id"), device);
+  return home;
 }
 
 /**

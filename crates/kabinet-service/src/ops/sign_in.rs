@@ -77,8 +77,6 @@ impl Service {
         context: &Context,
         request: SignInRequest,
     ) -> Outcome<SignInOutcome> {
-        let now = self.now();
-        let config = &self.inner.config;
         let candidates = login::candidates(&request.login);
         let mut errors = FieldErrors::default();
         if request.login.trim().is_empty() {
@@ -129,23 +127,7 @@ impl Service {
             Some(a) => throttle::account_key(a.id),
             None => throttle::login_key(&candidates[0].key()),
         };
-        // The client's failures and this key's lock, read together.
-        let lock = throttle::check_client_and_lock(
-            self.conn(),
-            &config.client,
-            &context.address,
-            &config.lockout,
-            &key,
-            now,
-        )
-        .await?;
-        let counted = match lock {
-            Ok(counted) => counted,
-            Err(refused) => {
-                self.record_refused(context, account.as_ref(), &key).await?;
-                return Err(refused);
-            }
-        };
+        let counted = self.admit_sign_in(context, account.as_ref(), &key).await?;
         let phc = credentials.as_ref().and_then(|c| c.password_phc.clone());
         let password_ok = self.verify_secret(phc, request.password).await?;
         match (
@@ -567,7 +549,35 @@ impl Service {
     /// cannot flood the citizen's events. An unknown login's refusals are counted the same way
     /// (under its own key), so a lock answers as fast for a login that exists as for one that
     /// does not; the log entry is written right after the answer.
-    pub(crate) async fn record_refused(
+    /// The client's failures and `key`'s lock, read together, before any secret is checked:
+    /// a locked key is refused (the refusal recorded), an open one says whether it has
+    /// failures to reset on success. Every way of signing in goes through it.
+    pub(crate) async fn admit_sign_in(
+        &self,
+        context: &Context,
+        account: Option<&Loaded>,
+        key: &str,
+    ) -> Outcome<throttle::Counted> {
+        let config = &self.inner.config;
+        let lock = throttle::check_client_and_lock(
+            self.conn(),
+            &config.client,
+            &context.address,
+            &config.lockout,
+            key,
+            self.now(),
+        )
+        .await?;
+        match lock {
+            Ok(counted) => Ok(counted),
+            Err(refused) => {
+                self.record_refused(context, account, key).await?;
+                Err(refused)
+            }
+        }
+    }
+
+    async fn record_refused(
         &self,
         context: &Context,
         account: Option<&Loaded>,

@@ -128,7 +128,6 @@ impl Service {
         request: SignedChallenge,
     ) -> Outcome<SignInOutcome> {
         let now = self.now();
-        let config = &self.inner.config;
         let (certificate, signature) = decode(&request)?;
         let statement = self
             .use_challenge(&request.ticket, None, Purpose::SignIn)
@@ -162,19 +161,7 @@ impl Service {
             (None, None) => throttle::login_key("signature:without-snils"),
         };
         let account = holder.as_ref().map(|h| h.account.clone());
-        let lock = throttle::check_client_and_lock(
-            self.conn(),
-            &config.client,
-            &context.address,
-            &config.lockout,
-            &key,
-            now,
-        )
-        .await?;
-        if let Err(locked) = lock {
-            self.record_refused(context, account.as_ref(), &key).await?;
-            return Err(locked);
-        }
+        let counted = self.admit_sign_in(context, account.as_ref(), &key).await?;
         let verified = match self
             .verify_signed(&certificate, &signature, &statement)
             .await
@@ -210,7 +197,9 @@ impl Service {
             }
             _ => {}
         }
-        throttle::reset(self.conn(), &key).await?;
+        if counted == throttle::Counted::Failures {
+            throttle::reset(self.conn(), &key).await?;
+        }
         let new_device = device_seen_at.is_none();
         if account.state.temporary_password {
             // The password handed over at the desk is still replaced before anything else.
