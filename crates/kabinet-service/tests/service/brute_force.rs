@@ -139,6 +139,8 @@ service_test!(never_more_than_100_consecutive_failures, |h| {
         .await
         .unwrap();
     let session = signed_in(h.sign_in(&laptop, PHONE, "Novyj-Parol5?").await.unwrap());
+    // Refused sign-ins are recorded after the answer: wait for those writes first.
+    h.service.settle().await;
     let events = h
         .service
         .security_events(
@@ -264,7 +266,9 @@ service_test!(a_strangers_guesses_never_keep_the_owner_out, |h| {
         h.sign_in(&device("new-phone"), PHONE, PASSWORD).await,
         ErrorCode::AccountLocked,
     );
-    // The refused attempts are in the owner's events (aggregated, not one per guess).
+    // The refused attempts are in the owner's events (aggregated, not one per guess), written
+    // after the answers: wait for those writes first.
+    h.service.settle().await;
     let events = h
         .service
         .security_events(

@@ -81,6 +81,7 @@ service_test!(security_events_page_newest_first, |h| {
         h.advance(1);
     }
     let me = with_session(&laptop, &session.token);
+    h.service.settle().await; // the failures are recorded after the answers
     let first = h
         .service
         .security_events(

@@ -100,6 +100,8 @@ async fn level(h: &Harness, me: &Context) -> Level {
 }
 
 async fn events(h: &Harness, me: &Context) -> Vec<String> {
+    // Refused sign-ins are recorded after the answer: wait for those writes first.
+    h.service.settle().await;
     h.service
         .security_events(
             me,
