@@ -2,7 +2,9 @@
 //! on the server named by `KABINET_TEST_POSTGRES_URL` and dropped afterwards — shared by the
 //! test suites of every crate that runs on both backends.
 
-use sea_orm::{ConnectionTrait, Database};
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, Database, Statement};
 use uuid::Uuid;
 
 use crate::Store;
@@ -63,21 +65,55 @@ impl TestDb {
     /// A fresh PostgreSQL database whose transactions are all `serializable` (as on the
     /// distributed SQL databases), or `None` when no server is configured outside CI.
     pub async fn postgres_serializable() -> Option<Self> {
+        Self::postgres_with(&[("default_transaction_isolation", "serializable")]).await
+    }
+
+    /// A fresh PostgreSQL database whose sessions all start with these settings (`ALTER
+    /// DATABASE … SET`, after the migrations ran), its statistics counted from then on (see
+    /// [`TestDb::table_scans`]), or `None` when no server is configured outside CI.
+    pub async fn postgres_with(settings: &[(&str, &str)]) -> Option<Self> {
         let db = Self::postgres().await?;
         let (admin_url, name) = db.drop_pg.clone()?;
         db.store.close().await.ok();
-        let admin = Database::connect(&admin_url)
-            .await
-            .expect("connect to PostgreSQL");
+        let admin = one_connection(&with_database(&admin_url, &name)).await;
+        for (setting, value) in settings {
+            admin
+                .execute_unprepared(&format!("ALTER DATABASE {name} SET {setting} = '{value}'"))
+                .await
+                .expect("set a setting of the test database");
+        }
+        // The migrations' scans are not the application's.
+        wait_for_no_backends(&admin).await;
         admin
-            .execute_unprepared(&format!(
-                "ALTER DATABASE {name} SET default_transaction_isolation = 'serializable'"
-            ))
+            .execute_unprepared("SELECT pg_stat_reset()")
             .await
-            .expect("make the test database serializable");
+            .expect("reset the statistics");
         admin.close().await.ok();
         let store = Store::connect(&db.url).await.expect("open PostgreSQL");
         Some(Self { store, ..db })
+    }
+
+    /// PostgreSQL's count of the scans of every table of this database, once every backend
+    /// has reported (`None` on SQLite). The store is closed first: a backend reports its
+    /// counters when it exits (or after about a second idle), so closing and waiting for the
+    /// backends to go makes the figures complete. The store cannot be used afterwards.
+    pub async fn table_scans(&self) -> Option<HashMap<String, TableScans>> {
+        let (admin_url, name) = self.drop_pg.as_ref()?;
+        self.store.clone().close().await.ok();
+        let admin = one_connection(&with_database(admin_url, name)).await;
+        wait_for_no_backends(&admin).await;
+        let mut last = table_scans(&admin).await;
+        // Read until two readings a second apart agree (a backend that was slow to exit).
+        for _ in 0..10 {
+            tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+            let now = table_scans(&admin).await;
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        admin.close().await.ok();
+        Some(last)
     }
 
     /// Closes the store and drops a PostgreSQL test database.
@@ -93,6 +129,84 @@ impl TestDb {
             admin.close().await.ok();
         }
     }
+}
+
+/// How often PostgreSQL scanned one table (`pg_stat_user_tables`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableScans {
+    /// Sequential scans.
+    pub sequential: i64,
+    /// Index scans.
+    pub by_index: i64,
+}
+
+async fn table_scans(admin: &sea_orm::DatabaseConnection) -> HashMap<String, TableScans> {
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT relname, seq_scan, COALESCE(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables",
+        ))
+        .await
+        .expect("read the table statistics");
+    rows.iter()
+        .map(|row| {
+            let name: String = row.try_get("", "relname").expect("relname");
+            let scans = TableScans {
+                sequential: row.try_get("", "seq_scan").expect("seq_scan"),
+                by_index: row.try_get("", "idx_scan").expect("idx_scan"),
+            };
+            (name, scans)
+        })
+        .collect()
+}
+
+/// A connection of its own (a pool of one), so that "every other backend" means the store's.
+async fn one_connection(url: &str) -> sea_orm::DatabaseConnection {
+    let mut options = sea_orm::ConnectOptions::new(url);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .expect("connect to the test database")
+}
+
+/// Waits until no other backend is connected to this database (a closed pool's backends have
+/// exited).
+async fn wait_for_no_backends(admin: &sea_orm::DatabaseConnection) {
+    for _ in 0..100 {
+        let count = admin
+            .query_one_raw(Statement::from_string(
+                admin.get_database_backend(),
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .expect("read the backends")
+            .and_then(|row| row.try_get::<i64>("", "n").ok());
+        if count == Some(0) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let left = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT state, query FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    let state: Option<String> = r.try_get("", "state").ok();
+                    let query: Option<String> = r.try_get("", "query").ok();
+                    format!("{state:?}: {query:?}")
+                })
+                .collect::<Vec<_>>()
+        });
+    panic!("the store's connections did not close: {left:?}");
 }
 
 /// Whether this run is CI (`CI=true`), where skipping PostgreSQL is an error.

@@ -67,6 +67,11 @@ impl Harness {
         }
     }
 
+    /// The test database.
+    pub fn db(&self) -> &TestDb {
+        self.db.as_ref().expect("the harness's database")
+    }
+
     pub async fn finish(mut self) {
         if let Some(db) = self.db.take() {
             db.finish().await;

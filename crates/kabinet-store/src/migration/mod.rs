@@ -12,6 +12,7 @@ mod m0007_email_logins_in_unicode;
 mod m0008_staff_workstations_centres;
 mod m0009_workstation_sync;
 mod m0010_activation_blanks;
+mod m0011_throttle_key_prefix;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_staff_workstations_centres::Migration),
             Box::new(m0009_workstation_sync::Migration),
             Box::new(m0010_activation_blanks::Migration),
+            Box::new(m0011_throttle_key_prefix::Migration),
         ]
     }
 }
