@@ -39,6 +39,7 @@ use kabinet_store::Store;
 use kabinet_store::seal::Sealer;
 
 pub use config::{ClientPolicy, LockoutPolicy, ServiceConfig};
+pub use ops::seed::{seeded_device, seeded_phone};
 use ports::clock::Clock;
 use ports::entropy::Entropy;
 use ports::inbox::DevInbox;

@@ -14,6 +14,7 @@ mod recovery;
 mod registration;
 mod scans;
 mod security;
+pub mod seed;
 mod sign_in;
 mod signature;
 
