@@ -210,7 +210,7 @@ impl Default for ServerConfig {
             client_max_failures: ClientPolicy::default().max_failures,
             client_window_minutes: ClientPolicy::default().window.num_minutes(),
             secret_answer_attempts: 3,
-            hashing_budget_ms: 200,
+            hashing_budget_ms: 400,
             answer_floor_ms: 50,
             argon2_memory_kib: HashParams::default().memory_kib,
             argon2_iterations: HashParams::default().iterations,

@@ -21,6 +21,8 @@ use kabinet_store::testing::TestDb;
 pub struct Served {
     pub service: Service,
     pub client: Client,
+    /// A client as citizens' apps have it: it waits out `Retry-After` and tries again.
+    pub patient: Client,
     pub url: String,
     /// The configuration it runs with.
     pub config: ServiceConfig,
@@ -58,9 +60,11 @@ impl Served {
             ..ClientOptions::default()
         };
         let client = Client::new(&url, options).unwrap();
+        let patient = Client::new(&url, ClientOptions::default()).unwrap();
         Self {
             service,
             client,
+            patient,
             url,
             config,
             stop,
@@ -239,6 +243,41 @@ where
         ok.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64(),
         failed.load(Ordering::Relaxed),
     )
+}
+
+/// Closed loop of sign-ins through `client`: `workers` callers, each signing in again as soon
+/// as it has an answer. Returns (time the caller waited, signed in?) per sign-in — with a
+/// client that waits out `Retry-After`, the wait includes its pauses.
+pub async fn closed_loop_timed(
+    client: &Client,
+    workers: usize,
+    span: Duration,
+) -> Vec<(Duration, bool)> {
+    let start = Instant::now();
+    let handles: Vec<_> = (0..workers)
+        .map(|w| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let mut n = w;
+                let mut results = Vec::new();
+                while start.elapsed() < span {
+                    let began = Instant::now();
+                    let signed = matches!(
+                        sign_in(&client, n % ACCOUNTS).await,
+                        Ok(SignInOutcome::SignedIn(_))
+                    );
+                    results.push((began.elapsed(), signed));
+                    n += workers;
+                }
+                results
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for h in handles {
+        results.extend(h.await.unwrap());
+    }
+    results
 }
 
 /// Open loop: sign-ins started at `rate` per second for `span`, whatever the answers do.
