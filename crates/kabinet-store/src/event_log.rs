@@ -4,6 +4,7 @@
 //! deleted; everything else here reads.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Alias;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -62,6 +63,75 @@ pub(crate) async fn append<C: ConnectionTrait>(
         });
     match AccountEvent::insert_many(rows).exec(conn).await {
         Ok(_) => Ok(ids),
+        Err(err) if StoreError::is_unique_violation(&err) => Err(StoreError::Conflict),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// On PostgreSQL, what [`append`] and the change feed's insert do after the projection's
+/// `update` (an `UPDATE … WHERE id = ? AND last_seq = ?`), in **one** statement: the update
+/// returns the row it changed, and the events and their feed entries are inserted only beside
+/// that row (data-modifying `WITH` clauses run as one statement, one round trip). No row
+/// updated — another writer got there first — inserts nothing and is [`StoreError::Conflict`],
+/// as is a second writer's `(account_id, seq)`. `events` is not empty.
+pub(crate) async fn update_and_append_postgres<C: ConnectionTrait>(
+    conn: &C,
+    update: sea_orm::sea_query::UpdateStatement,
+    account_id: Uuid,
+    last_seq: i64,
+    events: &[NewEvent],
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::PostgresQueryBuilder;
+    use std::fmt::Write;
+
+    let mut update = update;
+    update.returning_col(Alias::new("id"));
+    let (update_sql, values) = update.build(PostgresQueryBuilder);
+    let mut values = values.0;
+    let mut param = |value: sea_orm::Value| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    let mut event_rows = String::new();
+    let mut feed_rows = String::new();
+    for (event, seq) in events.iter().zip(last_seq + 1..) {
+        let id = Uuid::now_v7();
+        let sep = if event_rows.is_empty() { "" } else { ", " };
+        let _ = write!(
+            event_rows,
+            "{sep}({}, {}, {}, {}, {}, {}, {}, {})",
+            param(id.into()),
+            param(account_id.into()),
+            param(seq.into()),
+            param(event.kind.clone().into()),
+            param(event.payload.clone().into()),
+            param(event.actor.clone().into()),
+            param(event.origin.clone().into()),
+            param(event.at.into()),
+        );
+        let _ = write!(
+            feed_rows,
+            "{sep}({}, {}, {})",
+            param(id.into()),
+            param(account_id.into()),
+            param(event.at.into()),
+        );
+    }
+    let sql = format!(
+        "WITH changed AS ({update_sql}), \
+         appended AS (INSERT INTO account_events \
+           (id, account_id, seq, kind, payload, actor, origin, recorded_at) \
+           SELECT e.* FROM changed CROSS JOIN (VALUES {event_rows}) \
+             AS e(id, account_id, seq, kind, payload, actor, origin, recorded_at)) \
+         INSERT INTO change_feed (event_id, account_id, recorded_at) \
+           SELECT f.* FROM changed CROSS JOIN (VALUES {feed_rows}) \
+             AS f(event_id, account_id, recorded_at)"
+    );
+    let statement =
+        sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, sql, values);
+    match conn.execute_raw(statement).await {
+        Ok(done) if done.rows_affected() == events.len() as u64 => Ok(()),
+        Ok(_) => Err(StoreError::Conflict),
         Err(err) if StoreError::is_unique_violation(&err) => Err(StoreError::Conflict),
         Err(err) => Err(err.into()),
     }
