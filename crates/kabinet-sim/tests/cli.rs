@@ -36,7 +36,12 @@ fn token_prints_the_authority_and_the_token_it_made() {
             .is_some_and(|m| m.ends_with(".so")),
         "a PKCS#11 library: {printed}"
     );
-    assert!(!printed["token_serial"].as_str().unwrap_or_default().is_empty());
+    assert!(
+        !printed["token_serial"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
 }
 
 #[test]
