@@ -132,6 +132,9 @@ pub struct ServerConfig {
     pub client_window_minutes: i64,
     /// Wrong secret answers a recovery allows.
     pub secret_answer_attempts: u32,
+    /// How long a session check may be answered from memory, seconds (0: never; see the
+    /// service's `session_cache_ttl`).
+    pub session_cache_seconds: u64,
     /// The longest expected wait for a hashing slot at which a sign-in is still admitted,
     /// milliseconds; beyond it, 503 at once.
     pub hashing_budget_ms: u64,
@@ -211,6 +214,7 @@ impl Default for ServerConfig {
             client_window_minutes: ClientPolicy::default().window.num_minutes(),
             secret_answer_attempts: 3,
             hashing_budget_ms: 400,
+            session_cache_seconds: 10,
             answer_floor_ms: 50,
             argon2_memory_kib: HashParams::default().memory_kib,
             argon2_iterations: HashParams::default().iterations,
@@ -318,6 +322,7 @@ impl ServerConfig {
         };
         config.secret_answer_attempts = self.secret_answer_attempts.max(1);
         config.hashing_budget = std::time::Duration::from_millis(self.hashing_budget_ms);
+        config.session_cache_ttl = std::time::Duration::from_secs(self.session_cache_seconds);
         config.answer_floor = std::time::Duration::from_millis(self.answer_floor_ms);
         config.hash_params = HashParams {
             memory_kib: self.argon2_memory_kib.max(8),

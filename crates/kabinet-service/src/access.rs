@@ -42,9 +42,9 @@ impl Service {
     pub(crate) async fn authorize_citizen(&self, context: &Context) -> Outcome<Citizen> {
         let now = self.now();
         let hash = sessions::token_hash(&self.inner.hasher, context)?;
-        let holder = accounts::session_holder(self.conn(), &hash)
-            .await
-            .map_err(error::store)?
+        let holder = self
+            .session_holder(&hash)
+            .await?
             .filter(|h| sessions::is_live(&h.session, now))
             .filter(|h| {
                 !matches!(
@@ -60,6 +60,25 @@ impl Service {
             contacts: (holder.phone, holder.email),
             _proved: Proved,
         })
+    }
+}
+
+impl Service {
+    /// The session of a token hash with its account and contacts: from the session cache when
+    /// it holds them, else read (one round trip) and kept.
+    async fn session_holder(&self, hash: &[u8]) -> Outcome<Option<accounts::SessionHolder>> {
+        let cache = &self.inner.sessions;
+        if let Some(holder) = cache.get(hash) {
+            return Ok(Some(holder));
+        }
+        let seen = cache.generation();
+        let holder = accounts::session_holder(self.conn(), hash)
+            .await
+            .map_err(error::store)?;
+        if let Some(holder) = &holder {
+            cache.put(hash, holder, seen);
+        }
+        Ok(holder)
     }
 }
 

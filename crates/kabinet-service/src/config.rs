@@ -63,6 +63,11 @@ pub struct ServiceConfig {
     /// admitted sign-in waits longer than a citizen notices much (about half a second with its
     /// own hash).
     pub hashing_budget: std::time::Duration,
+    /// How long a session check is answered from memory (the session, its account and
+    /// contacts as last read) — only while the store hears every change of them, which drops
+    /// the account's entries at once (see `session_cache`); zero: every check reads the
+    /// database. 10 s by default: a bound on staleness should a change notice be lost.
+    pub session_cache_ttl: std::time::Duration,
     /// Requests one client address may make per minute at this replica, in bursts of as many
     /// (0: no limit).
     pub requests_per_minute: u32,
@@ -92,6 +97,7 @@ impl std::fmt::Debug for ServiceConfig {
             .field("portal_services_url", &self.portal_services_url)
             .field("desktop_app_url", &self.desktop_app_url)
             .field("hash_params", &self.hash_params)
+            .field("session_cache_ttl", &self.session_cache_ttl)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
             .field("lockout", &self.lockout)
@@ -131,6 +137,7 @@ impl ServiceConfig {
             hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),
             hashing_budget: std::time::Duration::from_millis(400),
             answer_floor: std::time::Duration::from_millis(50),
+            session_cache_ttl: std::time::Duration::from_secs(10),
             requests_per_minute: 600,
             pepper,
             seal_key,

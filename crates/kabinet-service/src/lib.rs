@@ -23,6 +23,7 @@ pub(crate) mod ops;
 mod otp;
 mod page;
 mod repo;
+mod session_cache;
 mod sessions;
 pub mod staff;
 pub mod sync;
@@ -124,6 +125,8 @@ struct Inner {
     /// Whether the database is a workstation's replica, once known (0: not read yet, 1: no,
     /// 2: yes). A database becomes a replica only through this service, before it serves.
     replica: std::sync::atomic::AtomicU8,
+    /// Session checks kept in memory while the store hears every change (see the module).
+    sessions: Arc<session_cache::SessionCache>,
 }
 
 /// The hashing slots' state: how many hash now, the most that ever did, how many wait for a
@@ -271,8 +274,21 @@ impl Service {
                 Err(e) => tracing::error!(error = %e, "the decoy hash could not be made at start"),
             }
         });
+        let sessions = Arc::new(session_cache::SessionCache::new(config.session_cache_ttl));
+        // The store's listener runs on the Tokio runtime; without one, nothing is cached.
+        if !config.session_cache_ttl.is_zero() && tokio::runtime::Handle::try_current().is_ok() {
+            // Weak: the store outlives no service, and must not keep one's cache alive.
+            let cache = Arc::downgrade(&sessions);
+            let watchers = store.watch_accounts(move |account| {
+                if let Some(cache) = cache.upgrade() {
+                    cache.drop_account(account);
+                }
+            });
+            sessions.watch(watchers);
+        }
         Ok(Self {
             inner: Arc::new(Inner {
+                sessions,
                 hasher: CodeHasher::new(config.pepper),
                 hashing: Arc::new(tokio::sync::Semaphore::new(config.hashing_slots.max(1))),
                 hashing_gauge,

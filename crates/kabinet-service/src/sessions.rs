@@ -71,7 +71,7 @@ pub async fn touch(
         return Ok(row);
     }
     let idle_expires_at = now + config.session_idle;
-    store::touch_session(conn, row.id, now, idle_expires_at)
+    store::touch_session(conn, &row, now, idle_expires_at)
         .await
         .map_err(error::store)?;
     Ok(Session {

@@ -78,6 +78,7 @@ impl crate::Store {
 pub async fn write_account(tx: &crate::Tx, write: AccountWrite) -> StoreResult<i64> {
     let conn = db!(tx);
     let account_id = write.account.id;
+    Conn::changed(tx, account_id);
     let new_seq = write.expected_seq + write.events.len() as i64;
     let mut row = row_of(&write.account)?;
     row.last_seq = new_seq;
@@ -724,6 +725,7 @@ pub async fn mirror(tx: &crate::Tx, copy: Mirror) -> StoreResult<()> {
         ));
     }
     let id = copy.id;
+    Conn::changed(tx, id);
     if copy.events.iter().any(|e| e.account_id != id) {
         return Err(StoreError::Corrupt(format!(
             "account {id}: another account's event"
@@ -788,6 +790,7 @@ pub async fn drop_copy(tx: &crate::Tx, id: Uuid) -> StoreResult<()> {
             "drop on a database that is not a replica".into(),
         ));
     }
+    Conn::changed(tx, id);
     remove_rows(tx, id).await?;
     crate::entity::profile::Entity::delete_by_id(id)
         .exec(db!(tx))

@@ -31,6 +31,7 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     pub(crate) round_trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) watchers: crate::watch::Watchers,
 }
 
 impl Store {
@@ -78,7 +79,26 @@ impl Store {
             db,
             backend,
             round_trips,
+            watchers: crate::watch::Watchers::default(),
         })
+    }
+
+    /// Has `watcher` told about every change of an account's sign-in state — its row, logins
+    /// or sessions — made through this store and, on PostgreSQL, by any process (see
+    /// [`crate::watch`]; the listener starts with the first watcher, on the current Tokio
+    /// runtime). Returns the flag that says whether every change is being heard now.
+    pub fn watch_accounts(
+        &self,
+        watcher: impl Fn(Option<uuid::Uuid>) + Send + Sync + 'static,
+    ) -> crate::watch::Watchers {
+        self.watchers.add(std::sync::Arc::new(watcher));
+        match self.backend {
+            Backend::Sqlite => self.watchers.in_process_only(),
+            Backend::Postgres => self
+                .watchers
+                .listen(self.db.get_postgres_connection_pool().clone()),
+        }
+        self.watchers.clone()
     }
 
     /// Round trips to the database since it was opened: statements, BEGINs and COMMITs.
@@ -103,8 +123,9 @@ impl Store {
         self.db.ping().await.is_ok()
     }
 
-    /// Closes every pooled connection.
+    /// Closes every pooled connection (the change listener's too).
     pub async fn close(self) -> Result<(), StoreError> {
+        self.watchers.stop();
         Ok(self.db.close().await?)
     }
 }

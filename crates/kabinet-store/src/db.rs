@@ -85,6 +85,12 @@ pub trait Conn: Send + Sync + sealed::Sealed {
     /// The connection inside (usable only in this crate).
     #[doc(hidden)]
     fn executor(&self) -> Executor<'_>;
+
+    /// Tells the store's watchers that this account's sign-in state (its row, logins or
+    /// sessions) was written: at once on the pool, after the commit in a transaction (see
+    /// [`crate::watch`]). Only this crate's writes call it.
+    #[doc(hidden)]
+    fn changed(&self, account: uuid::Uuid);
 }
 
 /// The SeaORM executor of a [`Conn`]; its field is private to the store.
@@ -101,26 +107,46 @@ impl Conn for Store {
     fn executor(&self) -> Executor<'_> {
         Executor(DatabaseExecutor::Connection(self.connection()))
     }
+
+    fn changed(&self, account: uuid::Uuid) {
+        self.watchers.tell(Some(account));
+    }
 }
 
 /// An open write transaction: everything done through it commits together or not at all.
 /// Dropped without [`Tx::commit`], it rolls back.
-pub struct Tx(
-    DatabaseTransaction,
-    std::sync::Arc<std::sync::atomic::AtomicU64>,
-);
+pub struct Tx {
+    tx: DatabaseTransaction,
+    round_trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    watchers: crate::watch::Watchers,
+    /// The accounts whose sign-in state this transaction wrote, told after the commit.
+    changed: std::sync::Mutex<Vec<uuid::Uuid>>,
+}
 
 impl Conn for Tx {
     fn executor(&self) -> Executor<'_> {
-        Executor(DatabaseExecutor::Transaction(&self.0))
+        Executor(DatabaseExecutor::Transaction(&self.tx))
+    }
+
+    fn changed(&self, account: uuid::Uuid) {
+        let mut changed = self.changed.lock().unwrap_or_else(|e| e.into_inner());
+        if !changed.contains(&account) {
+            changed.push(account);
+        }
     }
 }
 
 impl Tx {
     /// Makes every change of the transaction durable.
     pub async fn commit(self) -> StoreResult<()> {
-        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(self.0.commit().await?)
+        self.round_trips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.tx.commit().await?;
+        let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        for account in changed {
+            self.watchers.tell(Some(account));
+        }
+        Ok(())
     }
 }
 
@@ -135,7 +161,12 @@ impl Store {
         let tx = self.connection().begin_with_options(options).await?;
         self.round_trips
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(Tx(tx, self.round_trips.clone()))
+        Ok(Tx {
+            tx,
+            round_trips: self.round_trips.clone(),
+            watchers: self.watchers.clone(),
+            changed: std::sync::Mutex::default(),
+        })
     }
 }
 

@@ -35,6 +35,7 @@ pub mod staff;
 pub mod sync;
 pub mod testing;
 pub mod throttles;
+pub mod watch;
 
 pub use accounts::{AccountWrite, StoredAccount};
 pub use connect::{Backend, Store, default_sqlite_url, sqlite_url_in};

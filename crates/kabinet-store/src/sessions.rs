@@ -36,16 +36,18 @@ pub async fn insert_session(conn: &impl Conn, row: Session) -> StoreResult<Sessi
 /// Pushes a session's idle end forward.
 pub async fn touch_session(
     conn: &impl Conn,
-    id: Uuid,
+    row: &Session,
     now: DateTime<Utc>,
     idle_expires_at: DateTime<Utc>,
 ) -> StoreResult<()> {
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(now))
         .col_expr(session::Column::IdleExpiresAt, Expr::value(idle_expires_at))
-        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::Id.eq(row.id))
         .exec(db!(conn))
         .await?;
+    // Told after the write: a reader told earlier could cache the row as it was.
+    conn.changed(row.account_id);
     Ok(())
 }
 
@@ -65,7 +67,10 @@ pub async fn revoke_sessions(
         Which::All => update,
         Which::AllBut(id) => update.filter(session::Column::Id.ne(id)),
     };
-    Ok(update.exec(db!(conn)).await?.rows_affected)
+    let ended = update.exec(db!(conn)).await?.rows_affected;
+    // Told after the write: a reader told earlier could cache the session as live.
+    conn.changed(account_id);
+    Ok(ended)
 }
 
 /// The live sessions of an account, newest first.

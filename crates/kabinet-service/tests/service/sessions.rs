@@ -177,8 +177,8 @@ service_test!(
         h.service.me(&me, Empty {}).await.unwrap();
         assert_eq!(
             h.service.store().round_trips() - before,
-            2,
-            "once a minute the session is written too"
+            1,
+            "once a minute the session is written (the check itself from memory)"
         );
         assert_eq!(
             last_seen().await,
@@ -187,3 +187,96 @@ service_test!(
         );
     }
 );
+
+service_test!(
+    a_session_check_is_kept_in_memory_until_its_account_changes,
+    |h| {
+        let laptop = device("laptop");
+        let first = h.register(&laptop, PHONE).await;
+        let second = signed_in(h.sign_in(&laptop, PHONE, PASSWORD).await.unwrap());
+        let (me, other) = (
+            with_session(&laptop, &first.token),
+            with_session(&laptop, &second.token),
+        );
+        h.service.me(&me, Empty {}).await.unwrap();
+        h.service.me(&other, Empty {}).await.unwrap();
+        let before = h.service.store().round_trips();
+        let summary = h.service.me(&me, Empty {}).await.unwrap();
+        assert_eq!(
+            h.service.store().round_trips() - before,
+            0,
+            "checked again from memory"
+        );
+        h.service
+            .password_change(
+                &other,
+                PasswordChange {
+                    current_password: PASSWORD.into(),
+                    password: "Novyj-Parol5?".into(),
+                    password_repeat: "Novyj-Parol5?".into(),
+                },
+            )
+            .await
+            .unwrap();
+        // A password change ends the other sessions: the one kept in memory is refused at once.
+        expect_error(
+            h.service.me(&me, Empty {}).await,
+            ErrorCode::Unauthenticated,
+        );
+        assert_eq!(summary.status, AccountStatus::Active);
+        // Signing out ends the session kept in memory too.
+        h.service.me(&other, Empty {}).await.unwrap();
+        h.service.sign_out(&other, Empty {}).await.unwrap();
+        expect_error(
+            h.service.me(&other, Empty {}).await,
+            ErrorCode::Unauthenticated,
+        );
+    }
+);
+
+/// A second server process on the same PostgreSQL database: a session it checked (and keeps in
+/// memory) ends there as soon as the first process ends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_on_one_replica_ends_the_session_on_the_others() {
+    let Some(db) = kabinet_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let url = db.url.clone();
+    let h = Harness::on(db, test_config()).await;
+    let laptop = device("laptop");
+    let session = h.register(&laptop, PHONE).await;
+    let me = with_session(&laptop, &session.token);
+    let other_store = kabinet_store::Store::connect(&url).await.unwrap();
+    let replica = kabinet_service::Service::new(
+        other_store.clone(),
+        test_config(),
+        kabinet_service::Ports::simulated(std::sync::Arc::new(h.clock.clone())),
+    )
+    .unwrap();
+    // Its listener connects in the background; until then it reads every time.
+    let mut kept = false;
+    for _ in 0..100 {
+        replica.me(&me, Empty {}).await.unwrap();
+        let before = other_store.round_trips();
+        replica.me(&me, Empty {}).await.unwrap();
+        if other_store.round_trips() == before {
+            kept = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(kept, "the replica keeps the session check in memory");
+    h.service.sign_out(&me, Empty {}).await.unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        match replica.me(&me, Empty {}).await {
+            Err(e) if e.code == ErrorCode::Unauthenticated => break,
+            Ok(_) if started.elapsed() < std::time::Duration::from_secs(2) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            other => panic!("still signed in on the replica after 2 s: {other:?}"),
+        }
+    }
+    other_store.close().await.unwrap();
+    h.finish().await;
+}

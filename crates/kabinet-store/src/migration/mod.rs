@@ -13,6 +13,7 @@ mod m0008_staff_workstations_centres;
 mod m0009_workstation_sync;
 mod m0010_activation_blanks;
 mod m0011_throttle_key_prefix;
+mod m0012_account_change_notices;
 
 /// Runs Kabinet's migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_workstation_sync::Migration),
             Box::new(m0010_activation_blanks::Migration),
             Box::new(m0011_throttle_key_prefix::Migration),
+            Box::new(m0012_account_change_notices::Migration),
         ]
     }
 }

@@ -201,3 +201,45 @@ db_test!(
         assert!(find_account(store, id).await.unwrap().is_some());
     }
 );
+
+db_test!(
+    the_watchers_hear_a_change_after_its_commit_and_never_a_rolled_back_one,
+    |store| {
+        use std::sync::{Arc, Mutex};
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let log = heard.clone();
+        store.watch_accounts(move |account| {
+            if let Some(id) = account {
+                log.lock().unwrap().push(id);
+            }
+        });
+        let heard_of = |id: Uuid| heard.lock().unwrap().contains(&id);
+        let id = Uuid::now_v7();
+        let tx = store.begin_write().await.unwrap();
+        kabinet_store::accounts::write_account(&tx, register(id, "+79123456790"))
+            .await
+            .unwrap();
+        assert!(!heard_of(id), "nothing before the commit");
+        tx.commit().await.unwrap();
+        assert!(heard_of(id), "told at the commit");
+        let never = Uuid::now_v7();
+        let tx = store.begin_write().await.unwrap();
+        kabinet_store::accounts::write_account(&tx, register(never, "+79123456791"))
+            .await
+            .unwrap();
+        drop(tx);
+        // Time enough for PostgreSQL's notice, were one sent.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!heard_of(never), "a rolled-back change is never told");
+        let pool_write = Uuid::now_v7();
+        kabinet_store::sessions::revoke_sessions(
+            store,
+            pool_write,
+            kabinet_store::sessions::Which::All,
+            crate::fixtures::t0(),
+        )
+        .await
+        .unwrap();
+        assert!(heard_of(pool_write), "a write on the pool is told at once");
+    }
+);
