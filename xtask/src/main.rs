@@ -7,6 +7,8 @@
 //! - `ci`    — `cargo fmt --check`, `test`, then clippy with warnings denied;
 //! - `codegen` — rewrite the generated TypeScript API bindings (`ui/src/api/generated.ts`) and
 //!   the OpenAPI document (`docs/openapi.json`);
+//! - `seed --accounts N [--first K]` — fill the server's database with seeded accounts (finished
+//!   phone registrations) to measure Kabinet at a portal's size;
 //! - `bench` — every benchmark (release build), printed as ratios against the baseline of its
 //!   group measured in the same run;
 //! - `dist` — the installers of this OS and, with a signing key, the updater's `latest.json`;
@@ -39,6 +41,16 @@ enum Task {
     Ci,
     /// Every benchmark, or those whose package or target contains ONLY.
     Bench { only: Option<String> },
+    /// Fill the server's database (its configuration: `KABINET_CONFIG`, `KABINET_*`) with
+    /// seeded accounts for load tests, through `kabinet-server --dev admin seed`.
+    Seed {
+        /// How many accounts.
+        #[arg(long)]
+        accounts: u64,
+        /// The number of the first (to add to an earlier seeding).
+        #[arg(long, default_value_t = 0)]
+        first: u64,
+    },
     /// Rewrite the generated TypeScript bindings and the OpenAPI document.
     Codegen,
     /// The installers of this OS and, with a signing key, the updater's `latest.json`.
@@ -66,6 +78,24 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Ci => ci(),
         Task::Bench { only } => bench(only.as_deref()),
+        Task::Seed { accounts, first } => step(
+            "seeding",
+            cargo_with(&[
+                "run",
+                "--release",
+                "--locked",
+                "-p",
+                "kabinet-server",
+                "--",
+                "--dev",
+                "admin",
+                "seed",
+                "--accounts",
+                &accounts.to_string(),
+                "--first",
+                &first.to_string(),
+            ]),
+        ),
         Task::Codegen => codegen(),
         Task::Dist => dist(),
         Task::ReleaseManifest {
@@ -155,6 +185,7 @@ const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-server", "load"),
     ("kabinet-server", "soak"),
     ("kabinet-server", "sync"),
+    ("kabinet-server", "scale"),
 ];
 
 /// Every benchmark, or only those whose package or target contains `only`

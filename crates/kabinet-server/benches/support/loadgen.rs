@@ -31,7 +31,17 @@ pub struct Served {
 }
 
 impl Served {
+    /// The server with [`ACCOUNTS`] accounts registered through the registration flow.
     pub async fn start(db: &TestDb) -> Self {
+        let served = Self::start_empty(db).await;
+        for i in 0..ACCOUNTS {
+            register(&served.service, i).await;
+        }
+        served
+    }
+
+    /// The server on the database as it is.
+    pub async fn start_empty(db: &TestDb) -> Self {
         let mut config = ServiceConfig::new([1; 32], [2; 32]);
         config.requests_per_minute = 0;
         let service = Service::new(
@@ -40,9 +50,6 @@ impl Served {
             Ports::simulated(Arc::new(SystemClock)),
         )
         .unwrap();
-        for i in 0..ACCOUNTS {
-            register(&service, i).await;
-        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let stop = Arc::new(tokio::sync::Notify::new());

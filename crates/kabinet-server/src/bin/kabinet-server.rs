@@ -3,8 +3,8 @@
 //! finishing the requests in flight.
 //!
 //! `kabinet-server [--config FILE] [--dev] admin bootstrap --personnel-number N --full-name F
-//! [--centre-name C] [--centre-address A]` and `kabinet-server demo-people [--count N]`: see
-//! [`kabinet_server::admin`].
+//! [--centre-name C] [--centre-address A]`, `kabinet-server --dev admin seed --accounts N`
+//! and `kabinet-server demo-people [--count N]`: see [`kabinet_server::admin`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +63,20 @@ enum AdminTask {
         #[arg(long, default_value = "")]
         centre_address: String,
     },
+    /// Fills the database with seeded accounts for load tests (only with `--dev`): finished
+    /// phone registrations numbered from `--first`, phones +7 916 000-00-00 onwards, each
+    /// known on its device `seed-<number>`, all with one password.
+    Seed {
+        /// How many accounts.
+        #[arg(long)]
+        accounts: u64,
+        /// The number of the first (to add to an earlier seeding).
+        #[arg(long, default_value_t = 0)]
+        first: u64,
+        /// Their password.
+        #[arg(long, default_value = "Zelenyj-Sad7!")]
+        password: String,
+    },
 }
 
 #[tokio::main]
@@ -109,7 +123,11 @@ fn load(file: Option<PathBuf>, dev: bool) -> Result<ServerConfig, String> {
 }
 
 async fn admin(file: Option<PathBuf>, dev: bool, task: AdminTask) -> Result<(), String> {
-    let service = open(&load(file, dev)?).await?;
+    let config = load(file, dev)?;
+    if matches!(task, AdminTask::Seed { .. }) && !config.dev {
+        return Err("seeded accounts are for load tests: run with --dev".into());
+    }
+    let service = open(&config).await?;
     let printed = match task {
         AdminTask::Bootstrap {
             personnel_number,
@@ -124,6 +142,19 @@ async fn admin(file: Option<PathBuf>, dev: bool, task: AdminTask) -> Result<(), 
                 full_name,
             };
             kabinet_server::admin::bootstrap(&service, request).await?
+        }
+        AdminTask::Seed {
+            accounts,
+            first,
+            password,
+        } => {
+            let step = (accounts / 20).max(1);
+            let progress = |done: u64| {
+                if done % step < 500 {
+                    eprintln!("{done} of {accounts}");
+                }
+            };
+            kabinet_server::admin::seed(&service, first, accounts, &password, progress).await?
         }
     };
     println!("{printed}");

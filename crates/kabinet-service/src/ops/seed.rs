@@ -3,7 +3,8 @@
 //! registration leaves: the same commands decided by the core (start, contact confirmed,
 //! password set, signed in), committed through the one write path (projection, events, change
 //! feed, the phone's login), with its credentials, its registering device known and the session
-//! the registration opened. What differs from a citizen's registration, on purpose: the
+//! the registration opened; one in 25 also has a failed sign-in counted on its device and
+//! another in 25 on the account (the brute-force counters a portal holds). What differs from a citizen's registration, on purpose: the
 //! commands' events go in one write per account instead of three, the accounts come in
 //! batches of one transaction, no code or flow is left behind (they would have expired), and
 //! every seeded account shares one password hash (argon2id of a million passwords would take
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use crate::Service;
 use crate::error::{self, Outcome};
 use crate::repo::{self, Extras, NewAccount};
-use crate::sessions;
+use crate::{sessions, throttle};
 
 /// The phone of seeded account `n` (up to ten million: +7 916 000-00-00 onwards).
 pub fn seeded_phone(n: u64) -> String {
@@ -35,6 +36,11 @@ pub fn seeded_device(n: u64) -> Context {
 }
 
 impl Service {
+    /// The argon2id hash of the password every seeded account gets (the service's parameters).
+    pub async fn seed_password(&self, password: &str) -> Outcome<String> {
+        self.hash_secret(password.to_owned()).await
+    }
+
     /// Writes seeded accounts `first .. first + count` in one transaction, each with the
     /// password whose argon2id hash is `password_phc` (see the module's documentation).
     pub async fn seed_accounts(&self, first: u64, count: u64, password_phc: &str) -> Outcome<()> {
@@ -85,6 +91,19 @@ impl Service {
                 self.now(),
             )
             .await?;
+            // Some counters, as a portal has them: one account in 25 once typed a wrong password
+            // on its own device, another in 25 was guessed at from elsewhere.
+            let counter = match n % 25 {
+                0 => Some(throttle::device_key(
+                    account.id,
+                    &self.device_hash(&context),
+                )),
+                12 => Some(throttle::account_key(account.id)),
+                _ => None,
+            };
+            if let Some(key) = counter {
+                throttle::record_failure(&tx, &self.inner.config.lockout, &key, by.at).await?;
+            }
         }
         tx.commit().await.map_err(error::store)
     }

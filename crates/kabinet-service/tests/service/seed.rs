@@ -3,8 +3,6 @@
 //! standing read the same.
 
 use kabinet_api::*;
-use kabinet_core::secret::{HashParams, hash_password};
-use kabinet_service::ports::entropy::{OsEntropy, Random};
 use kabinet_service::{seeded_device, seeded_phone};
 
 use crate::support::*;
@@ -29,12 +27,7 @@ async fn kinds(h: &Harness, me: &Context) -> Vec<String> {
 }
 
 service_test!(seeded_accounts_are_registered_accounts, |h| {
-    let params = HashParams {
-        memory_kib: 1024,
-        iterations: 1,
-        parallelism: 1,
-    };
-    let phc = hash_password(PASSWORD, params, &mut Random(&OsEntropy)).unwrap();
+    let phc = h.service.seed_password(PASSWORD).await.unwrap();
     h.service.seed_accounts(0, 3, &phc).await.unwrap();
     h.service.seed_accounts(3, 2, &phc).await.unwrap();
     // A seeded number is taken: registering it is refused as any used contact is.
