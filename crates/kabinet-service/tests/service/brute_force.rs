@@ -106,38 +106,7 @@ service_test!(never_more_than_100_consecutive_failures, |h| {
         ErrorCode::AccountLocked,
     );
     // Every one of the hundred is a security event, and so is a refused attempt.
-    let started = h
-        .service
-        .recovery_start(
-            &laptop,
-            RecoveryStart {
-                login: PHONE.into(),
-            },
-        )
-        .await
-        .unwrap();
-    let code = h.last_code(PHONE_E164).await;
-    h.service
-        .recovery_confirm(
-            &laptop,
-            CodeEntry {
-                ticket: started.ticket.clone(),
-                code,
-            },
-        )
-        .await
-        .unwrap();
-    h.service
-        .recovery_set_password(
-            &laptop,
-            NewPassword {
-                ticket: started.ticket,
-                password: "Novyj-Parol5?".into(),
-                password_repeat: "Novyj-Parol5?".into(),
-            },
-        )
-        .await
-        .unwrap();
+    h.recover(&laptop, "Novyj-Parol5?").await;
     let session = signed_in(h.sign_in(&laptop, PHONE, "Novyj-Parol5?").await.unwrap());
     // Refused sign-ins are recorded after the answer: wait for those writes first.
     h.service.settle().await;

@@ -82,38 +82,7 @@ async fn the_hot_paths_scan_no_growing_table_sequentially() {
         .await
         .unwrap();
     // A recovery clears every counter of the account.
-    let started = h
-        .service
-        .recovery_start(
-            &laptop,
-            RecoveryStart {
-                login: PHONE.into(),
-            },
-        )
-        .await
-        .unwrap();
-    let code = h.last_code(PHONE_E164).await;
-    h.service
-        .recovery_confirm(
-            &laptop,
-            CodeEntry {
-                ticket: started.ticket.clone(),
-                code,
-            },
-        )
-        .await
-        .unwrap();
-    h.service
-        .recovery_set_password(
-            &laptop,
-            NewPassword {
-                ticket: started.ticket,
-                password: "Novyj-Parol5?".into(),
-                password_repeat: "Novyj-Parol5?".into(),
-            },
-        )
-        .await
-        .unwrap();
+    h.recover(&laptop, "Novyj-Parol5?").await;
     h.service.settle().await;
 
     let scans = h.db().table_scans().await.expect("PostgreSQL's statistics");

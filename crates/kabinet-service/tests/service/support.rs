@@ -98,6 +98,42 @@ impl Harness {
     }
 
     /// The newest 6-digit code sent to `to`.
+    /// A recovery of `PHONE`'s account by the code sent to it, ending with `new_password`.
+    pub async fn recover(&self, context: &Context, new_password: &str) {
+        let started = self
+            .service
+            .recovery_start(
+                context,
+                RecoveryStart {
+                    login: PHONE.into(),
+                },
+            )
+            .await
+            .unwrap();
+        let code = self.last_code(PHONE_E164).await;
+        self.service
+            .recovery_confirm(
+                context,
+                CodeEntry {
+                    ticket: started.ticket.clone(),
+                    code,
+                },
+            )
+            .await
+            .unwrap();
+        self.service
+            .recovery_set_password(
+                context,
+                NewPassword {
+                    ticket: started.ticket,
+                    password: new_password.into(),
+                    password_repeat: new_password.into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+
     pub async fn last_code(&self, to: &str) -> String {
         let messages = self.inbox(to).await;
         let message = messages
