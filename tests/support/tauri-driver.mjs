@@ -84,6 +84,7 @@ export async function launchApp({ dataHome, keyringService, env = {}, applicatio
         "wdio:enforceWebDriverClassic": true,
       },
     });
+    const binary = application ?? appBinary();
     return {
       browser,
       home,
@@ -91,11 +92,31 @@ export async function launchApp({ dataHome, keyringService, env = {}, applicatio
         await browser.deleteSession().catch(() => {});
         driver.kill("SIGTERM");
         await exited;
+        await appGone(binary);
       },
     };
   } catch (error) {
     driver.kill("SIGKILL");
     throw error;
+  }
+}
+
+/**
+ * Waits (up to 15 s) until no process runs `binary`: the app may still be shutting down after its
+ * driver has gone, and a launch meanwhile would meet the single-instance lock, focus the old
+ * window and exit, leaving the new WebDriver session waiting for a window that never comes.
+ */
+async function appGone(binary) {
+  // The command line is the binary's path alone or with arguments (not kabinet-server's).
+  const pattern = `^${binary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |$)`;
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    try {
+      await promisify(execFile)("pgrep", ["-f", pattern]);
+    } catch {
+      return; // pgrep found none (exit status 1)
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
   }
 }
 
