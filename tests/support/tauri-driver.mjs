@@ -102,21 +102,30 @@ export async function launchApp({ dataHome, keyringService, env = {}, applicatio
 }
 
 /**
- * Waits (up to 15 s) until no process runs `binary`: the app may still be shutting down after its
- * driver has gone, and a launch meanwhile would meet the single-instance lock, focus the old
- * window and exit, leaving the new WebDriver session waiting for a window that never comes.
+ * Makes sure no process runs `binary` once its driver has gone: the app may still be shutting
+ * down, or — seen in CI — may have been left running without its window's session, and a launch
+ * meanwhile meets the single-instance lock, focuses the old window and exits, leaving the new
+ * WebDriver session waiting for a window that never comes. Waits up to 5 s, then asks the
+ * leftover to stop (SIGTERM), and after 5 s more ends it (SIGKILL).
  */
 async function appGone(binary) {
   // The command line is the binary's path alone or with arguments (not kabinet-server's).
   const pattern = `^${binary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |$)`;
-  const until = Date.now() + 15_000;
-  while (Date.now() < until) {
+  const running = async () => {
     try {
       await promisify(execFile)("pgrep", ["-f", pattern]);
+      return true;
     } catch {
-      return; // pgrep found none (exit status 1)
+      return false; // pgrep found none (exit status 1)
     }
-    await new Promise((ok) => setTimeout(ok, 100));
+  };
+  for (const signal of [null, "TERM", "KILL"]) {
+    if (signal) await promisify(execFile)("pkill", [`-${signal}`, "-f", pattern]).catch(() => {});
+    const until = Date.now() + 5_000;
+    while (Date.now() < until) {
+      if (!(await running())) return;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
   }
 }
 
