@@ -172,6 +172,15 @@ service_test!(
             opened,
             "a check within the minute is a read"
         );
+        // Until the session cache serves (on PostgreSQL, once its listener is connected).
+        for _ in 0..200 {
+            let before = h.service.store().round_trips();
+            h.service.me(&me, Empty {}).await.unwrap();
+            if h.service.store().round_trips() == before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
         h.advance(20);
         let before = h.service.store().round_trips();
         h.service.me(&me, Empty {}).await.unwrap();
@@ -198,15 +207,22 @@ service_test!(
             with_session(&laptop, &first.token),
             with_session(&laptop, &second.token),
         );
-        h.service.me(&me, Empty {}).await.unwrap();
         h.service.me(&other, Empty {}).await.unwrap();
-        let before = h.service.store().round_trips();
-        let summary = h.service.me(&me, Empty {}).await.unwrap();
-        assert_eq!(
-            h.service.store().round_trips() - before,
-            0,
-            "checked again from memory"
-        );
+        // On PostgreSQL the cache serves once the store's listener is connected, and the
+        // sign-in's own change notice (delivered after its commit) may still drop the entry:
+        // check until the second of two checks in a row comes from memory.
+        let mut kept = None;
+        for _ in 0..200 {
+            h.service.me(&me, Empty {}).await.unwrap();
+            let before = h.service.store().round_trips();
+            let summary = h.service.me(&me, Empty {}).await.unwrap();
+            if h.service.store().round_trips() == before {
+                kept = Some(summary);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let summary = kept.expect("checked again from memory");
         h.service
             .password_change(
                 &other,
