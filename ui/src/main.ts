@@ -1,7 +1,9 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { startLanguage } from "./i18n";
 import "./styles.css";
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
-export default mount(App, { target });
+// The first screen is drawn in the remembered language, never in Russian first.
+void startLanguage().then(() => mount(App, { target }));

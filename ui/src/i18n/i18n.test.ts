@@ -20,12 +20,12 @@ describe("i18n", () => {
     expect(keys(en).sort()).toEqual(keys(ru).sort());
   });
 
-  it("switches the strings with the language", () => {
-    setLanguage("ru");
+  it("switches the strings with the language", async () => {
+    await setLanguage("ru");
     expect(get(t)("home.signIn")).toBe("Войти");
-    setLanguage("en");
+    await setLanguage("en");
     expect(get(t)("home.signIn")).toBe("Sign in");
-    setLanguage("ru");
+    await setLanguage("ru");
   });
 });
 

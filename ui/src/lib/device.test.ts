@@ -4,8 +4,8 @@ import { setLanguage, t } from "../i18n";
 import { deviceLabel } from "./device";
 
 describe("devices in words", () => {
-  it("reads browsers and systems out of user agents", () => {
-    setLanguage("ru");
+  it("reads browsers and systems out of user agents", async () => {
+    await setLanguage("ru");
     const label = (ua: string) => deviceLabel(get(t), ua);
     expect(label("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36")).toBe("Chrome 156, Linux");
     expect(label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0")).toBe("Edge 120, Windows");
