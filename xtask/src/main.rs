@@ -186,6 +186,7 @@ const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-server", "soak"),
     ("kabinet-server", "sync"),
     ("kabinet-server", "scale"),
+    ("kabinet-server", "peer"),
 ];
 
 /// Every benchmark, or only those whose package or target contains `only`
