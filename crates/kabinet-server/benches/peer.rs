@@ -75,11 +75,7 @@ async fn main() {
     eprintln!("sign-ins, alternating…");
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..2 {
-        ours.push(
-            closed_loop(2 * cores, SPAN, kabinet_call.clone())
-                .await
-                .0,
-        );
+        ours.push(closed_loop(2 * cores, SPAN, kabinet_call.clone()).await.0);
         theirs.push(closed_loop(2 * cores, SPAN, peer.call()).await.0);
     }
     let ours_rate = ours.iter().sum::<f64>() / ours.len() as f64;
@@ -327,7 +323,10 @@ impl Peer {
     }
 
     /// One sign-in of the load: signed in when the peer answers 200.
-    fn call(&self) -> impl Fn(usize) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync + 'static {
+    fn call(
+        &self,
+    ) -> impl Fn(usize) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync + 'static
+    {
         let (http, url) = (self.http.clone(), self.url.clone());
         move |n| {
             let (http, url) = (http.clone(), url.clone());

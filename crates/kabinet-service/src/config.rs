@@ -52,6 +52,12 @@ pub struct ServiceConfig {
     pub bank_return_url: String,
     /// Password hashes computed at once (argon2id is CPU- and memory-bound: one per core).
     pub hashing_slots: usize,
+    /// Whether the hashing threads run at a lower CPU priority than the threads that answer
+    /// requests (Linux, nice 10; see `hashing`): on by default, so a server hashing flat out
+    /// still answers everything else at once and its slots never wait for a request being
+    /// read. The test suites turn it off: on a CI machine busy with other tests, hashes at a
+    /// lower priority would crawl.
+    pub lower_hashing_priority: bool,
     /// The earliest a sign-in's refusal (wrong password, locked), a recovery start or a
     /// registration start is answered, counted from its arrival: whatever work is left over
     /// from doing the same for a login that exists and one that does not (a row found or not)
@@ -103,6 +109,7 @@ impl std::fmt::Debug for ServiceConfig {
             .field("lockout", &self.lockout)
             .field("client", &self.client)
             .field("hashing_slots", &self.hashing_slots)
+            .field("lower_hashing_priority", &self.lower_hashing_priority)
             .field("requests_per_minute", &self.requests_per_minute)
             .field("pepper", &"[redacted]")
             .field("seal_key", &"[redacted]")
@@ -136,6 +143,7 @@ impl ServiceConfig {
             bank_return_url: String::new(),
             hashing_slots: std::thread::available_parallelism().map_or(2, usize::from),
             hashing_budget: std::time::Duration::from_millis(400),
+            lower_hashing_priority: true,
             answer_floor: std::time::Duration::from_millis(50),
             session_cache_ttl: std::time::Duration::from_secs(10),
             requests_per_minute: 600,

@@ -15,6 +15,7 @@ mod access;
 mod admission;
 mod api;
 mod flow;
+mod hashing;
 mod input;
 mod login;
 mod messages;
@@ -120,6 +121,8 @@ struct Inner {
     hashing: Arc<tokio::sync::Semaphore>,
     /// How many run now and the most that ever ran at once.
     hashing_gauge: Arc<HashingGauge>,
+    /// The threads the hashes run on, one per slot.
+    hashing_pool: hashing::HashingPool,
     /// The per-client request limit (none when it is 0).
     admission: Option<admission::Admission>,
     /// Whether the database is a workstation's replica, once known (0: not read yet, 1: no,
@@ -292,6 +295,11 @@ impl Service {
                 hasher: CodeHasher::new(config.pepper),
                 hashing: Arc::new(tokio::sync::Semaphore::new(config.hashing_slots.max(1))),
                 hashing_gauge,
+                hashing_pool: hashing::HashingPool::new(
+                    config.hashing_slots,
+                    config.hash_params,
+                    config.lower_hashing_priority,
+                ),
                 admission: admission::Admission::new(config.requests_per_minute),
                 sealer: Sealer::new(&config.seal_key),
                 store,

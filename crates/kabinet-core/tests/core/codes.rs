@@ -7,7 +7,7 @@ use kabinet_core::codes::{
     link_token, may_send, sms_code,
 };
 use kabinet_core::secret::{
-    HashParams, Redacted, at_least, hash_password, needs_rehash, verify_password,
+    HashParams, Redacted, Verifier, at_least, hash_password, needs_rehash, verify_password,
 };
 use kabinet_core::totp::{TotpRejection, TotpSecret};
 
@@ -199,6 +199,64 @@ fn passwords_hash_to_argon2id_phc_strings() {
         }
     );
     assert_eq!(format!("{:?}", Redacted("Kabinet-2026!")), "[redacted]");
+}
+
+#[test]
+fn a_verifier_that_keeps_its_memory_decides_as_a_fresh_verification() {
+    let mut rng = Seeded(12);
+    let mut verifier = Verifier::new(FAST);
+    let phc = hash_password("Kabinet-2026!", FAST, &mut rng).unwrap();
+    // Larger (more memory than it keeps), smaller, argon2i and argon2d hashes, and an older
+    // version: every one is decided as a fresh verification decides it.
+    let bigger = HashParams {
+        memory_kib: 2048,
+        ..FAST
+    };
+    let others = [
+        phc.clone(),
+        hash_password("Kabinet-2026!", bigger, &mut rng).unwrap(),
+        hash_password(
+            "Kabinet-2026!",
+            HashParams {
+                memory_kib: 64,
+                ..FAST
+            },
+            &mut rng,
+        )
+        .unwrap(),
+        phc.replacen("$argon2id$", "$argon2i$", 1),
+        phc.replacen("$argon2id$", "$argon2d$", 1),
+        phc.replacen("$v=19$", "$v=16$", 1),
+        phc.replacen("$v=19$", "$v=17$", 1),
+        phc.replacen("$argon2id$", "$scrypt$", 1),
+        phc[..phc.len() - 4].to_owned(),
+        phc.replacen("m=1024", "m=1023", 1),
+        "not a phc string".into(),
+        String::new(),
+    ];
+    for candidate in &others {
+        for secret in ["Kabinet-2026!", "Kabinet-2026?", ""] {
+            assert_eq!(
+                verifier.verify(candidate, secret),
+                verify_password(candidate, secret),
+                "{candidate} with {secret:?}"
+            );
+        }
+    }
+    // The same memory again after other hashes: still right, and still wrong for others.
+    assert!(verifier.verify(&phc, "Kabinet-2026!"));
+    assert!(!verifier.verify(&phc, "kabinet-2026!"));
+    // Hashing in the kept memory makes the very string a fresh hash makes from the same salt.
+    for params in [FAST, bigger] {
+        let kept = verifier
+            .hash("Kabinet-2026!", params, &mut Seeded(40))
+            .unwrap();
+        assert_eq!(
+            kept,
+            hash_password("Kabinet-2026!", params, &mut Seeded(40)).unwrap()
+        );
+        assert!(verify_password(&kept, "Kabinet-2026!"));
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use kabinet_api::*;
 use kabinet_client::{Client, ClientOptions};
-use kabinet_core::secret::{HashParams, hash_password, verify_password};
+use kabinet_core::secret::{HashParams, Verifier, hash_password, verify_password};
 use kabinet_server::HttpSettings;
 use kabinet_service::ports::clock::SystemClock;
 use kabinet_service::{Ports, Service, ServiceConfig};
@@ -197,6 +197,30 @@ pub fn raw_verify_rate(threads: usize, span: Duration) -> f64 {
             scope.spawn(move || {
                 while start.elapsed() < span {
                     assert!(verify_password(&phc, PASSWORD));
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// The same with each thread's argon2 memory kept between verifications, as the server's
+/// hashing threads keep theirs.
+pub fn raw_kept_memory_rate(threads: usize, span: Duration) -> f64 {
+    let mut rng =
+        kabinet_service::ports::entropy::Random(&kabinet_service::ports::entropy::OsEntropy);
+    let phc = hash_password(PASSWORD, HashParams::default(), &mut rng).unwrap();
+    let count = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let count = count.clone();
+            let phc = phc.clone();
+            scope.spawn(move || {
+                let mut verifier = Verifier::new(HashParams::default());
+                while start.elapsed() < span {
+                    assert!(verifier.verify(&phc, PASSWORD));
                     count.fetch_add(1, Ordering::Relaxed);
                 }
             });

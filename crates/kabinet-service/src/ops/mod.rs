@@ -30,7 +30,6 @@ use kabinet_api::{
 };
 use kabinet_core::account::{Actor, Command, Level, Status};
 use kabinet_core::codes::CodePurpose;
-use kabinet_core::secret::{hash_password, verify_password};
 use kabinet_core::{FieldErrors, Violation};
 use kabinet_store::credentials::{self as store, Credentials};
 use kabinet_store::{Conn, Store, Tx};
@@ -100,22 +99,24 @@ impl Service {
             .map_err(error::store)
     }
 
-    /// argon2id of a secret, on a blocking thread (it takes tens of milliseconds of CPU).
+    /// argon2id of a secret, on a hashing thread (it takes tens of milliseconds of CPU).
     pub(crate) async fn hash_secret(&self, secret: String) -> Outcome<String> {
         let params = self.inner.config.hash_params;
         let entropy = self.inner.ports.entropy.clone();
         let slot = self.hashing_slot().await?;
         let gauge = self.inner.hashing_gauge.clone();
-        tokio::task::spawn_blocking(move || {
-            let _slot = slot;
-            let started = std::time::Instant::now();
-            let hashed = hash_password(&secret, params, &mut Random(entropy.as_ref()));
-            gauge.record(started.elapsed());
-            hashed
-        })
-        .await
-        .map_err(|e| error::internal(&e))?
-        .map_err(|e| error::internal(&e))
+        self.inner
+            .hashing_pool
+            .run(move |verifier| {
+                let _slot = slot;
+                let started = std::time::Instant::now();
+                let hashed = verifier.hash(&secret, params, &mut Random(entropy.as_ref()));
+                gauge.record(started.elapsed());
+                hashed
+            })
+            .await
+            .ok_or_else(|| error::internal(&"the hashing thread gave no answer"))?
+            .map_err(|e| error::internal(&e))
     }
 
     /// Whether `secret` matches `phc` (or the decoy hash when there is none).
@@ -131,18 +132,21 @@ impl Service {
         );
         let slot = self.hashing_slot().await?;
         let gauge = self.inner.hashing_gauge.clone();
-        let verdict = tokio::task::spawn_blocking(move || {
-            let _slot = slot;
-            // The decoy is ready long before anyone signs in; if it is still being made, this
-            // waits for it; if making it failed, it is made here.
-            let phc = phc.unwrap_or_else(|| crate::decoy_phc(&decoy, params, entropy.as_ref()));
-            let started = std::time::Instant::now();
-            let verdict = verify_password(&phc, &secret);
-            gauge.record(started.elapsed());
-            verdict
-        })
-        .await
-        .unwrap_or(false);
+        let verdict = self
+            .inner
+            .hashing_pool
+            .run(move |verifier| {
+                let _slot = slot;
+                // The decoy is ready long before anyone signs in; if it is still being made,
+                // this waits for it; if making it failed, it is made here.
+                let phc = phc.unwrap_or_else(|| crate::decoy_phc(&decoy, params, entropy.as_ref()));
+                let started = std::time::Instant::now();
+                let verdict = verifier.verify(&phc, &secret);
+                gauge.record(started.elapsed());
+                verdict
+            })
+            .await
+            .unwrap_or(false);
         Ok(verdict && found)
     }
 

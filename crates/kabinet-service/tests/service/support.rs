@@ -41,6 +41,8 @@ pub fn test_config() -> ServiceConfig {
     config.trusted_banks = vec![bank().trusted_at(BANK_PAGE)];
     // Answers as soon as done (the floor that hides timing has a test of its own).
     config.answer_floor = std::time::Duration::ZERO;
+    // Hashes at the normal priority: other tests keep this machine's cores busy.
+    config.lower_hashing_priority = false;
     config.hash_params = HashParams {
         memory_kib: 1024,
         iterations: 1,
