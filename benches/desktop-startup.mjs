@@ -6,7 +6,7 @@
 // inside Xvfb and a D-Bus session:
 //   node benches/desktop-startup.mjs <kabinet> <bare-window> [runs]
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -128,6 +128,11 @@ function median(values) {
 
 const MiB = 1024 * 1024;
 const kabinetHome = mkdtempSync(join(tmpdir(), "kabinet-bench-"));
+// The embedded backend (SQLite in the app-data folder): a release build otherwise starts on the
+// portal's server named at build time, which this machine cannot reach, and the bench would time
+// the failing requests instead of the app.
+mkdirSync(join(kabinetHome, "config", "ru.kabinet.desktop"), { recursive: true });
+writeFileSync(join(kabinetHome, "config", "ru.kabinet.desktop", "settings.json"), JSON.stringify({ backend: "embedded" }));
 const bareHome = mkdtempSync(join(tmpdir(), "kabinet-bench-bare-"));
 
 // The first start of Kabinet makes its database and keys: reported apart, not in the ratio.

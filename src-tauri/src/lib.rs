@@ -12,8 +12,8 @@ mod window_state;
 
 use kabinet_api::*;
 use kabinet_desktop::{
-    Backend, BackendChoice, Desktop, Keyring, Settings, SettingsView, SyncStatus, open_embedded,
-    open_remote, open_workstation,
+    Backend, BackendChoice, Desktop, FirstScreen, Keyring, Settings, SettingsView, SyncStatus,
+    open_embedded, open_remote, open_workstation,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -27,6 +27,11 @@ type Opened = Result<Arc<Desktop>, String>;
 /// The backend, opened in the background while WebKit starts the window: commands that come
 /// before it is ready wait for it.
 struct Opening(watch::Sender<Option<Opened>>);
+
+/// The first screen's answers, asked as soon as the backend is open (while WebKit still starts
+/// the page) and handed to the page's first `desktop_start`.
+#[derive(Default)]
+struct Prefetched(std::sync::Mutex<Option<FirstScreen>>);
 
 async fn desktop(state: &State<'_, Opening>) -> Result<Arc<Desktop>, ApiError> {
     let mut opened = state.0.subscribe();
@@ -61,6 +66,7 @@ macro_rules! commands {
                 desktop_settings,
                 desktop_settings_save,
                 desktop_ready,
+                desktop_start,
                 bank::desktop_bank_open,
                 token::desktop_tokens,
                 token::desktop_token_sign,
@@ -93,19 +99,50 @@ async fn desktop_remembers(state: State<'_, Opening>) -> Result<bool, ApiError> 
     Ok(desktop(&state).await?.remembers())
 }
 
+/// What the first screen needs (which installation, who is signed in, whether a workstation),
+/// in one round trip: the answers asked while the page loaded the first time, fresh ones after.
+#[tauri::command]
+async fn desktop_start(
+    state: State<'_, Opening>,
+    prefetched: State<'_, Prefetched>,
+) -> Result<FirstScreen, ApiError> {
+    let desktop = desktop(&state).await?;
+    let early = prefetched.0.lock().ok().and_then(|mut p| p.take());
+    match early {
+        Some(first) => Ok(first),
+        None => Ok(desktop.first_screen().await),
+    }
+}
+
 /// When the process started, for the start-up time in the log.
 struct Started(std::time::Instant);
 
 /// The window's first screen is up: logs how long the start took (for support, and the line the
 /// start-up benchmark waits for).
 #[tauri::command]
-fn desktop_ready(started: State<'_, Started>, page_ms: Option<f64>, script_ms: Option<f64>) {
+fn desktop_ready(started: State<'_, Started>, page: PageTimes) {
+    let at = |ms: Option<f64>| ms.unwrap_or(f64::NAN);
     log::info!(
-        "window interactive {} ms after start ({:.0} ms of it in the page, its script ran at {:.0} ms)",
+        "window interactive {} ms after start ({:.0} ms of it in the page: its script ran at {:.0} ms, \
+         the app mounted at {:.0} ms, its state came at {:.0} ms, its screens were in at {:.0} ms)",
         started.0.elapsed().as_millis(),
-        page_ms.unwrap_or(f64::NAN),
-        script_ms.unwrap_or(f64::NAN)
+        at(page.page_ms),
+        at(page.script_ms),
+        at(page.mounted_ms),
+        at(page.state_ms),
+        at(page.shown_ms)
     );
+}
+
+/// When the page reached each step of its start, in milliseconds since it began loading.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageTimes {
+    page_ms: Option<f64>,
+    script_ms: Option<f64>,
+    mounted_ms: Option<f64>,
+    state_ms: Option<f64>,
+    shown_ms: Option<f64>,
 }
 
 /// On a service-centre workstation with a replica: whether the centre answers, when the last
@@ -246,6 +283,7 @@ pub fn run() {
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(updates::Offered::default())
         .manage(started)
+        .manage(Prefetched::default())
         .menu(menu::build)
         .on_menu_event(|app, event| menu::on_event(app, event.id().as_ref()))
         .setup(|app| {
@@ -257,8 +295,15 @@ pub fn run() {
             let opening = watch::Sender::new(None);
             let opened = opening.clone();
             app.manage(Opening(opening));
+            let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let backend = open(data_dir, settings).await;
+                if let Ok(desktop) = &backend {
+                    let first = desktop.first_screen().await;
+                    if let Ok(mut slot) = handle.state::<Prefetched>().0.lock() {
+                        *slot = Some(first);
+                    }
+                }
                 match &backend {
                     Ok(desktop) => log::info!(
                         "Kabinet {} started: {choice:?} backend, keyring {}, open {} ms after start",

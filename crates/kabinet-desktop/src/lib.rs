@@ -37,6 +37,39 @@ pub struct DemoCentre {
     pub setup_code: String,
 }
 
+/// An operation's answer as the page gets it from [`Desktop::first_screen`]: its value or its
+/// error, as the command would have given it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Answer {
+    /// The operation's answer.
+    Ok(Value),
+    /// The operation's error.
+    Err(ApiError),
+}
+
+impl From<Result<Value, ApiError>> for Answer {
+    fn from(outcome: Result<Value, ApiError>) -> Self {
+        match outcome {
+            Ok(value) => Answer::Ok(value),
+            Err(error) => Answer::Err(error),
+        }
+    }
+}
+
+/// What the first screen asks before it is drawn — which installation this is, who is signed
+/// in, whether it is a service centre's workstation — in one answer, so the window spends one
+/// round trip on it instead of three.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FirstScreen {
+    /// `app_info`.
+    pub app_info: Answer,
+    /// `me`.
+    pub me: Answer,
+    /// `workstation_info`.
+    pub workstation_info: Answer,
+}
+
 /// The keyring entry of a remembered session.
 const SESSION_ENTRY: &str = "session";
 /// The keyring entry of this installation's workstation key, once enrolled.
@@ -126,6 +159,21 @@ impl Desktop {
     /// Which keyring store holds the secrets (for the log).
     pub fn keyring_kind(&self) -> &'static str {
         self.keyring.kind()
+    }
+
+    /// The answers the first screen needs, asked at once (each exactly as its own operation,
+    /// so a session the backend no longer knows is forgotten here too).
+    pub async fn first_screen(&self) -> FirstScreen {
+        let (app_info, me, workstation_info) = tokio::join!(
+            self.app_info(Empty {}),
+            self.me(Empty {}),
+            self.workstation_info(Empty {})
+        );
+        FirstScreen {
+            app_info: app_info.into(),
+            me: me.into(),
+            workstation_info: workstation_info.into(),
+        }
     }
 
     /// Whether a session is remembered.

@@ -2,7 +2,7 @@
 // transport: Tauri `invoke` inside the desktop window, HTTP `fetch` in a browser. Both fail the
 // same way, with an `ApiFailure` carrying the server's `{code, message, fields}`.
 import { writable } from "svelte/store";
-import { operations, type Api, type ApiError } from "./generated";
+import { operations, type AccountSummary, type Api, type ApiError, type AppInfo, type WorkstationInfo } from "./generated";
 
 export type OperationName = keyof typeof operations;
 
@@ -168,6 +168,24 @@ async function desktopCommand<T>(command: string, args: Record<string, unknown>)
   }
 }
 
+/** An operation's answer inside `FirstScreen`: its value or its error. */
+export type Answer<T> = { ok: T } | { err: ApiError };
+
+/** What the first screen asks before it is drawn (mirrors kabinet-desktop's `FirstScreen`). */
+export interface FirstScreen {
+  app_info: Answer<AppInfo>;
+  me: Answer<AccountSummary>;
+  workstation_info: Answer<WorkstationInfo>;
+}
+
+/**
+ * Desktop only: `app_info`, `me` and `workstation_info` in one round trip, asked by the app
+ * while the window was still starting.
+ */
+export function desktopStart(): Promise<FirstScreen> {
+  return desktopCommand("desktop_start", {});
+}
+
 /**
  * Desktop only: whether the next sign-in is remembered across restarts (the token then goes to
  * the OS keyring; the page never sees it). Browsers keep the session cookie for its lifetime.
@@ -287,10 +305,11 @@ export interface UpdateStatus {
 const scriptAt = performance.now();
 
 /** Desktop only: tells the app its first screen is up (logged with the start-up time). */
-export function reportReady(): void {
-  // How long the page took since it began loading, and when its script ran, so the log can tell
-  // loading the script from the work after it.
-  if (isDesktop()) void desktopCommand("desktop_ready", { pageMs: performance.now(), scriptMs: scriptAt }).catch(() => {});
+export function reportReady(marks: { mountedMs: number; stateMs: number; shownMs: number }): void {
+  // How long the page took since it began loading, when its script ran, when the app began to
+  // mount, when the first screen's state came and when its screens' modules were in, so the log
+  // can tell loading the script from the work after it.
+  if (isDesktop()) void desktopCommand("desktop_ready", { page: { pageMs: performance.now(), scriptMs: scriptAt, ...marks } }).catch(() => {});
 }
 
 /** Desktop only: looks for a signed update the workstation allows. */
