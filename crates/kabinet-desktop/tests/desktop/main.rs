@@ -100,6 +100,34 @@ async fn the_token_stays_in_rust_and_the_keys_in_the_keyring() {
 }
 
 #[tokio::test]
+async fn the_first_screen_gets_each_answer_as_its_own_operation_gives_it() {
+    let dir = TempDir::new();
+    let keys = keyring("first");
+    let desktop = desktop(&dir, &keys).await;
+    let answers = |first: &kabinet_desktop::FirstScreen| serde_json::to_value(first).unwrap();
+    // Nobody signed in, not a workstation: the installation's facts, and the two refusals the
+    // page would have had from `me` and `workstation_info`.
+    let first = answers(&desktop.first_screen().await);
+    let info = desktop.app_info(Empty {}).await.unwrap();
+    assert_eq!(first["app_info"]["ok"], info);
+    assert_eq!(first["me"]["err"]["code"], "unauthenticated");
+    let workstation = desktop.workstation_info(Empty {}).await.unwrap_err();
+    assert_eq!(
+        first["workstation_info"]["err"]["code"],
+        serde_json::to_value(workstation.code).unwrap()
+    );
+    // Signed in: `me` as the operation answers it, and never a token.
+    register(&desktop, "+79161110009").await;
+    let first = answers(&desktop.first_screen().await);
+    assert_eq!(first["me"]["ok"], desktop.me(Empty {}).await.unwrap());
+    assert_eq!(first["me"]["ok"]["first_name"], "Иван");
+    assert!(!first.to_string().contains("token"), "{first}");
+    for name in ["pepper", "seal-key", "session"] {
+        let _ = keys.delete(name);
+    }
+}
+
+#[tokio::test]
 async fn the_embedded_demo_becomes_a_workstation_whose_key_stays_in_the_keyring() {
     let dir = TempDir::new();
     let keys = keyring("workstation");
