@@ -164,14 +164,7 @@ async fn main() {
     server.stop().await;
     db.finish().await;
 
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
+    let cpu = cpu_model();
     let report = format!(
         "## kabinet-server under load ({date})\n\n\
 Release build; server, load generator (kabinet-client over loopback HTTP) and database on one \

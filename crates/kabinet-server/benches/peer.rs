@@ -90,14 +90,7 @@ async fn main() {
     db.finish().await;
     peer_setup.remove();
 
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
+    let cpu = cpu_model();
     let list = |v: &[f64]| {
         v.iter()
             .map(|r| format!("{r:.1}"))

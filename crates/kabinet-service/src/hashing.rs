@@ -103,6 +103,13 @@ fn lower_priority() {
 mod tests {
     use super::*;
 
+    /// Cheap parameters: these tests are about the threads, not the hash.
+    const FAST: HashParams = HashParams {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    };
+
     /// The nice value of the calling thread, from /proc.
     fn own_nice() -> i32 {
         let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
@@ -114,29 +121,19 @@ mod tests {
 
     #[tokio::test]
     async fn hashing_threads_run_below_the_request_threads_only_when_asked() {
-        let fast = HashParams {
-            memory_kib: 64,
-            iterations: 1,
-            parallelism: 1,
-        };
-        let lowered = HashingPool::new(2, fast, true);
+        let lowered = HashingPool::new(2, FAST, true);
         assert_eq!(lowered.run(|_| own_nice()).await, Some(HASHING_NICE));
         assert_eq!(own_nice(), 0, "the caller's priority is untouched");
-        let normal = HashingPool::new(1, fast, false);
+        let normal = HashingPool::new(1, FAST, false);
         assert_eq!(normal.run(|_| own_nice()).await, Some(0));
     }
 
     #[tokio::test]
     async fn a_job_runs_with_the_threads_verifier_and_a_panic_is_no_answer() {
-        let fast = HashParams {
-            memory_kib: 64,
-            iterations: 1,
-            parallelism: 1,
-        };
-        let pool = HashingPool::new(1, fast, false);
+        let pool = HashingPool::new(1, FAST, false);
         let entropy = crate::ports::entropy::OsEntropy;
         let mut rng = crate::ports::entropy::Random(&entropy);
-        let phc = kabinet_core::secret::hash_password("Kabinet-2026!", fast, &mut rng).unwrap();
+        let phc = kabinet_core::secret::hash_password("Kabinet-2026!", FAST, &mut rng).unwrap();
         let (right, wrong) = (phc.clone(), phc);
         assert_eq!(
             pool.run(move |v| v.verify(&right, "Kabinet-2026!")).await,

@@ -183,20 +183,43 @@ pub async fn register(service: &Service, i: usize) {
         .expect("password");
 }
 
-/// Raw argon2id verifications per second on `threads` threads for `span`.
+/// Raw argon2id verifications per second on `threads` threads for `span`, by the library's own
+/// `verify_password` (which allocates its memory for each).
 pub fn raw_verify_rate(threads: usize, span: Duration) -> f64 {
+    verifications_per_second(threads, span, || verify_password)
+}
+
+/// The same with each thread's argon2 memory kept between verifications, as the server's
+/// hashing threads keep theirs.
+pub fn raw_kept_memory_rate(threads: usize, span: Duration) -> f64 {
+    verifications_per_second(threads, span, || {
+        let mut verifier = Verifier::new(HashParams::default());
+        move |phc: &str, password: &str| verifier.verify(phc, password)
+    })
+}
+
+/// Verifications of one hash per second, each of `threads` threads verifying with its own
+/// `verifier()` until `span` has passed.
+fn verifications_per_second<V>(
+    threads: usize,
+    span: Duration,
+    verifier: impl Fn() -> V + Sync,
+) -> f64
+where
+    V: FnMut(&str, &str) -> bool,
+{
     let mut rng =
         kabinet_service::ports::entropy::Random(&kabinet_service::ports::entropy::OsEntropy);
     let phc = hash_password(PASSWORD, HashParams::default(), &mut rng).unwrap();
-    let count = Arc::new(AtomicU64::new(0));
+    let count = AtomicU64::new(0);
     let start = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            let count = count.clone();
-            let phc = phc.clone();
+            let (count, phc, verifier) = (&count, &phc, &verifier);
             scope.spawn(move || {
+                let mut verify = verifier();
                 while start.elapsed() < span {
-                    assert!(verify_password(&phc, PASSWORD));
+                    assert!(verify(phc, PASSWORD));
                     count.fetch_add(1, Ordering::Relaxed);
                 }
             });
@@ -205,28 +228,16 @@ pub fn raw_verify_rate(threads: usize, span: Duration) -> f64 {
     count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
 }
 
-/// The same with each thread's argon2 memory kept between verifications, as the server's
-/// hashing threads keep theirs.
-pub fn raw_kept_memory_rate(threads: usize, span: Duration) -> f64 {
-    let mut rng =
-        kabinet_service::ports::entropy::Random(&kabinet_service::ports::entropy::OsEntropy);
-    let phc = hash_password(PASSWORD, HashParams::default(), &mut rng).unwrap();
-    let count = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let count = count.clone();
-            let phc = phc.clone();
-            scope.spawn(move || {
-                let mut verifier = Verifier::new(HashParams::default());
-                while start.elapsed() < span {
-                    assert!(verifier.verify(&phc, PASSWORD));
-                    count.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+/// The machine's CPU model, for the reports.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
 }
 
 pub async fn sign_in(client: &Client, i: usize) -> Result<SignInOutcome, ApiError> {

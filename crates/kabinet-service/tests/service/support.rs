@@ -99,7 +99,6 @@ impl Harness {
         inbox.messages.into_iter().filter(|m| m.to == to).collect()
     }
 
-    /// The newest 6-digit code sent to `to`.
     /// A recovery of `PHONE`'s account by the code sent to it, ending with `new_password`.
     pub async fn recover(&self, context: &Context, new_password: &str) {
         let started = self
@@ -136,12 +135,17 @@ impl Harness {
             .unwrap();
     }
 
+    /// The newest 6-digit code sent to `to`. Messages are sent in the background, so a
+    /// notice of an earlier step (a new device's sign-in) may be recorded after the code: the
+    /// newest message that holds a code is the one.
     pub async fn last_code(&self, to: &str) -> String {
+        self.service.settle().await;
         let messages = self.inbox(to).await;
-        let message = messages
-            .first()
-            .unwrap_or_else(|| panic!("nothing sent to {to}"));
-        six_digits(&message.body).unwrap_or_else(|| panic!("no code in {:?}", message.body))
+        assert!(!messages.is_empty(), "nothing sent to {to}");
+        messages
+            .iter()
+            .find_map(|m| six_digits(&m.body))
+            .unwrap_or_else(|| panic!("no code in {messages:?}"))
     }
 
     /// Starts a phone registration.
