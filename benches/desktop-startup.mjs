@@ -87,7 +87,7 @@ function start(binary, home) {
     }, 25);
     let exited = false;
     let finished = false;
-    const settle = (error) => (error ? fail(error) : ok({ ms: ready, peak }));
+    const settle = (error) => (error ? fail(error) : ok({ ms: ready, peak, output }));
     const finish = (error) => {
       if (finished) return;
       finished = true;
@@ -142,6 +142,12 @@ const results = { kabinet: [], bare: [] };
 for (let i = 0; i < RUNS; i++) {
   results.bare.push(await start(bare, bareHome));
   results.kabinet.push(await start(kabinet, kabinetHome));
+  // BENCH_LOG=1: each start's own account of where its time went.
+  if (process.env.BENCH_LOG) {
+    for (const r of [results.bare.at(-1), results.kabinet.at(-1)]) {
+      console.log(r.output.split("\n").filter((l) => / after start/.test(l)).join("\n"));
+    }
+  }
 }
 
 const row = (name, list) => {

@@ -180,9 +180,9 @@ export interface FirstScreen {
 
 /**
  * Desktop only: `app_info`, `me` and `workstation_info` in one round trip, asked by the app
- * while the window was still starting.
+ * while the window was still starting; `null` once taken or when not ready yet.
  */
-export function desktopStart(): Promise<FirstScreen> {
+export function desktopStart(): Promise<FirstScreen | null> {
   return desktopCommand("desktop_start", {});
 }
 
@@ -305,11 +305,11 @@ export interface UpdateStatus {
 const scriptAt = performance.now();
 
 /** Desktop only: tells the app its first screen is up (logged with the start-up time). */
-export function reportReady(marks: { mountedMs: number; stateMs: number; shownMs: number }): void {
+export function reportReady(marks: { askedMs: number; mountedMs: number; stateMs: number; shownMs: number }): void {
   // How long the page took since it began loading, when its script ran, when the app began to
   // mount, when the first screen's state came and when its screens' modules were in, so the log
   // can tell loading the script from the work after it.
-  if (isDesktop()) void desktopCommand("desktop_ready", { page: { pageMs: performance.now(), scriptMs: scriptAt, ...marks } }).catch(() => {});
+  if (isDesktop()) void desktopCommand("desktop_ready", { page: { originMs: performance.timeOrigin, pageMs: performance.now(), scriptMs: scriptAt, ...marks } }).catch(() => {});
 }
 
 /** Desktop only: looks for a signed update the workstation allows. */

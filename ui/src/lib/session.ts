@@ -2,7 +2,7 @@
 // here: the browser keeps it in an HttpOnly cookie, the desktop in the OS keyring.
 import { writable } from "svelte/store";
 import type { AccountSummary, AppInfo } from "../api/generated";
-import { backend, desktopStart, isDesktop } from "../api/backend";
+import { backend, desktopStart, isDesktop, type FirstScreen } from "../api/backend";
 import { loadWorkstation, workstation } from "./staff";
 
 /** `undefined` while unknown, `null` when nobody is signed in. */
@@ -31,24 +31,52 @@ export async function refreshAccount(): Promise<AccountSummary | null> {
 }
 
 /**
+ * The desktop's first-screen answer, asked as soon as this module runs — before the strings are
+ * set up — and `null` when the app has none ready. Taken once.
+ */
+let prepared: Promise<FirstScreen | null> | undefined = isDesktop()
+  ? desktopStart().catch(() => null)
+  : undefined;
+/** When the page asked for its first screen's state (milliseconds since it began loading). */
+export const stateAskedAt = performance.now();
+let firstScreenKnown = false;
+
+function applyFirstScreen(first: FirstScreen): void {
+  appInfo.set("ok" in first.app_info ? first.app_info.ok : undefined);
+  // Signed out, expired or unreachable: the public screens are what is left to show.
+  account.set("ok" in first.me ? first.me.ok : null);
+  workstation.set("ok" in first.workstation_info ? first.workstation_info.ok : null);
+  firstScreenKnown = true;
+}
+
+/**
+ * Desktop: applies the answer the app prepared while the page loaded, before the app mounts, so
+ * the first frame drawn is the first screen itself rather than a "loading" card and then the
+ * screen (each frame costs tens of milliseconds in a software-rendered window). The app answers
+ * at once, with the answer or with nothing; nothing is awaited beyond that. At once in a browser.
+ */
+export async function takePreparedFirstScreen(): Promise<void> {
+  const first = await prepared;
+  prepared = undefined;
+  if (first) applyFirstScreen(first);
+}
+
+/**
  * What the first screen needs: the installation, who is signed in, whether this is a
- * workstation. The desktop has them ready in one answer; a browser asks the three at once.
+ * workstation. The desktop has them ready in one answer (usually taken before the app mounted);
+ * otherwise, and in a browser, the three are asked at once.
  */
 export async function loadFirstScreen(): Promise<void> {
-  if (!isDesktop()) {
-    await Promise.allSettled([loadAppInfo(), refreshAccount(), loadWorkstation()]);
-    return;
+  if (firstScreenKnown) return;
+  if (isDesktop()) {
+    const first = await (prepared ?? desktopStart()).catch(() => null);
+    prepared = undefined;
+    if (first) return applyFirstScreen(first);
   }
-  try {
-    const first = await desktopStart();
-    appInfo.set("ok" in first.app_info ? first.app_info.ok : undefined);
-    // Signed out, expired or unreachable: the public screens are what is left to show.
-    account.set("ok" in first.me ? first.me.ok : null);
-    workstation.set("ok" in first.workstation_info ? first.workstation_info.ok : null);
-  } catch {
-    // The backend did not open: each screen asks again and shows why.
-    await Promise.allSettled([loadAppInfo(), refreshAccount(), loadWorkstation()]);
-  }
+  // A browser; or the desktop's answer was not ready yet, taken by an earlier load of this page,
+  // or the backend did not open: the operations themselves are asked (each screen shows why
+  // when they fail).
+  await Promise.allSettled([loadAppInfo(), refreshAccount(), loadWorkstation()]);
 }
 
 export async function signOut(): Promise<void> {
