@@ -15,7 +15,7 @@ if (!kabinet || !bare) {
   console.error("usage: node benches/desktop-startup.mjs <kabinet> <bare-window> [runs]");
   process.exit(2);
 }
-const RUNS = Number(runsArg ?? 7);
+const RUNS = Number(runsArg ?? 11);
 const SETTLE_MS = 2000;
 const TIMEOUT_MS = 60_000;
 

@@ -9,8 +9,8 @@
 //!   the OpenAPI document (`docs/openapi.json`);
 //! - `seed --accounts N [--first K]` — fill the server's database with seeded accounts (finished
 //!   phone registrations) to measure Kabinet at a portal's size;
-//! - `bench` — every benchmark (release build), printed as ratios against the baseline of its
-//!   group measured in the same run;
+//! - `bench [NAME…]` — every benchmark (release build), or those whose crate or name contains one
+//!   of the NAMEs, printed as ratios against the baseline of its group measured in the same run;
 //! - `dist` — the installers of this OS and, with a signing key, the updater's `latest.json`;
 //! - `release-manifest --dir D --base-url U [--version V] [--notes N]` — signs the installers in
 //!   a folder and writes its `latest.json` (what `dist` does after building).
@@ -39,8 +39,9 @@ enum Task {
     Test,
     /// rustfmt check, the whole test suite, then clippy with warnings denied.
     Ci,
-    /// Every benchmark, or those whose package or target contains ONLY.
-    Bench { only: Option<String> },
+    /// Every benchmark, or those whose package or target contains one of ONLY
+    /// (`cargo xtask bench load scale peer desktop`).
+    Bench { only: Vec<String> },
     /// Fill the server's database (its configuration: `KABINET_CONFIG`, `KABINET_*`) with
     /// seeded accounts for load tests, through `kabinet-server --dev admin seed`.
     Seed {
@@ -77,7 +78,7 @@ fn main() -> ExitCode {
         Task::Run { app_args } => run(&app_args),
         Task::Test => test(),
         Task::Ci => ci(),
-        Task::Bench { only } => bench(only.as_deref()),
+        Task::Bench { only } => bench(&only),
         Task::Seed { accounts, first } => step(
             "seeding",
             cargo_with(&[
@@ -189,11 +190,14 @@ const SELF_REPORTING: &[(&str, &str)] = &[
     ("kabinet-server", "peer"),
 ];
 
-/// Every benchmark, or only those whose package or target contains `only`
-/// (`cargo xtask bench desktop`).
-fn bench(only: Option<&str>) -> Result {
+/// Every benchmark, or only those whose package or target contains one of `only`
+/// (`cargo xtask bench desktop`, `cargo xtask bench load scale peer desktop`).
+fn bench(only: &[String]) -> Result {
     let wanted = |package: &str, target: &str| {
-        only.is_none_or(|only| package.contains(only) || target.contains(only))
+        only.is_empty()
+            || only
+                .iter()
+                .any(|only| package.contains(only.as_str()) || target.contains(only.as_str()))
     };
     for (package, target) in SELF_REPORTING {
         if !wanted(package, target) {
