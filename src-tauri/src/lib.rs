@@ -29,9 +29,37 @@ type Opened = Result<Arc<Desktop>, String>;
 struct Opening(watch::Sender<Option<Opened>>);
 
 /// The first screen's answers, asked as soon as the backend is open (while WebKit still starts
-/// the page) and handed to the page's first `desktop_start`.
+/// the page) and handed to the page's first `desktop_start` only: an answer that comes after the
+/// page has asked is dropped, so a reload later never shows who was signed in at start.
 #[derive(Default)]
-struct Prefetched(std::sync::Mutex<Option<FirstScreen>>);
+struct Prefetched(std::sync::Mutex<Prefetch>);
+
+#[derive(Default)]
+enum Prefetch {
+    #[default]
+    Waiting,
+    Ready(Box<FirstScreen>),
+    Asked,
+}
+
+impl Prefetched {
+    /// Keeps the answers for the page's first ask, unless it has asked already.
+    fn offer(&self, first: FirstScreen) {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*slot, Prefetch::Waiting) {
+            *slot = Prefetch::Ready(Box::new(first));
+        }
+    }
+
+    /// The answers if they came before this first ask; nothing ever after.
+    fn take(&self) -> Option<FirstScreen> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match std::mem::replace(&mut *slot, Prefetch::Asked) {
+            Prefetch::Ready(first) => Some(*first),
+            Prefetch::Waiting | Prefetch::Asked => None,
+        }
+    }
+}
 
 async fn desktop(state: &State<'_, Opening>) -> Result<Arc<Desktop>, ApiError> {
     let mut opened = state.0.subscribe();
@@ -105,7 +133,7 @@ async fn desktop_remembers(state: State<'_, Opening>) -> Result<bool, ApiError> 
 /// thread at once, where an async one waited to be handed back to it (≈ 20 ms at start-up).
 #[tauri::command]
 fn desktop_start(prefetched: State<'_, Prefetched>) -> Option<FirstScreen> {
-    prefetched.0.lock().ok().and_then(|mut p| p.take())
+    prefetched.take()
 }
 
 /// When the process started, for the start-up time in the log: as an instant, and as wall-clock
@@ -308,9 +336,7 @@ pub fn run() {
                 let backend = open(data_dir, settings).await;
                 if let Ok(desktop) = &backend {
                     let first = desktop.first_screen().await;
-                    if let Ok(mut slot) = handle.state::<Prefetched>().0.lock() {
-                        *slot = Some(first);
-                    }
+                    handle.state::<Prefetched>().offer(first);
                 }
                 match &backend {
                     Ok(desktop) => log::info!(
@@ -342,5 +368,48 @@ pub fn run() {
     if let Err(error) = built {
         eprintln!("kabinet: the app could not start: {error}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(name: &str) -> FirstScreen {
+        let answer = || kabinet_desktop::Answer::Ok(Value::String(name.to_owned()));
+        FirstScreen {
+            app_info: answer(),
+            me: answer(),
+            workstation_info: answer(),
+        }
+    }
+
+    fn me(first: Option<FirstScreen>) -> Option<Value> {
+        match first?.me {
+            kabinet_desktop::Answer::Ok(value) => Some(value),
+            kabinet_desktop::Answer::Err(_) => None,
+        }
+    }
+
+    #[test]
+    fn the_prepared_answers_go_to_the_first_ask_only() {
+        let prefetched = Prefetched::default();
+        prefetched.offer(first("at start"));
+        assert_eq!(me(prefetched.take()), Some(Value::from("at start")));
+        assert!(prefetched.take().is_none(), "a reload asks the operations");
+    }
+
+    #[test]
+    fn answers_that_come_after_the_first_ask_are_dropped() {
+        let prefetched = Prefetched::default();
+        assert!(
+            prefetched.take().is_none(),
+            "not ready: the page asks the operations"
+        );
+        prefetched.offer(first("late"));
+        assert!(
+            prefetched.take().is_none(),
+            "a later reload must not get who was signed in at start"
+        );
     }
 }

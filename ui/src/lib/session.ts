@@ -32,7 +32,7 @@ export async function refreshAccount(): Promise<AccountSummary | null> {
 
 /**
  * The desktop's first-screen answer, asked as soon as this module runs — before the strings are
- * set up — and `null` when the app has none ready. Taken once.
+ * set up — and `null` when the app has none ready (it answers a page's first ask only). Taken once.
  */
 let prepared: Promise<FirstScreen | null> | undefined = isDesktop()
   ? desktopStart().catch(() => null)
@@ -68,14 +68,12 @@ export async function takePreparedFirstScreen(): Promise<void> {
  */
 export async function loadFirstScreen(): Promise<void> {
   if (firstScreenKnown) return;
-  if (isDesktop()) {
-    const first = await (prepared ?? desktopStart()).catch(() => null);
-    prepared = undefined;
-    if (first) return applyFirstScreen(first);
-  }
-  // A browser; or the desktop's answer was not ready yet, taken by an earlier load of this page,
-  // or the backend did not open: the operations themselves are asked (each screen shows why
-  // when they fail).
+  const first = await prepared; // the app answers its first ask only
+  prepared = undefined;
+  if (first) return applyFirstScreen(first);
+  // A browser; or the desktop's answer was not ready when the page asked, the page was loaded
+  // again, or the backend did not open: the operations themselves are asked (each screen shows
+  // why when they fail).
   await Promise.allSettled([loadAppInfo(), refreshAccount(), loadWorkstation()]);
 }
 
